@@ -1,0 +1,92 @@
+package dev.coffer.archive;
+
+import dev.coffer.model.Record;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The evidence archive: an append-only, Merkle-proved log of {@code coffer/1} records plus
+ * content-addressed blobs (raw originals and attachments).
+ *
+ * <p>Contract, for every implementation:
+ * <ul>
+ *   <li><b>Acknowledge after durable.</b> When {@link #append} or a {@code putBlob} method returns,
+ *       what it wrote survives a crash (fsync, or the object store's acknowledgement). A caller may
+ *       report success to its source only after that return.
+ *   <li><b>Idempotent.</b> A record whose {@link Record#id()} is already archived is not appended
+ *       again; {@link #append} reports it as a duplicate with the serial it already has. Two records
+ *       with the same id in one batch: the first wins, the second is a duplicate.
+ *   <li><b>Gap-free serials.</b> Appended records get serials 1, 2, 3, … in append order, with no
+ *       gaps, across restarts and crashes.
+ *   <li><b>Immutable.</b> Nothing here rewrites or deletes a record or blob.
+ *   <li><b>Thread-safe.</b> All methods may be called from any thread; appends are serialized
+ *       internally (concurrent callers share group commits).
+ * </ul>
+ */
+public interface Archive extends Closeable {
+
+  /**
+   * Appends records durably, in order, skipping ids already archived.
+   *
+   * @return one outcome per input record, in input order
+   * @throws IOException if the records could not be made durable; then none of this call's records
+   *     is acknowledged (a later call may find some of them already archived, which is safe)
+   */
+  AppendResult append(List<? extends Record> records) throws IOException;
+
+  /** Stores bytes as a blob, once however often they recur. Durable on return. @return lowercase hex SHA-256 */
+  String putBlob(byte[] bytes) throws IOException;
+
+  /** Stores a file's bytes as a blob, streaming (any size). Durable on return. @return lowercase hex SHA-256 */
+  String putBlob(Path file) throws IOException;
+
+  /** Stores a stream's bytes as a blob, streaming (any size). Durable on return. @return lowercase hex SHA-256 */
+  String putBlob(InputStream in) throws IOException;
+
+  /** True if a blob with this SHA-256 is stored. */
+  boolean hasBlob(String sha256) throws IOException;
+
+  /**
+   * Opens a blob's plaintext bytes.
+   *
+   * @throws java.nio.file.NoSuchFileException if no such blob is stored
+   */
+  InputStream openBlob(String sha256) throws IOException;
+
+  /** True if a record with this id is archived. */
+  boolean contains(String id) throws IOException;
+
+  /** The archived record with this id, if any. */
+  Optional<StoredRecord> get(String id) throws IOException;
+
+  /** The archived record with this serial, if any. */
+  Optional<StoredRecord> get(long serial) throws IOException;
+
+  /** Number of records archived = the highest serial (serials start at 1). */
+  long size();
+
+  /**
+   * Visits records in serial order starting at {@code fromSerial} (1 for all), streaming: memory use
+   * does not grow with the archive's size.
+   */
+  void scan(long fromSerial, RecordVisitor visitor) throws IOException;
+
+  /** Registers a listener called after each durable commit, in serial order, on the committing thread. */
+  void addCommitListener(CommitListener listener);
+
+  /** Receives records during {@link #scan}; return false to stop. */
+  @FunctionalInterface
+  interface RecordVisitor {
+    boolean visit(StoredRecord record) throws IOException;
+  }
+
+  /** Told about records once they are durable (for projections such as the search index). */
+  @FunctionalInterface
+  interface CommitListener {
+    void committed(List<StoredRecord> records) throws IOException;
+  }
+}
