@@ -1,0 +1,90 @@
+package dev.coffer.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code coffer} command: capture, retain, search and produce business conversations.
+ *
+ * <p>Exit statuses (every command): 0 success; 1 the archive failed verification or the work did
+ * not complete; 2 usage error; 3 input refused as hostile or unreadable (nothing was kept); 4 input
+ * imported with diagnostics (some of it became {@code unparsed} records); 5 no archive at the data
+ * directory.
+ */
+@Command(
+    name = "coffer",
+    mixinStandardHelpOptions = true,
+    versionProvider = Coffer.Version.class,
+    usageHelpAutoWidth = true,
+    sortOptions = false,
+    description = {
+      "Keeps WhatsApp and WeChat business conversations as tamper-evident records: "
+          + "captures them, retains them verifiably, lets reviewers search and read them, and produces them.",
+      ""
+    },
+    footerHeading = "%nGetting started:%n",
+    footer = {
+      "  coffer demo                      generate demo chats, import, verify, show what to do next",
+      "  coffer init                      create an archive in ./coffer-data (or --data DIR, $COFFER_DATA)",
+      "  coffer import whatsapp FILE --zone Europe/London",
+      "  coffer search 'insider OR \"off the record\"'",
+      "",
+      "Exit status: 0 ok; 1 failed or verification found problems; 2 usage error; 3 input refused;",
+      "4 imported with diagnostics (unparsed records); 5 no archive at the data directory.",
+    },
+    subcommands = {
+      InitCommand.class,
+      ImportCommand.class,
+      VerifyCommand.class,
+      SearchCommand.class,
+      ShowCommand.class,
+      ConversationsCommand.class,
+      ExportCommand.class,
+      ReindexCommand.class,
+      GenerateCommand.class,
+      DemoCommand.class,
+      ConformanceCommand.class,
+      CommandLine.HelpCommand.class,
+    })
+public final class Coffer implements Runnable {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+  static final int REFUSED = 3;
+  static final int DIAGNOSTICS = 4;
+  static final int NO_ARCHIVE = 5;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+  }
+
+  /** Runs the command line with the given streams; returns the exit status (tests call this). */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Coffer());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler(new Failures());
+    return cl.execute(args);
+  }
+
+  /** Reports the version from the jar manifest, else the development version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Coffer.class.getPackage().getImplementationVersion();
+      return new String[] {"coffer " + (v == null ? "0.1.0-SNAPSHOT" : v),
+          "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+    }
+  }
+}

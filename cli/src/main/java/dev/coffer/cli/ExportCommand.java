@@ -1,0 +1,105 @@
+package dev.coffer.cli;
+
+import dev.coffer.archive.StoredRecord;
+import dev.coffer.model.Record;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Write archived records in their canonical coffer/1 JSON, one per line, in serial order: "
+          + "byte for byte what the archive holds, so every line's SHA-256 is that record's digest.",
+      "The export itself is archived as an audit record."
+    })
+final class ExportCommand implements Callable<Integer> {
+  /** Output formats; more (EML, RSMF, PDF) come with the export issue. */
+  enum Format { jsonl }
+
+  @Option(names = "--format", defaultValue = "jsonl", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Option(names = "--conversation", paramLabel = "ID", description = "Only this conversation.")
+  String conversation;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE (refuses to overwrite) instead of standard output.")
+  Path out;
+
+  @Mixin DataDirOption data;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), out == null);
+    try (Workspace ws = Workspace.open(data.resolve(), output)) {
+      long[] written = {0};
+      try (OutputStream sink = out == null
+          ? new NonClosing(System.out)
+          : new BufferedOutputStream(Files.newOutputStream(out, StandardOpenOption.CREATE_NEW), 1 << 16);
+          Progress progress = out == null ? Progress.start(output, "", 0, "", 1)
+              : Progress.start(new Output(output.out(), output.err(), false), "Exporting", ws.archive.size(), "rec", 1)) {
+        ws.archive.scan(1, (StoredRecord sr) -> {
+          progress.by(1);
+          if (conversation != null) {
+            Record r = sr.record();
+            if (r.conversation() == null || !conversation.equals(r.conversation().id())) {
+              return true;
+            }
+          }
+          sink.write(sr.canonical());
+          sink.write('\n');
+          written[0]++;
+          return true;
+        });
+      }
+      Map<String, String> detail = new LinkedHashMap<>();
+      detail.put("format", format.name());
+      detail.put("records", Long.toString(written[0]));
+      if (conversation != null) {
+        detail.put("conversation", conversation);
+      }
+      if (out != null) {
+        detail.put("file", out.toAbsolutePath().toString());
+      }
+      ws.audit(Actor.current(), "export", conversation == null ? List.of() : List.of(conversation), detail);
+      if (out != null) {
+        output.err().println("Exported " + written[0] + " records to " + out);
+        output.err().flush();
+      }
+    }
+    return Coffer.OK;
+  }
+
+  /** Standard output must stay open after the export for the JVM's own use. */
+  private static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(new BufferedOutputStream(out, 1 << 16));
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+}
