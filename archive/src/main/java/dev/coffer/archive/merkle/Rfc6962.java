@@ -1,0 +1,61 @@
+package dev.coffer.archive.merkle;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * RFC 6962 (Certificate Transparency) Merkle hashing with SHA-256:
+ * {@code leaf = SHA-256(0x00 || data)}, {@code node = SHA-256(0x01 || left || right)}, and the root of
+ * the empty tree is {@code SHA-256("")}. The domain-separation prefixes make a leaf hash never equal an
+ * interior node hash (no second-preimage by moving a subtree into a leaf).
+ *
+ * <p>In Coffer the leaf data is the record's 32-byte SHA-256 digest (of its RFC 8785 canonical JSON),
+ * not the record bytes, so a proof can be checked knowing only a record's digest.
+ */
+public final class Rfc6962 {
+  /** Size of every hash, in bytes. */
+  public static final int HASH_SIZE = 32;
+
+  private static final MessageDigest PROTOTYPE = sha256();
+  private static final byte[] EMPTY_ROOT = sha256().digest();
+
+  private Rfc6962() {}
+
+  /** {@code SHA-256(0x00 || data)}. */
+  public static byte[] leafHash(byte[] data) {
+    MessageDigest md = newDigest();
+    md.update((byte) 0x00);
+    md.update(data);
+    return md.digest();
+  }
+
+  /** {@code SHA-256(0x01 || left || right)}. */
+  public static byte[] nodeHash(byte[] left, byte[] right) {
+    MessageDigest md = newDigest();
+    md.update((byte) 0x01);
+    md.update(left);
+    md.update(right);
+    return md.digest();
+  }
+
+  /** The root of the tree with no leaves: {@code SHA-256("")}. */
+  public static byte[] emptyRoot() {
+    return EMPTY_ROOT.clone();
+  }
+
+  private static MessageDigest newDigest() {
+    try {
+      return (MessageDigest) PROTOTYPE.clone();
+    } catch (CloneNotSupportedException e) {
+      return sha256();
+    }
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+}
