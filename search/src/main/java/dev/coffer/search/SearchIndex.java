@@ -1,0 +1,807 @@
+package dev.coffer.search;
+
+import static dev.coffer.search.RecordDocuments.CHANNEL;
+import static dev.coffer.search.RecordDocuments.CONVERSATION;
+import static dev.coffer.search.RecordDocuments.CONVERSATION_TITLE;
+import static dev.coffer.search.RecordDocuments.ID;
+import static dev.coffer.search.RecordDocuments.KIND;
+import static dev.coffer.search.RecordDocuments.SENDER_HANDLE;
+import static dev.coffer.search.RecordDocuments.SENDER_NAME;
+import static dev.coffer.search.RecordDocuments.SENT_AT;
+import static dev.coffer.search.RecordDocuments.SERIAL;
+import static dev.coffer.search.RecordDocuments.TEXT;
+import static dev.coffer.search.RecordDocuments.TIME;
+
+import dev.coffer.archive.Archive;
+import dev.coffer.archive.StoredRecord;
+import dev.coffer.model.Conversation;
+import dev.coffer.model.Record;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.text.BreakIterator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.LongField;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PointValues;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortedNumericSelector;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.LengthGoalBreakIterator;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded search index over archived records: a projection of the archive, rebuildable from it
+ * alone.
+ *
+ * <p><b>Feeding it.</b> Register it with {@link Archive#addCommitListener} <em>before</em> calling
+ * {@link #catchUp}: records committed while the catch-up runs are then delivered by the listener,
+ * and anything delivered twice is harmless — a record is indexed under its id, so indexing a serial
+ * again replaces its document instead of adding a second one.
+ *
+ * <p><b>Freshness.</b> {@link #committed} adds records to Lucene's in-memory buffer and returns; a
+ * background thread makes new records searchable (near-real-time refresh through a
+ * {@link SearcherManager}) every {@link SearchOptions#refreshInterval()} (200 ms by default), so a
+ * record is searchable well within a second of its archive commit. {@link #refresh()} forces it.
+ *
+ * <p><b>Durability.</b> The index is a cache of the archive: it is committed (fsync) every
+ * {@link SearchOptions#commitInterval()}, on {@link #commit()}, at the end of {@link #catchUp} and on
+ * {@link #close()}, never per batch. Each commit records {@link #indexedThrough()}, the highest serial
+ * {@code n} with every serial {@code 1..n} in that commit; after a crash, {@link #catchUp} re-indexes
+ * from there.
+ *
+ * <p><b>Time axis.</b> Records are ordered by their time ({@code sent_at}) and then serial. A record
+ * without {@code sent_at} (an unreadable line in an export) takes the time of the previous record of
+ * its conversation in serial order, so it stays where it was in the source; with no such record, the
+ * time it was archived.
+ *
+ * <p>Thread-safe. Searches run concurrently with indexing.
+ */
+public final class SearchIndex implements Closeable, Archive.CommitListener {
+  /** Up to this many hits, {@link SearchResults#totalHits()} is exact; beyond, a lower bound. */
+  public static final int EXACT_TOTAL_UP_TO = 10_000;
+
+  /** Version of the document layout; an index of another version must be rebuilt. */
+  static final String FORMAT = "1";
+
+  static final String DATA_INDEXED_THROUGH = "coffer.indexed_through";
+  static final String DATA_FORMAT = "coffer.index_format";
+  static final String DATA_REGION = "coffer.phone_region";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SearchIndex.class);
+  private static final int CATCH_UP_BATCH = 4096;
+  private static final int PARALLEL_MIN = 512;
+  private static final int TIME_CACHE = 10_000;
+  private static final int SNIPPET_LENGTH = 140;
+  private static final Set<String> HIT_FIELDS = Set.of(ID, SERIAL, KIND, CHANNEL, CONVERSATION,
+      CONVERSATION_TITLE, SENDER_NAME, SENDER_HANDLE, SENT_AT);
+
+  private final Path path;
+  private final Directory directory;
+  private final SearchOptions options;
+  private final PhoneNumbers phones;
+  private final Analyzer indexAnalyzer = Analysis.index();
+  private final Analyzer queryAnalyzer = Analysis.query();
+  private final RecordDocuments documents;
+  private final RequestQueries queries;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  private final ScheduledExecutorService maintenance;
+  private final ExecutorService indexPool;
+
+  private final Object indexLock = new Object();
+  private final ReentrantLock commitLock = new ReentrantLock();
+  private final AtomicBoolean changed = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Guarded by indexLock. */
+  private final SerialRanges indexed;
+  /** Guarded by indexLock: highest serial ever added; above it a record cannot be in the index yet. */
+  private long maxSerialInIndex;
+  /** Guarded by indexLock: time of the latest record per conversation, for records without one. */
+  private final Map<String, Long> lastTimeByConversation =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+          return size() > TIME_CACHE;
+        }
+      };
+
+  private volatile long committedThrough;
+
+  /** Opens (or creates) the index in {@code indexDir} with {@link SearchOptions#defaults()}. */
+  public static SearchIndex open(Path indexDir) throws IOException {
+    return open(indexDir, SearchOptions.defaults());
+  }
+
+  /**
+   * Opens (or creates) the index in {@code indexDir}. One process at a time: a second open of the
+   * same directory fails with {@link org.apache.lucene.store.LockObtainFailedException}.
+   *
+   * @throws StaleIndexException if the index was written in another format or for another phone
+   *     region: {@link #rebuild} it
+   */
+  public static SearchIndex open(Path indexDir, SearchOptions options) throws IOException {
+    Files.createDirectories(indexDir);
+    Directory dir = FSDirectory.open(indexDir);
+    try {
+      Map<String, String> data = Map.of();
+      if (DirectoryReader.indexExists(dir)) {
+        data = SegmentInfos.readLatestCommit(dir).getUserData();
+        String format = data.get(DATA_FORMAT);
+        if (format != null && !FORMAT.equals(format)) {
+          throw new StaleIndexException("index in " + indexDir + " has format " + format
+              + ", this Coffer writes format " + FORMAT + ": rebuild it (coffer reindex)");
+        }
+        String region = data.get(DATA_REGION);
+        if (region != null && !region.equals(options.phoneRegion())) {
+          throw new StaleIndexException("index in " + indexDir + " was built with phone region "
+              + region + ", not " + options.phoneRegion() + ": rebuild it (coffer reindex)");
+        }
+      }
+      return new SearchIndex(indexDir, dir, options, data);
+    } catch (IOException | RuntimeException e) {
+      dir.close();
+      throw e;
+    }
+  }
+
+  private SearchIndex(Path path, Directory directory, SearchOptions options, Map<String, String> data)
+      throws IOException {
+    this.path = path;
+    this.directory = directory;
+    this.options = options;
+    this.phones = new PhoneNumbers(options.phoneRegion());
+    this.documents = new RecordDocuments(phones, indexAnalyzer);
+    this.queries = new RequestQueries(queryAnalyzer, phones);
+    IndexWriterConfig config =
+        new IndexWriterConfig(new PerFieldAnalyzerWrapper(queryAnalyzer, Map.of(TEXT, indexAnalyzer)));
+    config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    config.setRAMBufferSizeMB(options.ramBufferMb());
+    config.setCommitOnClose(false);
+    this.writer = new IndexWriter(directory, config);
+    try {
+      this.searchers = new SearcherManager(writer, new SearcherFactory());
+      this.committedThrough = Long.parseLong(data.getOrDefault(DATA_INDEXED_THROUGH, "0"));
+      this.indexed = new SerialRanges(committedThrough);
+      this.maxSerialInIndex = Math.max(committedThrough, maxSerial());
+    } catch (IOException | RuntimeException e) {
+      writer.rollback();
+      throw e;
+    }
+    this.maintenance = Executors.newScheduledThreadPool(2, daemon("coffer-search-maintenance"));
+    long refreshMs = options.refreshInterval().toMillis();
+    maintenance.scheduleWithFixedDelay(this::refreshIfChanged, refreshMs, refreshMs, TimeUnit.MILLISECONDS);
+    long commitMs = options.commitInterval().toMillis();
+    maintenance.scheduleWithFixedDelay(this::periodicCommit, commitMs, commitMs, TimeUnit.MILLISECONDS);
+    this.indexPool = options.indexThreads() > 1
+        ? Executors.newFixedThreadPool(options.indexThreads() - 1, daemon("coffer-search-index"))
+        : null;
+    LOG.info("search index opened at {} (indexed through serial {})", path, committedThrough);
+  }
+
+  /** The largest serial in any document of the index (deleted ones included: an upper bound). */
+  private long maxSerial() throws IOException {
+    IndexSearcher s = searchers.acquire();
+    try {
+      long max = 0;
+      for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
+        PointValues points = ctx.reader().getPointValues(SERIAL);
+        if (points != null && points.size() > 0) {
+          max = Math.max(max, LongPoint.decodeDimension(points.getMaxPackedValue(), 0));
+        }
+      }
+      return max;
+    } finally {
+      searchers.release(s);
+    }
+  }
+
+  // ---------------------------------------------------------------- indexing
+
+  /**
+   * Indexes records (the archive calls this after each durable commit). Returns once they are in the
+   * index's buffer; they become searchable at the next refresh (within {@link
+   * SearchOptions#refreshInterval()}). A record already indexed is replaced, never duplicated. A
+   * record whose bytes cannot be read as {@code coffer/1} is skipped and logged by serial and digest.
+   *
+   * @throws IOException only if the index itself failed (disk full, I/O error); the records stay
+   *     archived, and {@link #catchUp} indexes them once the cause is fixed
+   */
+  @Override
+  public void committed(List<StoredRecord> records) throws IOException {
+    ensureOpen();
+    if (records.isEmpty()) {
+      return;
+    }
+    synchronized (indexLock) {
+      List<Pending> batch = new ArrayList<>(records.size());
+      for (StoredRecord stored : records) {
+        Record record;
+        try {
+          record = stored.record();
+        } catch (IllegalArgumentException e) {
+          LOG.warn("serial {} (digest {}) is not a readable record; not indexed", stored.serial(),
+              stored.digest());
+          continue;
+        }
+        boolean fresh = stored.serial() > maxSerialInIndex;
+        long time = time(stored, record, fresh);
+        if (fresh) {
+          maxSerialInIndex = stored.serial();
+          if (record.conversation() != null) {
+            lastTimeByConversation.put(record.conversation().id(), time);
+          }
+        }
+        batch.add(new Pending(fresh, record.id(), documents.document(stored, record, time)));
+      }
+      write(batch);
+      for (StoredRecord stored : records) {
+        indexed.add(stored.serial());
+      }
+    }
+    changed.set(true);
+  }
+
+  private record Pending(boolean fresh, String id, Document doc) {}
+
+  private long time(StoredRecord stored, Record record, boolean fresh) throws IOException {
+    if (record.sentAt() != null) {
+      return record.sentAt().toEpochMilli();
+    }
+    Conversation conversation = record.conversation();
+    if (conversation == null) {
+      return stored.archivedAt();
+    }
+    if (fresh) {
+      Long cached = lastTimeByConversation.get(conversation.id());
+      if (cached != null) {
+        return cached;
+      }
+    }
+    return previousTime(conversation.id(), stored.serial()).orElse(stored.archivedAt());
+  }
+
+  /** Time of the record of this conversation with the highest serial below {@code serial}. */
+  private Optional<Long> previousTime(String conversationId, long serial) throws IOException {
+    searchers.maybeRefreshBlocking();
+    IndexSearcher s = searchers.acquire();
+    try {
+      Query q = new BooleanQuery.Builder()
+          .add(ConversationViews.inConversation(conversationId), Occur.FILTER)
+          .add(LongField.newRangeQuery(SERIAL, Long.MIN_VALUE, serial - 1), Occur.FILTER)
+          .build();
+      // sorted by serial (descending); the second key only carries the time value out
+      Sort bySerial = new Sort(LongField.newSortField(SERIAL, true, SortedNumericSelector.Type.MIN),
+          LongField.newSortField(TIME, false, SortedNumericSelector.Type.MIN));
+      TopFieldDocs top = s.search(q, 1, bySerial);
+      return top.scoreDocs.length == 0
+          ? Optional.empty()
+          : Optional.of((Long) ((FieldDoc) top.scoreDocs[0]).fields[1]);
+    } finally {
+      searchers.release(s);
+    }
+  }
+
+  private void write(List<Pending> batch) throws IOException {
+    int threads = indexPool == null ? 1 : options.indexThreads();
+    if (threads == 1 || batch.size() < PARALLEL_MIN) {
+      for (Pending p : batch) {
+        add(p);
+      }
+      return;
+    }
+    int chunk = (batch.size() + threads - 1) / threads;
+    List<Future<Void>> futures = new ArrayList<>(threads - 1);
+    for (int t = 1; t < threads; t++) {
+      List<Pending> part = batch.subList(Math.min(batch.size(), t * chunk),
+          Math.min(batch.size(), (t + 1) * chunk));
+      futures.add(indexPool.submit(() -> {
+        for (Pending p : part) {
+          add(p);
+        }
+        return null;
+      }));
+    }
+    IOException failure = null;
+    try {
+      for (Pending p : batch.subList(0, Math.min(batch.size(), chunk))) {
+        add(p);
+      }
+    } catch (IOException e) {
+      failure = e;
+    }
+    for (Future<Void> f : futures) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = failure != null ? failure : new java.io.InterruptedIOException("interrupted while indexing");
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          failure = failure != null ? failure : io;
+        } else if (cause instanceof RuntimeException re) {
+          throw re;
+        } else {
+          throw new IllegalStateException(cause);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void add(Pending p) throws IOException {
+    if (p.fresh()) {
+      writer.addDocument(p.doc());
+    } else {
+      writer.updateDocument(new Term(ID, p.id()), p.doc());
+    }
+  }
+
+  /**
+   * Indexes every archived record after the index's gap-free prefix, then commits. Used at start-up
+   * and by {@link #rebuild}.
+   *
+   * @param progress told the number of records indexed so far, every few thousand and at the end
+   * @return the number of records indexed
+   * @throws StaleIndexException if the index holds more serials than the archive (another archive)
+   */
+  public long catchUp(Archive archive, LongConsumer progress) throws IOException {
+    ensureOpen();
+    long from;
+    synchronized (indexLock) {
+      from = indexed.through() + 1;
+    }
+    long size = archive.size();
+    if (from - 1 > size) {
+      throw new StaleIndexException("index in " + path + " holds serials up to " + (from - 1)
+          + " but the archive only " + size + ": it was built from another archive; rebuild it (coffer reindex)");
+    }
+    List<StoredRecord> batch = new ArrayList<>(CATCH_UP_BATCH);
+    long[] count = {0};
+    archive.scan(from, record -> {
+      batch.add(record);
+      if (batch.size() == CATCH_UP_BATCH) {
+        committed(batch);
+        count[0] += batch.size();
+        batch.clear();
+        progress.accept(count[0]);
+      }
+      return true;
+    });
+    if (!batch.isEmpty()) {
+      committed(batch);
+      count[0] += batch.size();
+    }
+    commit();
+    progress.accept(count[0]);
+    if (count[0] > 0) {
+      LOG.info("search index caught up: {} records from serial {}", count[0], from);
+    }
+    return count[0];
+  }
+
+  /** {@link #rebuild(Path, Archive, LongConsumer, SearchOptions)} with default options. */
+  public static long rebuild(Path indexDir, Archive archive, LongConsumer progress) throws IOException {
+    return rebuild(indexDir, archive, progress, SearchOptions.defaults());
+  }
+
+  /**
+   * Drops the index in {@code indexDir} and builds it again from the archive alone. The new index is
+   * built beside the old one ({@code <indexDir>.rebuild}) and swapped in only when complete, so a
+   * crash during the rebuild leaves the old index in place. The index must not be open.
+   *
+   * @return the number of records indexed
+   */
+  public static long rebuild(Path indexDir, Archive archive, LongConsumer progress, SearchOptions options)
+      throws IOException {
+    Path absolute = indexDir.toAbsolutePath();
+    Path fresh = absolute.resolveSibling(absolute.getFileName() + ".rebuild");
+    Path old = absolute.resolveSibling(absolute.getFileName() + ".old");
+    deleteTree(fresh);
+    long count;
+    try (SearchIndex index = open(fresh, options)) {
+      count = index.catchUp(archive, progress);
+    }
+    deleteTree(old);
+    if (Files.exists(absolute)) {
+      Files.move(absolute, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(fresh, absolute, StandardCopyOption.ATOMIC_MOVE);
+    deleteTree(old);
+    LOG.info("search index rebuilt at {}: {} records", absolute, count);
+    return count;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /**
+   * Makes everything indexed so far durable and records {@link #indexedThrough()}. Called
+   * periodically by the index itself; call it after a bulk load if you need the point fixed.
+   */
+  public void commit() throws IOException {
+    ensureOpen();
+    commitLock.lock();
+    try {
+      long through;
+      synchronized (indexLock) {
+        // every serial up to `through` was added to the writer before this commit starts
+        through = indexed.through();
+      }
+      if (through == committedThrough && !writer.hasUncommittedChanges()) {
+        return;
+      }
+      writer.setLiveCommitData(Map.of(DATA_INDEXED_THROUGH, Long.toString(through),
+          DATA_FORMAT, FORMAT, DATA_REGION, options.phoneRegion()).entrySet());
+      writer.commit();
+      committedThrough = through;
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  /** Highest serial {@code n} such that serials {@code 1..n} are all in the last durable commit. */
+  public long indexedThrough() {
+    return committedThrough;
+  }
+
+  /** Makes every record indexed so far searchable now (blocks for the refresh). */
+  public void refresh() throws IOException {
+    ensureOpen();
+    searchers.maybeRefreshBlocking();
+  }
+
+  private void refreshIfChanged() {
+    if (closed.get() || !changed.getAndSet(false)) {
+      return;
+    }
+    try {
+      searchers.maybeRefresh();
+    } catch (IOException | RuntimeException e) {
+      changed.set(true);
+      LOG.warn("search index refresh failed at {}: {}", path, e.toString());
+    }
+  }
+
+  private void periodicCommit() {
+    if (closed.get()) {
+      return;
+    }
+    try {
+      commit();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("search index commit failed at {}: {}", path, e.toString());
+    }
+  }
+
+  // ---------------------------------------------------------------- checking
+
+  /**
+   * Checks the last durable commit of this open index (after committing what is pending) with Lucene's
+   * CheckIndex: every file's checksum, then the decoded structures. Reads the whole index.
+   *
+   * @return the problems found, empty when the index is sound
+   */
+  public List<String> check() throws IOException {
+    ensureOpen();
+    commitLock.lock();
+    try {
+      commit();
+      return IndexCheck.run(directory, IndexCheck.held());
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  /**
+   * Checks an index that is not open (as {@code coffer verify} does for {@code <data>/index}).
+   *
+   * @return the problems found, empty when the index is sound; a missing index is one problem
+   * @throws org.apache.lucene.store.LockObtainFailedException if a process has the index open
+   */
+  public static List<String> check(Path indexDir) throws IOException {
+    if (!Files.isDirectory(indexDir)) {
+      return List.of("no search index at " + indexDir + " (coffer reindex builds it)");
+    }
+    try (Directory dir = FSDirectory.open(indexDir)) {
+      if (!DirectoryReader.indexExists(dir)) {
+        return List.of("no search index at " + indexDir + " (coffer reindex builds it)");
+      }
+      return IndexCheck.run(dir, null);
+    }
+  }
+
+  // ---------------------------------------------------------------- searching
+
+  /**
+   * Runs a search.
+   *
+   * @throws IllegalArgumentException if the query text is not valid syntax or the cursor is not one
+   *     this index gave for the same sort (the message says what is wrong, for the user)
+   */
+  public SearchResults search(SearchRequest request) throws IOException {
+    ensureOpen();
+    Query query = queries.query(request);
+    SearchRequest.Sort order = request.query().isBlank() && request.sort() == SearchRequest.Sort.RELEVANCE
+        ? SearchRequest.Sort.NEWEST
+        : request.sort();
+    Sort sort = RequestQueries.sort(order);
+    FieldDoc after = request.after() == null ? null : RequestQueries.after(order, request.after());
+    int wanted = request.offset() + request.limit();
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      TopFieldDocs top = searcher.search(query,
+          new TopFieldCollectorManager(sort, wanted, after, Math.max(wanted, EXACT_TOTAL_UP_TO)));
+      ScoreDoc[] page = top.scoreDocs.length <= request.offset()
+          ? new ScoreDoc[0]
+          : java.util.Arrays.copyOfRange(top.scoreDocs, request.offset(), top.scoreDocs.length);
+      String[] snippets = snippets(searcher, query, page, request);
+      StoredFields stored = searcher.storedFields();
+      List<Hit> hits = new ArrayList<>(page.length);
+      for (int i = 0; i < page.length; i++) {
+        float score = order == SearchRequest.Sort.RELEVANCE ? (Float) ((FieldDoc) page[i]).fields[0] : 0f;
+        hits.add(hit(stored.document(page[i].doc, HIT_FIELDS), snippets[i], score));
+      }
+      String next = page.length == request.limit()
+          ? RequestQueries.cursor(order, (FieldDoc) page[page.length - 1])
+          : null;
+      boolean exact = top.totalHits.relation() == TotalHits.Relation.EQUAL_TO;
+      return new SearchResults(top.totalHits.value(), exact, hits, next);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  private String[] snippets(IndexSearcher searcher, Query query, ScoreDoc[] page, SearchRequest request)
+      throws IOException {
+    if (page.length == 0) {
+      return new String[0];
+    }
+    UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, indexAnalyzer)
+        .withFormatter(new DefaultPassageFormatter(request.highlightPre(), request.highlightPost(), " … ", false))
+        .withBreakIterator(() -> LengthGoalBreakIterator.createClosestToLength(
+            BreakIterator.getSentenceInstance(Locale.ROOT), SNIPPET_LENGTH, 0.5f))
+        .withMaxNoHighlightPassages(1)
+        .build();
+    int[] docs = new int[page.length];
+    for (int i = 0; i < page.length; i++) {
+      docs[i] = page[i].doc;
+    }
+    // doc ids in any order; the snippets come back aligned with them. Up to 2 passages per snippet.
+    Map<String, String[]> byField = highlighter.highlightFields(new String[] {TEXT}, query, docs, new int[] {2});
+    String[] out = byField.get(TEXT);
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] != null && out[i].length() > 3 * SNIPPET_LENGTH) {
+        out[i] = out[i].substring(0, 3 * SNIPPET_LENGTH) + "…";
+      }
+    }
+    return out;
+  }
+
+  private static Hit hit(Document d, String snippet, float score) {
+    IndexableField sentAt = d.getField(SENT_AT);
+    return new Hit(
+        d.get(ID),
+        d.getField(SERIAL).numericValue().longValue(),
+        d.get(KIND),
+        d.get(CHANNEL),
+        d.get(CONVERSATION),
+        d.get(CONVERSATION_TITLE),
+        d.get(SENDER_NAME),
+        d.get(SENDER_HANDLE),
+        sentAt == null ? null : Instant.ofEpochMilli(sentAt.numericValue().longValue()),
+        snippet,
+        Float.isNaN(score) ? 0f : score);
+  }
+
+  // ---------------------------------------------------------------- conversations
+
+  /**
+   * Every conversation with its record count and first and last record time, latest activity first.
+   * Computed from doc values in one pass over the index; no document is loaded.
+   */
+  public List<ConversationSummary> conversations() throws IOException {
+    return withSearcher(ConversationViews::list);
+  }
+
+  /**
+   * The first {@code limit} records of a conversation whose time is at or after {@code from} (null:
+   * from the beginning), in chronological order (time, then serial). Page on with
+   * {@link #conversationSerialsAfter}.
+   *
+   * @return serials; fetch the records from the archive
+   */
+  public List<Long> conversationSerials(String conversationId, Instant from, int limit) throws IOException {
+    checkLimit(limit);
+    return withSearcher(s -> ConversationViews.fromTime(s, conversationId, from, limit));
+  }
+
+  /**
+   * The {@code limit} records of its conversation that follow the record with serial {@code after},
+   * in chronological order: pass the last serial of a page to get the next page.
+   *
+   * @throws IllegalArgumentException if that serial is not indexed or belongs to no conversation
+   */
+  public List<Long> conversationSerialsAfter(long after, int limit) throws IOException {
+    checkLimit(limit);
+    return withSearcher(s -> ConversationViews.after(s, positionOf(s, after), limit));
+  }
+
+  /**
+   * The {@code limit} records of its conversation that precede the record with serial {@code before},
+   * in chronological order (the last one is the record right before it).
+   *
+   * @throws IllegalArgumentException if that serial is not indexed or belongs to no conversation
+   */
+  public List<Long> conversationSerialsBefore(long before, int limit) throws IOException {
+    checkLimit(limit);
+    return withSearcher(s -> ConversationViews.before(s, positionOf(s, before), limit));
+  }
+
+  /**
+   * The record with serial {@code serial} and up to {@code context} records before and after it in
+   * its conversation, with its position there.
+   *
+   * @return empty if the serial is not indexed or its record belongs to no conversation
+   */
+  public Optional<ConversationWindow> around(long serial, int context) throws IOException {
+    if (context < 0 || context > 10_000) {
+      throw new IllegalArgumentException("context: " + context + " is outside 0..10000");
+    }
+    return withSearcher(s -> {
+      Optional<ConversationViews.Position> p = ConversationViews.position(s, serial);
+      if (p.isEmpty() || p.get().conversationId() == null) {
+        return Optional.empty();
+      }
+      List<Long> before = context == 0 ? List.of() : ConversationViews.before(s, p.get(), context);
+      List<Long> after = context == 0 ? List.of() : ConversationViews.after(s, p.get(), context);
+      List<Long> window = new ArrayList<>(before.size() + 1 + after.size());
+      window.addAll(before);
+      window.add(serial);
+      window.addAll(after);
+      long position = ConversationViews.countBefore(s, p.get());
+      long total = s.count(ConversationViews.inConversation(p.get().conversationId()));
+      return Optional.of(new ConversationWindow(p.get().conversationId(), window, before.size(),
+          position, total));
+    });
+  }
+
+  private static ConversationViews.Position positionOf(IndexSearcher s, long serial) throws IOException {
+    ConversationViews.Position p = ConversationViews.position(s, serial)
+        .orElseThrow(() -> new IllegalArgumentException("serial " + serial + " is not in the search index"));
+    if (p.conversationId() == null) {
+      throw new IllegalArgumentException("serial " + serial + " belongs to no conversation");
+    }
+    return p;
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 1 || limit > 100_000) {
+      throw new IllegalArgumentException("limit: " + limit + " is outside 1..100000");
+    }
+  }
+
+  @FunctionalInterface
+  private interface SearcherFunction<T> {
+    T apply(IndexSearcher searcher) throws IOException;
+  }
+
+  private <T> T withSearcher(SearcherFunction<T> f) throws IOException {
+    ensureOpen();
+    IndexSearcher s = searchers.acquire();
+    try {
+      return f.apply(s);
+    } finally {
+      searchers.release(s);
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("search index at " + path + " is closed");
+    }
+  }
+
+  /** Commits what is indexed and closes. Idempotent. */
+  @Override
+  public void close() throws IOException {
+    if (closed.get()) {
+      return;
+    }
+    IOException failure = null;
+    try {
+      commit();
+    } catch (IOException e) {
+      failure = e;
+    }
+    closed.set(true);
+    maintenance.shutdown();
+    if (indexPool != null) {
+      indexPool.shutdown();
+    }
+    try {
+      maintenance.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      searchers.close();
+      writer.close();
+    } catch (IOException e) {
+      failure = failure != null ? failure : e;
+    } finally {
+      directory.close();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
