@@ -1,0 +1,500 @@
+package dev.coffer.connectors.whatsapp.export;
+
+import dev.coffer.connectors.whatsapp.export.Entry.CallEntry;
+import dev.coffer.connectors.whatsapp.export.Entry.MediaRef;
+import dev.coffer.connectors.whatsapp.export.Entry.MessageEntry;
+import dev.coffer.connectors.whatsapp.export.Entry.SystemEntry;
+import dev.coffer.model.Call;
+import dev.coffer.model.Location;
+import dev.coffer.model.Poll;
+import dev.coffer.model.SystemEvent.Event;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads what follows a header: author or system line, then the message's kind (text, media attached
+ * or omitted, deleted, edited, poll, location, contact card, view-once, call). Pure: the same input
+ * always gives the same entry; nothing here throws on content.
+ *
+ * <p>System vs user: on Android a line without {@code "author: "} is a system line, and a line with
+ * one is a system line only if it reads as a known system phrase whose names hold no ": ". On iOS a
+ * notice carries an author (the chat or the actor), so a body is a system notice only if it starts
+ * with U+200E and reads as a known phrase; everything else is a user message kept verbatim.
+ */
+final class BodyClassifier {
+
+  private enum Kind { DELETED, YOU_DELETED, IMAGE, VIDEO, AUDIO, STICKER, GIF, CONTACT, DOCUMENT,
+    MEDIA_OMITTED, LIVE_LOCATION, WAITING, MISSED_VOICE, MISSED_VIDEO, MISSED_GROUP_VOICE,
+    MISSED_GROUP_VIDEO, VOICE, VIDEO_CALL }
+
+  private static final Map<String, Kind> EXACT = new HashMap<>();
+  private static final List<Template> SYSTEM = new ArrayList<>();
+  private static final List<String> YOU = new ArrayList<>();
+  private static final List<String> EDITED = new ArrayList<>();
+  private static final List<String> ADMIN_DELETED = new ArrayList<>();
+  private static final List<String> POLL = new ArrayList<>();
+  private static final List<String> LOCATION = new ArrayList<>();
+  private static final Pattern ANDROID_ATTACHED;
+  private static final Pattern IOS_ATTACHED;
+  private static final Pattern OPTION;
+  private static final Pattern AND;
+  private static final Pattern OLD_IOS_ATTACHED =
+      Pattern.compile("^(\\S.*\\.\\w{1,8}) <attached>$");
+  private static final Pattern MAPS =
+      Pattern.compile("^https://maps\\.google\\.com/\\?q=(-?\\d+(?:\\.\\d+)?),(-?\\d+(?:\\.\\d+)?)$");
+  private static final Pattern VENUE_URL =
+      Pattern.compile("^https://(?:foursquare\\.com|maps\\.google\\.com)/\\S*$");
+  private static final Pattern IOS_VENUE =
+      Pattern.compile("^(.+?) \\((.+)\\): (https://foursquare\\.com/\\S+)$");
+  private static final Pattern DURATION = Pattern.compile(
+      "(\\d+)\\s*(hr|hrs|hour|hours|h|min|mins|minute|minutes|sec|secs|second|seconds|s)\\b");
+  private static final Pattern QUOTE = Pattern.compile("[\"“”„«»「」『』]");
+
+  static {
+    List<String> attachedWords = new ArrayList<>();
+    List<String> fileAttached = new ArrayList<>();
+    List<String> options = new ArrayList<>();
+    List<String> votes = new ArrayList<>();
+    List<String> ands = new ArrayList<>();
+    for (Language l : Language.ALL) {
+      put(l.deleted(), Kind.DELETED);
+      put(l.youDeleted(), Kind.YOU_DELETED);
+      put(l.imageOmitted(), Kind.IMAGE);
+      put(l.videoOmitted(), Kind.VIDEO);
+      put(l.audioOmitted(), Kind.AUDIO);
+      put(l.stickerOmitted(), Kind.STICKER);
+      put(l.gifOmitted(), Kind.GIF);
+      put(l.contactOmitted(), Kind.CONTACT);
+      put(l.documentOmitted(), Kind.DOCUMENT);
+      put(l.mediaOmitted(), Kind.MEDIA_OMITTED);
+      put(l.liveLocation(), Kind.LIVE_LOCATION);
+      put(l.waiting(), Kind.WAITING);
+      put(l.missedVoice(), Kind.MISSED_VOICE);
+      put(l.missedVideo(), Kind.MISSED_VIDEO);
+      put(l.missedGroupVoice(), Kind.MISSED_GROUP_VOICE);
+      put(l.missedGroupVideo(), Kind.MISSED_GROUP_VIDEO);
+      put(l.voiceCall(), Kind.VOICE);
+      put(l.videoCall(), Kind.VIDEO_CALL);
+      SYSTEM.addAll(l.system());
+      YOU.addAll(l.you());
+      EDITED.addAll(l.edited());
+      ADMIN_DELETED.addAll(l.deletedByAdmin());
+      POLL.addAll(l.poll());
+      LOCATION.addAll(l.location());
+      attachedWords.addAll(l.attached());
+      fileAttached.addAll(l.fileAttached());
+      options.addAll(l.option());
+      votes.addAll(l.votes());
+      ands.addAll(l.and());
+    }
+    ANDROID_ATTACHED = Pattern.compile("^(.+?) \\((?:" + alternatives(fileAttached) + ")\\)$",
+        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    IOS_ATTACHED = Pattern.compile("^(?:(.*?) ?)?< ?(?:" + alternatives(attachedWords)
+        + ") ?: (.+?) ?>$", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    OPTION = Pattern.compile("^(?:" + alternatives(options) + ") ?(.*?) \\((\\d+) (?:"
+        + alternatives(votes) + ")\\)$", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    AND = Pattern.compile(alternatives(ands.stream().distinct().toList()));
+  }
+
+  private static void put(List<String> phrases, Kind kind) {
+    for (String p : phrases) {
+      EXACT.putIfAbsent(key(p), kind);
+    }
+  }
+
+  private static String key(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  private static String alternatives(List<String> words) {
+    StringBuilder sb = new StringBuilder();
+    for (String w : words) {
+      if (sb.length() > 0) {
+        sb.append('|');
+      }
+      sb.append(Pattern.quote(w));
+    }
+    return sb.toString();
+  }
+
+  /** Whether a name is the exporter's own "you" in any supported language. */
+  static boolean isYou(String name) {
+    return name != null && YOU.contains(name.strip());
+  }
+
+  /** Reads one entry. {@code continuation} are the following non-header lines, as written. */
+  Entry classify(int first, int last, LocalDateTime time, String sourceTime, Header.Family family,
+      String rest, List<String> continuation) {
+    String body = join(rest, continuation);
+    int colon = rest.indexOf(": ");
+    if (family.iosStyle()) {
+      if (colon < 0) {
+        return system(first, last, time, sourceTime, null, body, Text.clean(body).strip());
+      }
+      String author = rest.substring(0, colon);
+      String msg = join(rest.substring(colon + 2), continuation);
+      if (Text.startsWithMark(msg) && continuation.isEmpty()) {
+        String cleaned = Text.clean(msg).strip();
+        SystemEntry s = matchSystem(first, last, time, sourceTime, author, body, cleaned);
+        if (s != null) {
+          return s;
+        }
+      }
+      return message(first, last, time, sourceTime, cleanAuthor(author), body, msg, continuation,
+          true);
+    }
+    if (colon < 0) {
+      return system(first, last, time, sourceTime, null, body, Text.clean(body).strip());
+    }
+    // A system line can hold ": " only inside a quoted name (a subject change); test those alone,
+    // so ordinary messages do not pay for the phrase tables.
+    if (QUOTE.matcher(rest.substring(0, colon)).find()) {
+      SystemEntry s = matchSystem(first, last, time, sourceTime, null, body,
+          Text.clean(body).strip());
+      if (s != null) {
+        return s;
+      }
+    }
+    String author = rest.substring(0, colon);
+    String msg = join(rest.substring(colon + 2), continuation);
+    return message(first, last, time, sourceTime, cleanAuthor(author), body, msg, continuation,
+        false);
+  }
+
+  private static String join(String first, List<String> more) {
+    if (more.isEmpty()) {
+      return first;
+    }
+    StringBuilder sb = new StringBuilder(first);
+    for (String s : more) {
+      sb.append('\n').append(s);
+    }
+    return sb.toString();
+  }
+
+  /** Author as written, with the format's own marks removed (bidi controls, the unsaved-name tilde). */
+  static String cleanAuthor(String author) {
+    StringBuilder sb = new StringBuilder(author.length());
+    for (int i = 0; i < author.length(); i++) {
+      char c = author.charAt(i);
+      if (!Text.isInvisible(c)) {
+        sb.append(c);
+      }
+    }
+    String s = sb.toString();
+    if (s.length() > 2 && s.charAt(0) == '~' && Character.isSpaceChar(s.charAt(1))) {
+      s = s.substring(2);
+    }
+    return s;
+  }
+
+  private SystemEntry system(int first, int last, LocalDateTime time, String sourceTime,
+      String author, String body, String cleaned) {
+    SystemEntry s = matchSystem(first, last, time, sourceTime, author, body, cleaned);
+    if (s != null) {
+      return s;
+    }
+    return new SystemEntry(first, last, time, sourceTime, author, body, Event.OTHER, null, false,
+        null, false, Text.stripLeadingMarks(body), null);
+  }
+
+  private SystemEntry matchSystem(int first, int last, LocalDateTime time, String sourceTime,
+      String author, String body, String cleaned) {
+    for (Template t : SYSTEM) {
+      Matcher m = t.match(cleaned);
+      if (m == null) {
+        continue;
+      }
+      String actor = null;
+      List<String> subjects = new ArrayList<>();
+      Map<String, String> detail = new LinkedHashMap<>();
+      for (int g = 0; g < t.roles().size(); g++) {
+        String v = m.group(g + 1);
+        switch (t.roles().get(g)) {
+          case "actor" -> actor = v.strip();
+          case "subject" -> subjects.add(v.strip());
+          case "subjects" -> {
+            for (String part : AND.split(v)) {
+              if (!part.isBlank()) {
+                subjects.add(part.strip());
+              }
+            }
+          }
+          case "from" -> detail.put("from", v);
+          case "to" -> detail.put("to", v);
+          default -> throw new IllegalStateException("unknown role " + t.roles().get(g));
+        }
+      }
+      if (author != null) {
+        detail.put("shown_as", cleanAuthor(author));
+      }
+      boolean actorYou = t.actorIsYou() || isYou(actor);
+      boolean subjectYou = t.subjectIsYou();
+      if (subjects.size() == 1 && isYou(subjects.get(0))) {
+        subjectYou = true;
+        subjects.clear();
+      }
+      String text = author == null ? Text.stripLeadingMarks(body)
+          : Text.stripLeadingMarks(body.substring(body.indexOf(": ") + 2));
+      return new SystemEntry(first, last, time, sourceTime, author == null ? null : author, body,
+          t.event(), actorYou ? null : actor, actorYou, subjects, subjectYou, text, detail);
+    }
+    return null;
+  }
+
+  private Entry message(int first, int last, LocalDateTime time, String sourceTime, String author,
+      String body, String msg, List<String> continuation, boolean ios) {
+    String firstLine = continuation.isEmpty() ? msg : msg.substring(0, msg.indexOf('\n'));
+    boolean marked = !ios || Text.startsWithMark(firstLine);
+    String text = msg;
+    boolean edited = false;
+    String cleanAll = Text.clean(msg).stripTrailing();
+    for (String marker : EDITED) {
+      if (cleanAll.endsWith(marker)) {
+        int cut = msg.lastIndexOf('<');
+        if (cut >= 0) {
+          String kept = msg.substring(0, cut);
+          int end = kept.length();
+          while (end > 0 && (Character.isWhitespace(kept.charAt(end - 1))
+              || Text.isInvisible(kept.charAt(end - 1)) || Text.isOddSpace(kept.charAt(end - 1)))) {
+            end--;
+          }
+          text = kept.substring(0, end);
+          edited = true;
+          if (continuation.isEmpty()) {
+            firstLine = text;
+          }
+        }
+        break;
+      }
+    }
+    String clean0 = Text.clean(firstLine).strip();
+    String caption = continuation.isEmpty() ? null : String.join("\n", continuation);
+    String unwrapped = clean0.length() > 2 && clean0.startsWith("<") && clean0.endsWith(">")
+        && !clean0.startsWith("< ") ? clean0.substring(1, clean0.length() - 1) : clean0;
+    Kind kind = EXACT.get(key(stripDot(clean0)));
+    if (kind == null) {
+      kind = EXACT.get(key(stripDot(unwrapped)));
+    }
+    if (kind == null && marked && continuation.isEmpty()) {
+      kind = callPrefix(clean0);
+    }
+    if (kind != null && (marked || kind == Kind.MEDIA_OMITTED)) {
+      switch (kind) {
+        case MEDIA_OMITTED -> {
+          return msg(first, last, time, sourceTime, author, body, caption,
+              List.of(new MediaRef(null, true, null, caption)), edited, false, null, false, null,
+              null, false, false);
+        }
+        case IMAGE, VIDEO, AUDIO, STICKER, GIF, CONTACT, DOCUMENT -> {
+          if (continuation.isEmpty()) {
+            String hint = kind.name().toLowerCase(Locale.ROOT);
+            return msg(first, last, time, sourceTime, author, body, null,
+                List.of(new MediaRef(null, true, hint, null)), edited, false, null,
+                kind == Kind.CONTACT, null, null, kind == Kind.STICKER, false);
+          }
+        }
+        case DELETED, YOU_DELETED -> {
+          if (continuation.isEmpty()) {
+            return msg(first, last, time, sourceTime, author, body, Text.stripLeadingMarks(msg),
+                List.of(), false, true, null, false, null, null, false, false);
+          }
+        }
+        case LIVE_LOCATION -> {
+          if (continuation.isEmpty()) {
+            return msg(first, last, time, sourceTime, author, body, null, List.of(), edited, false,
+                new Location(null, null, null, null, null, true), false, null, null, false, false);
+          }
+        }
+        case WAITING -> {
+          return msg(first, last, time, sourceTime, author, body, Text.stripLeadingMarks(msg),
+              List.of(), false, false, null, false, null, null, false, false);
+        }
+        case MISSED_VOICE, MISSED_VIDEO, MISSED_GROUP_VOICE, MISSED_GROUP_VIDEO, VOICE, VIDEO_CALL -> {
+          if (continuation.isEmpty()) {
+            return call(first, last, time, sourceTime, author, body, kind, clean0,
+                Text.stripLeadingMarks(msg));
+          }
+        }
+      }
+    }
+    if (kind == null && continuation.isEmpty() && !ios && msg.equals("null")) {
+      return msg(first, last, time, sourceTime, author, body, null, List.of(), false, false, null,
+          false, null, null, false, true);
+    }
+    if (kind == null && marked && continuation.isEmpty()) {
+      for (String prefix : ADMIN_DELETED) {
+        if (clean0.startsWith(prefix)) {
+          return msg(first, last, time, sourceTime, author, body, Text.stripLeadingMarks(msg),
+              List.of(), false, true, null, false, null, null, false, false);
+        }
+      }
+      if (clean0.endsWith(" document omitted") || clean0.endsWith("document omitted")) {
+        int dot = clean0.indexOf(" • ");
+        String name = dot > 0 ? clean0.substring(0, dot) : null;
+        return msg(first, last, time, sourceTime, author, body, null,
+            List.of(new MediaRef(name, true, "document", null)), edited, false, null, false, null,
+            null, false, false);
+      }
+    }
+    // Attachments: the name is taken from the original text so it matches the zip entry exactly.
+    Matcher a = ANDROID_ATTACHED.matcher(clean0);
+    if (a.matches()) {
+      String name = Text.clean(a.group(1)).strip();
+      return attachment(first, last, time, sourceTime, author, body, name, caption, edited);
+    }
+    if (clean0.indexOf('<') >= 0) {
+      Matcher i = IOS_ATTACHED.matcher(clean0);
+      if (i.matches()) {
+        return attachment(first, last, time, sourceTime, author, body, i.group(2).strip(), caption,
+            edited);
+      }
+      Matcher o = OLD_IOS_ATTACHED.matcher(clean0);
+      if (o.matches()) {
+        return attachment(first, last, time, sourceTime, author, body, o.group(1), caption, edited);
+      }
+    }
+    if (!continuation.isEmpty() && POLL.contains(clean0)) {
+      Poll poll = poll(continuation);
+      if (poll != null) {
+        return msg(first, last, time, sourceTime, author, body, null, List.of(), edited, false,
+            null, false, null, poll, false, false);
+      }
+    }
+    Location loc = location(clean0, continuation);
+    if (loc != null) {
+      return msg(first, last, time, sourceTime, author, body, null, List.of(), edited, false, loc,
+          false, null, null, false, false);
+    }
+    return msg(first, last, time, sourceTime, author, body, text, List.of(), edited, false, null,
+        false, null, null, false, false);
+  }
+
+  private static String stripDot(String s) {
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** Calls written with a suffix: "Missed voice call, Tap to call back", "Voice call, 12 min". */
+  private static Kind callPrefix(String clean) {
+    int comma = clean.indexOf(", ");
+    if (comma < 0) {
+      return null;
+    }
+    Kind k = EXACT.get(key(clean.substring(0, comma)));
+    if (k == null) {
+      return null;
+    }
+    return switch (k) {
+      case MISSED_VOICE, MISSED_VIDEO, MISSED_GROUP_VOICE, MISSED_GROUP_VIDEO, VOICE, VIDEO_CALL -> k;
+      default -> null;
+    };
+  }
+
+  private static Entry call(int first, int last, LocalDateTime time, String sourceTime,
+      String author, String body, Kind kind, String clean, String text) {
+    Call.Media media = switch (kind) {
+      case MISSED_VIDEO, MISSED_GROUP_VIDEO, VIDEO_CALL -> Call.Media.VIDEO;
+      default -> Call.Media.VOICE;
+    };
+    boolean missed = kind != Kind.VOICE && kind != Kind.VIDEO_CALL;
+    boolean group = kind == Kind.MISSED_GROUP_VOICE || kind == Kind.MISSED_GROUP_VIDEO;
+    Long duration = null;
+    int comma = clean.indexOf(", ");
+    if (!missed && comma > 0) {
+      Matcher d = DURATION.matcher(clean.substring(comma + 2));
+      long total = 0;
+      boolean any = false;
+      while (d.find()) {
+        any = true;
+        long n = Long.parseLong(d.group(1));
+        String unit = d.group(2);
+        total += unit.startsWith("h") ? n * 3600 : unit.startsWith("m") ? n * 60 : n;
+      }
+      duration = any ? total : null;
+    }
+    return new CallEntry(first, last, time, sourceTime, author, body, media,
+        missed ? Call.Status.MISSED : Call.Status.COMPLETED, duration, group, text);
+  }
+
+  private static Entry attachment(int first, int last, LocalDateTime time, String sourceTime,
+      String author, String body, String name, String caption, boolean edited) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    boolean contact = lower.endsWith(".vcf");
+    boolean sticker = lower.startsWith("stk-") || lower.contains("-sticker-");
+    String contactName = null;
+    if (contact) {
+      String base = name.substring(0, name.length() - 4);
+      contactName = base.matches("^\\d{8}-.*") ? base.substring(9) : base;
+    }
+    return new MessageEntry(first, last, time, sourceTime, author, body, caption,
+        List.of(new MediaRef(name, false, null, caption)), edited, false, null, contact,
+        contactName, null, sticker, false);
+  }
+
+  private static Poll poll(List<String> lines) {
+    if (lines.size() < 2) {
+      return null;
+    }
+    String question = lines.get(0);
+    List<Poll.Option> options = new ArrayList<>();
+    for (int i = 1; i < lines.size(); i++) {
+      Matcher m = OPTION.matcher(Text.clean(lines.get(i)).strip());
+      if (!m.matches()) {
+        return null;
+      }
+      options.add(new Poll.Option(m.group(1), Long.parseLong(m.group(2))));
+    }
+    return new Poll(question, options);
+  }
+
+  private static Location location(String clean0, List<String> continuation) {
+    if (continuation.isEmpty()) {
+      for (String prefix : LOCATION) {
+        if (clean0.regionMatches(true, 0, prefix, 0, prefix.length())) {
+          String url = clean0.substring(prefix.length()).strip();
+          Matcher m = MAPS.matcher(url);
+          if (m.matches()) {
+            return new Location(m.group(1), m.group(2), null, null, url, false);
+          }
+        }
+      }
+      Matcher v = IOS_VENUE.matcher(clean0);
+      if (v.matches()) {
+        return new Location(null, null, v.group(1), v.group(2), v.group(3), false);
+      }
+      return null;
+    }
+    if (continuation.size() > 2) {
+      return null;
+    }
+    String lastLine = Text.clean(continuation.get(continuation.size() - 1)).strip();
+    for (String prefix : LOCATION) {
+      if (lastLine.regionMatches(true, 0, prefix, 0, prefix.length())) {
+        lastLine = lastLine.substring(prefix.length()).strip();
+        break;
+      }
+    }
+    if (!VENUE_URL.matcher(lastLine).matches()) {
+      return null;
+    }
+    String address = continuation.size() == 2 ? continuation.get(0) : null;
+    Matcher m = MAPS.matcher(lastLine);
+    return new Location(m.matches() ? m.group(1) : null, m.matches() ? m.group(2) : null, clean0,
+        address, lastLine, false);
+  }
+
+  private static MessageEntry msg(int first, int last, LocalDateTime time, String sourceTime,
+      String author, String body, String text, List<MediaRef> media, boolean edited,
+      boolean deleted, Location location, boolean contact, String contactName, Poll poll,
+      boolean sticker, boolean viewOnce) {
+    return new MessageEntry(first, last, time, sourceTime, author, body, text, media, edited,
+        deleted, location, contact, contactName, poll, sticker, viewOnce);
+  }
+}

@@ -1,0 +1,228 @@
+package dev.coffer.connectors.whatsapp.export;
+
+import dev.coffer.connectors.whatsapp.export.Entry.UnparsedEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Pass 2: turns the chat text into entries, streaming, with the format decided in pass 1.
+ *
+ * <p>Every line ends up in exactly one entry (and a cut-off line also in one overflow entry), so
+ * "lines covered" always equals "lines read". Memory is bounded by {@code maxLineBytes} per line and
+ * {@code maxEntryChars} per entry: continuation beyond that starts a new unparsed entry.
+ */
+final class ExportParser {
+
+  /** Limits; the defaults are generous for real chats (WhatsApp caps a message at 65,536 chars). */
+  record Limits(int maxLineBytes, int maxEntryChars) {
+    static final Limits DEFAULT = new Limits(1 << 20, 4 << 20);
+  }
+
+  /** What pass 1 learned about a file. */
+  record Scan(FormatDecision decision, long lines, long bytes, boolean group,
+      int distinctAuthors) {}
+
+  private final FormatDecision decision;
+  private final Limits limits;
+  private final BodyClassifier classifier = new BodyClassifier();
+
+  ExportParser(FormatDecision decision, Limits limits) {
+    this.decision = decision;
+    this.limits = limits;
+  }
+
+  /**
+   * Pass 1: headers only; decides shape and date order, counts lines, and notes whether the chat is
+   * a group (group system events, or more than two distinct authors).
+   */
+  static Scan scan(InputStream in, DateOrder override, Limits limits) throws IOException {
+    FormatScan formats = new FormatScan();
+    BodyClassifier classifier = new BodyClassifier();
+    java.util.Set<String> authors = new java.util.HashSet<>();
+    boolean group = false;
+    long lines = 0;
+    try (LineSource src = new LineSource(in, limits.maxLineBytes())) {
+      LineSource.Line line;
+      while ((line = src.next()) != null) {
+        lines++;
+        Header h = Header.parse(line.text());
+        if (h == null) {
+          continue;
+        }
+        formats.add(h, line.number());
+        if (authors.size() <= 2 || !group) {
+          Entry e = classifier.classify(line.number(), line.number(), null, null, h.family(),
+              h.rest(line.text()), List.of());
+          if (e instanceof Entry.SystemEntry s) {
+            group |= isGroupEvent(s.event());
+          } else if (e.author() != null && authors.size() <= 2) {
+            authors.add(e.author());
+          }
+        }
+      }
+      return new Scan(formats.decide(override), lines, src.bytesRead(),
+          group || authors.size() > 2, authors.size());
+    }
+  }
+
+  private static boolean isGroupEvent(dev.coffer.model.SystemEvent.Event e) {
+    return switch (e) {
+      case GROUP_CREATED, MEMBER_ADDED, MEMBER_LEFT, MEMBER_REMOVED, JOINED_BY_LINK,
+          SUBJECT_CHANGED, ICON_CHANGED, DESCRIPTION_CHANGED, ADMIN_CHANGED, SETTINGS_CHANGED -> true;
+      case ENCRYPTION_NOTICE, SECURITY_CODE_CHANGED, DISAPPEARING_TIMER, NUMBER_CHANGED,
+          CONTACT_NOTICE, OTHER -> false;
+    };
+  }
+
+  /** Pass 2: emits entries in file order; returns the number of lines read. */
+  long parse(InputStream in, Consumer<Entry> sink) throws IOException {
+    try (LineSource src = new LineSource(in, limits.maxLineBytes())) {
+      Builder current = null;
+      List<Entry> overflow = new ArrayList<>();
+      long count = 0;
+      LineSource.Line line;
+      while ((line = src.next()) != null) {
+        count++;
+        String text = line.text();
+        Header h = Header.parse(text);
+        if (h != null && h.template().equals(decision.template())) {
+          flush(current, sink, overflow);
+          current = new Builder(line.number(), h, text, null);
+        } else if (h != null) {
+          flush(current, sink, overflow);
+          current = new Builder(line.number(), null, text, "line " + line.number()
+              + " starts like a message header in another format (" + h.template()
+              + ") than this file's (" + decision.template() + "); kept as text");
+        } else if (current == null) {
+          current = new Builder(line.number(), null, text,
+              "text before the first message header");
+        } else if (current.chars + text.length() > limits.maxEntryChars()) {
+          flush(current, sink, overflow);
+          current = new Builder(line.number(), null, text, "the message that ends on line "
+              + (line.number() - 1) + " continues beyond " + limits.maxEntryChars()
+              + " characters; the rest is kept here");
+        } else {
+          current.add(line.number(), text);
+        }
+        if (line.malformed() && current.malformed == null) {
+          current.malformed = "line " + line.number() + " holds bytes that are not UTF-8, from byte "
+              + line.malformedAt() + " of the line (offset " + (line.byteOffset()
+              + line.malformedAt()) + " in the file); they are shown as U+FFFD here and kept in the"
+              + " raw original";
+        }
+        if (line.overflowed()) {
+          long kept = limits.maxLineBytes();
+          overflow.add(new UnparsedEntry(line.number(), line.number(), null, null, null,
+              line.overflowSample() == null ? "" : line.overflowSample(),
+              "line " + line.number() + " is " + (kept + line.overflowBytes()) + " bytes long; only"
+                  + " the first " + kept + " bytes were read into the record for it; the other "
+                  + line.overflowBytes() + " bytes (file offsets " + (line.byteOffset() + kept)
+                  + " to " + (line.byteOffset() + kept + line.overflowBytes() - 1) + ") are kept"
+                  + " only in the raw original; the first of them follow as text"));
+        }
+      }
+      flush(current, sink, overflow);
+      return count;
+    }
+  }
+
+  private void flush(Builder b, Consumer<Entry> sink, List<Entry> overflow) {
+    if (b != null) {
+      sink.accept(b.build());
+    }
+    for (Entry e : overflow) {
+      sink.accept(e);
+    }
+    overflow.clear();
+  }
+
+  /** Accumulates one entry's lines. */
+  private final class Builder {
+    final int first;
+    int last;
+    final Header header;
+    final String headerLine;
+    final String diagnostic;
+    final List<String> continuation = new ArrayList<>();
+    long chars;
+    String malformed;
+
+    Builder(int first, Header header, String line, String diagnostic) {
+      this.first = first;
+      this.last = first;
+      this.header = header;
+      this.headerLine = line;
+      this.diagnostic = diagnostic;
+      this.chars = line.length();
+    }
+
+    void add(int number, String text) {
+      continuation.add(text);
+      last = number;
+      chars += text.length() + 1;
+    }
+
+    Entry build() {
+      String all = continuation.isEmpty() ? headerLine
+          : headerLine + "\n" + String.join("\n", continuation);
+      if (header == null) {
+        return new UnparsedEntry(first, last, null, null, null, all, diagnostic);
+      }
+      String sourceTime = header.sourceTime(headerLine);
+      LocalDateTime time = resolve(header, decision.order());
+      if (malformed != null) {
+        return new UnparsedEntry(first, last, time, sourceTime, null, all, malformed);
+      }
+      if (time == null) {
+        return new UnparsedEntry(first, last, null, sourceTime, null, all, "line " + first
+            + ": '" + sourceTime + "' is not a valid date and time when read "
+            + decision.order() + " (the order decided for this file)");
+      }
+      return classifier.classify(first, last, time, sourceTime, header.family(),
+          header.rest(headerLine), continuation);
+    }
+  }
+
+  /** The header's local date-time under {@code order}; null if it is not a valid one. */
+  static LocalDateTime resolve(Header h, DateOrder order) {
+    int[] n = h.n();
+    int yi = h.yearIndex() >= 0 ? h.yearIndex() : (order.yearFirst() ? 0 : 2);
+    int x = -1;
+    int y = -1;
+    for (int i = 0; i < 3; i++) {
+      if (i != yi) {
+        if (x < 0) {
+          x = n[i];
+        } else {
+          y = n[i];
+        }
+      }
+    }
+    int year = n[yi];
+    if (year < 100 && h.yearIndex() < 0) {
+      year += 2000;
+    }
+    int day = order.dayBeforeMonth() ? x : y;
+    int month = order.dayBeforeMonth() ? y : x;
+    int hour = h.hour();
+    if (h.ampm() == Header.AM) {
+      if (hour > 12) {
+        return null;
+      }
+      hour = hour == 12 ? 0 : hour;
+    } else if (h.ampm() == Header.PM && hour < 12) {
+      hour += 12;
+    }
+    try {
+      return LocalDate.of(year, month, day).atTime(hour, h.minute(), Math.max(0, h.second()));
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+}

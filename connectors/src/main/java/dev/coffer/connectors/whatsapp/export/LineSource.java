@@ -1,0 +1,197 @@
+package dev.coffer.connectors.whatsapp.export;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Splits a byte stream into lines with bounded memory: a line longer than {@code maxLineBytes} is cut,
+ * and the rest of it is only counted (the raw blob keeps those bytes). Lines end at LF; a CR before
+ * the LF is part of the line ending, not of the text. Bytes that are not UTF-8 are replaced by U+FFFD
+ * and reported with their offset, so the caller can turn the line into an unparsed record.
+ */
+final class LineSource implements AutoCloseable {
+
+  /** One physical line of the file. */
+  record Line(
+      int number,
+      long byteOffset,
+      String text,
+      int malformedAt,
+      long overflowBytes,
+      String overflowSample) {
+    boolean malformed() {
+      return malformedAt >= 0;
+    }
+
+    boolean overflowed() {
+      return overflowBytes > 0;
+    }
+  }
+
+  /** How much of the part beyond the cap is kept as text in the diagnostic record. */
+  static final int OVERFLOW_SAMPLE_BYTES = 4096;
+
+  private final InputStream in;
+  private final int maxLineBytes;
+  private final byte[] buffer = new byte[64 * 1024];
+  private int pos;
+  private int limit;
+  private long offset;
+  private int lineNumber;
+  private boolean eof;
+  private byte[] line;
+  private final CharsetDecoder decoder =
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+  LineSource(InputStream in, int maxLineBytes) {
+    this.in = in;
+    this.maxLineBytes = maxLineBytes;
+    this.line = new byte[Math.min(maxLineBytes, 8192)];
+  }
+
+  /** Bytes consumed so far. */
+  long bytesRead() {
+    return offset;
+  }
+
+  /** The next line, or null at the end of the input. */
+  Line next() throws IOException {
+    if (eof && pos >= limit) {
+      return null;
+    }
+    long start = offset;
+    int len = 0;
+    long overflow = 0;
+    byte[] sample = null;
+    int sampleLen = 0;
+    boolean sawAny = false;
+    while (true) {
+      if (pos >= limit) {
+        if (!fill()) {
+          break;
+        }
+      }
+      sawAny = true;
+      byte b = buffer[pos++];
+      offset++;
+      if (b == '\n') {
+        if (overflow == 0 && len > 0 && line[len - 1] == '\r') {
+          len--;
+        } else if (overflow > 0 && sampleLen > 0 && sample[sampleLen - 1] == '\r') {
+          sampleLen--;
+          overflow--;
+        }
+        return finish(start, len, overflow, sample, sampleLen);
+      }
+      if (len < maxLineBytes) {
+        if (len == line.length) {
+          byte[] bigger = new byte[Math.min(maxLineBytes, line.length * 2)];
+          System.arraycopy(line, 0, bigger, 0, len);
+          line = bigger;
+        }
+        line[len++] = b;
+      } else {
+        if (sample == null) {
+          sample = new byte[OVERFLOW_SAMPLE_BYTES];
+        }
+        if (sampleLen < sample.length) {
+          sample[sampleLen++] = b;
+        }
+        overflow++;
+      }
+    }
+    if (!sawAny) {
+      return null;
+    }
+    if (overflow == 0 && len > 0 && line[len - 1] == '\r') {
+      len--;
+    }
+    return finish(start, len, overflow, sample, sampleLen);
+  }
+
+  private Line finish(long start, int len, long overflow, byte[] sample, int sampleLen) {
+    lineNumber++;
+    int from = 0;
+    if (lineNumber == 1 && len >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB
+        && (line[2] & 0xFF) == 0xBF) {
+      from = 3; // the byte-order mark belongs to the file, not to the first message
+    }
+    int[] bad = {-1};
+    String text = decode(line, from, len - from, bad);
+    int malformedAt = bad[0] < 0 ? -1 : bad[0] + from;
+    String overflowText = null;
+    if (overflow > 0) {
+      overflowText = decode(sample, 0, sampleLen, new int[] {-1});
+    }
+    return new Line(lineNumber, start, text, malformedAt, overflow, overflowText);
+  }
+
+  /** Decodes UTF-8, replacing bad bytes with U+FFFD; {@code firstBad[0]} gets the first bad offset. */
+  private String decode(byte[] bytes, int from, int len, int[] firstBad) {
+    ByteBuffer bb = ByteBuffer.wrap(bytes, from, len);
+    CharBuffer out = CharBuffer.allocate(len + 1);
+    decoder.reset();
+    while (true) {
+      CoderResult r = decoder.decode(bb, out, true);
+      if (r.isUnderflow()) {
+        decoder.flush(out);
+        break;
+      }
+      if (r.isError()) {
+        if (firstBad[0] < 0) {
+          firstBad[0] = bb.position() - from;
+        }
+        out.put('\uFFFD');
+        bb.position(bb.position() + r.length());
+        continue;
+      }
+      if (r.isOverflow()) {
+        CharBuffer bigger = CharBuffer.allocate(out.capacity() * 2 + 2);
+        out.flip();
+        bigger.put(out);
+        out = bigger;
+      }
+    }
+    out.flip();
+    return out.toString();
+  }
+
+  private boolean fill() throws IOException {
+    if (eof) {
+      return false;
+    }
+    int n = in.read(buffer, 0, buffer.length);
+    if (n <= 0) {
+      eof = true;
+      limit = pos = 0;
+      return false;
+    }
+    pos = 0;
+    limit = n;
+    return true;
+  }
+
+  /** Strict decode used by tests to check that text is valid UTF-8. */
+  static boolean isUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}
