@@ -32,6 +32,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortedNumericSelector;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
@@ -171,16 +172,26 @@ final class ConversationViews {
   /** Serials of up to {@code limit} records right after {@code p} in its conversation, in order. */
   static List<Long> after(IndexSearcher searcher, Position p, int limit) throws IOException {
     FieldDoc after = new FieldDoc(Integer.MAX_VALUE, Float.NaN, new Object[] {p.time(), p.serial()});
-    return serials(searcher.searchAfter(after, inConversation(p.conversationId()), limit, CHRONOLOGICAL));
+    return serials(searchAfter(searcher, after, inConversation(p.conversationId()), limit, CHRONOLOGICAL));
   }
 
   /** Serials of up to {@code limit} records right before {@code p} in its conversation, in order. */
   static List<Long> before(IndexSearcher searcher, Position p, int limit) throws IOException {
     FieldDoc after = new FieldDoc(Integer.MAX_VALUE, Float.NaN, new Object[] {p.time(), p.serial()});
     List<Long> reversed = serials(
-        searcher.searchAfter(after, inConversation(p.conversationId()), limit, REVERSE_CHRONOLOGICAL));
+        searchAfter(searcher, after, inConversation(p.conversationId()), limit, REVERSE_CHRONOLOGICAL));
     Collections.reverse(reversed);
     return reversed;
+  }
+
+  /**
+   * Search-after by sort values alone. (IndexSearcher.searchAfter insists on a doc id of the current
+   * reader, which a position taken from sort values does not have; the serial key makes ties
+   * impossible, so the doc id never decides.)
+   */
+  private static TopFieldDocs searchAfter(IndexSearcher searcher, FieldDoc after, Query q, int limit, Sort sort)
+      throws IOException {
+    return searcher.search(q, new TopFieldCollectorManager(sort, limit, after, limit));
   }
 
   /** How many records of the conversation come before {@code p}. */

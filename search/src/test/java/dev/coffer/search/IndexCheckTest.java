@@ -1,0 +1,67 @@
+package dev.coffer.search;
+
+import static dev.coffer.search.Fixtures.ALEX;
+import static dev.coffer.search.Fixtures.DESK;
+import static dev.coffer.search.Fixtures.T0;
+import static dev.coffer.search.Fixtures.message;
+import static dev.coffer.search.Fixtures.stored;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coffer.model.Record;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IndexCheckTest {
+  @TempDir Path dir;
+
+  private Path build() throws IOException {
+    Path path = dir.resolve("index");
+    try (SearchIndex index = SearchIndex.open(path)) {
+      List<Record> records = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        records.add(message("m" + i, DESK, ALEX, T0.plusSeconds(i), "message body number " + i + " 北京 😀"));
+      }
+      index.committed(stored(1, records));
+      assertThat(index.check()).isEmpty();
+    }
+    return path;
+  }
+
+  @Test
+  void aSoundIndexHasNoProblems() throws IOException {
+    assertThat(SearchIndex.check(build())).isEmpty();
+  }
+
+  @Test
+  void aFlippedByteInAnyIndexFileIsFound() throws IOException {
+    Path path = build();
+    List<Path> files;
+    try (Stream<Path> list = Files.list(path)) {
+      files = list.filter(p -> !p.getFileName().toString().equals("write.lock"))
+          .sorted(Comparator.comparing(Path::toString)).toList();
+    }
+    assertThat(files).isNotEmpty();
+    for (Path file : files) {
+      byte[] bytes = Files.readAllBytes(file);
+      int at = bytes.length / 2;
+      bytes[at] ^= 0x01;
+      Files.write(file, bytes);
+      assertThat(SearchIndex.check(path)).as(file.getFileName().toString()).isNotEmpty();
+      bytes[at] ^= 0x01;
+      Files.write(file, bytes);
+    }
+    assertThat(SearchIndex.check(path)).isEmpty();
+  }
+
+  @Test
+  void aMissingIndexIsOneProblem() throws IOException {
+    assertThat(SearchIndex.check(dir.resolve("none"))).singleElement().asString().contains("no search index");
+  }
+}
