@@ -75,8 +75,22 @@ public interface Archive extends Closeable {
    */
   void scan(long fromSerial, RecordVisitor visitor) throws IOException;
 
-  /** Registers a listener called after each durable commit, in serial order, on the committing thread. */
+  /**
+   * Registers a listener called after each durable commit (segment, id index and signed checkpoint
+   * written), in serial order, on the committing thread, before the appending callers return. A
+   * listener that throws is logged and skipped: the records are archived regardless, and derived
+   * state catches up with {@code coffer reindex}.
+   */
   void addCommitListener(CommitListener listener);
+
+  /** The latest signed checkpoint (tree head); at size 0 right after creation. */
+  dev.coffer.archive.checkpoint.Checkpoint latestCheckpoint();
+
+  /** The archive's data directory, or null for an in-memory archive. */
+  Path directory();
+
+  /** The archive's id (32 lowercase hex), named in every checkpoint. */
+  String archiveId();
 
   /** Receives records during {@link #scan}; return false to stop. */
   @FunctionalInterface

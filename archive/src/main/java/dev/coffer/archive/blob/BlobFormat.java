@@ -1,0 +1,291 @@
+package dev.coffer.archive.blob;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import dev.coffer.archive.store.CorruptObjectException;
+import dev.coffer.model.Digests;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * The bytes of a blob object, whose key is the SHA-256 of its plaintext:
+ *
+ * <pre>
+ * blob    = magic:"CFBL" version:%x01 codec:u8 length:u64 payload
+ * payload = codec 0: exactly length bytes of plaintext
+ *         / codec 1: one zstd frame (with its content checksum) decoding to exactly length bytes
+ * </pre>
+ *
+ * No separate checksum: reading recomputes the SHA-256 of the plaintext and compares it with the key,
+ * and the length and codec are checked against what the payload really holds. zstd is used only where
+ * it helps (a sample of the start is test-compressed), so media already compressed is stored raw.
+ */
+public final class BlobFormat {
+  /** "CFBL". */
+  public static final int MAGIC = 0x4346424c;
+  public static final byte VERSION = 1;
+  public static final byte CODEC_RAW = 0;
+  public static final byte CODEC_ZSTD = 1;
+  public static final int HEADER_LENGTH = 4 + 1 + 1 + 8;
+  private static final int SAMPLE = 128 * 1024;
+  private static final int LEVEL = 3;
+
+  private BlobFormat() {}
+
+  /** Whether a sample of the plaintext shrinks enough under zstd to be worth it (at least 10 %). */
+  static boolean worthCompressing(byte[] sample, int length) {
+    if (length < 64) {
+      return false;
+    }
+    byte[] dst = new byte[(int) Zstd.compressBound(length)];
+    long compressed = Zstd.compressByteArray(dst, 0, dst.length, sample, 0, length, 1);
+    return !Zstd.isError(compressed) && compressed < length * 0.9;
+  }
+
+  /** Encodes plaintext held in memory. */
+  public static byte[] encode(byte[] plain) {
+    byte codec = CODEC_RAW;
+    byte[] payload = plain;
+    if (worthCompressing(plain, Math.min(plain.length, SAMPLE))) {
+      byte[] z = compressFrame(plain);
+      if (z.length < plain.length) {
+        codec = CODEC_ZSTD;
+        payload = z;
+      }
+    }
+    ByteBuffer b = ByteBuffer.allocate(HEADER_LENGTH + payload.length);
+    b.putInt(MAGIC).put(VERSION).put(codec).putLong(plain.length).put(payload);
+    return b.array();
+  }
+
+  private static byte[] compressFrame(byte[] plain) {
+    try (var out = new java.io.ByteArrayOutputStream(plain.length / 2 + 64);
+        ZstdOutputStream z = new ZstdOutputStream(out, LEVEL)) {
+      z.setChecksum(true);
+      z.write(plain);
+      z.close();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException("zstd in memory failed", e);
+    }
+  }
+
+  /** What {@link #stage} wrote: the plaintext's digest and length. */
+  public record Staged(String sha256, long length) {}
+
+  /**
+   * Streams {@code plain} (to its end) into {@code file} in blob format, computing the plaintext's
+   * SHA-256 on the way: one pass, bounded memory, any size. The file is not fsynced (the object
+   * store's put does that for the published copy).
+   */
+  public static Staged stage(InputStream plain, Path file) throws IOException {
+    MessageDigest sha = sha256();
+    byte[] sample = plain.readNBytes(SAMPLE);
+    boolean zstd = worthCompressing(sample, sample.length);
+    long length = 0;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(ByteBuffer.allocate(HEADER_LENGTH)); // placeholder, rewritten with the length at the end
+      OutputStream raw = Channels.newOutputStream(ch);
+      OutputStream sink = zstd ? new ZstdOutputStream(raw, LEVEL).setChecksum(true) : raw;
+      sha.update(sample);
+      sink.write(sample);
+      length += sample.length;
+      byte[] buf = new byte[1 << 20];
+      int n;
+      while ((n = plain.read(buf)) > 0) {
+        sha.update(buf, 0, n);
+        sink.write(buf, 0, n);
+        length += n;
+      }
+      if (zstd) {
+        ((ZstdOutputStream) sink).close(); // ends the frame; also closes the channel stream
+      } else {
+        sink.flush();
+      }
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ByteBuffer h = ByteBuffer.allocate(HEADER_LENGTH);
+      h.putInt(MAGIC).put(VERSION).put(zstd ? CODEC_ZSTD : CODEC_RAW).putLong(length).flip();
+      ch.write(h, 0);
+    }
+    return new Staged(Digests.hex(sha.digest()), length);
+  }
+
+  /**
+   * Opens a stored blob's plaintext, checking as it goes: the header when opened, and at the end of the
+   * stream the length, the absence of trailing bytes, and that the plaintext hashes to {@code sha256}.
+   * A damaged blob makes a read throw {@link CorruptObjectException} naming {@code key}; a caller that
+   * needs the guarantee reads to the end.
+   */
+  public static InputStream open(String key, String sha256, InputStream stored) throws IOException {
+    byte[] header = stored.readNBytes(HEADER_LENGTH);
+    if (header.length < HEADER_LENGTH) {
+      throw new CorruptObjectException(key, "blob truncated in its header", HEADER_LENGTH + " bytes", header.length + " bytes");
+    }
+    ByteBuffer h = ByteBuffer.wrap(header);
+    int magic = h.getInt();
+    if (magic != MAGIC) {
+      throw new CorruptObjectException(key, "not a blob (magic)", HexFormat.of().toHexDigits(MAGIC), HexFormat.of().toHexDigits(magic));
+    }
+    byte version = h.get();
+    if (version != VERSION) {
+      throw new CorruptObjectException(key, "unsupported blob version", String.valueOf(VERSION), String.valueOf(version));
+    }
+    byte codec = h.get();
+    long length = h.getLong();
+    if (length < 0) {
+      throw new CorruptObjectException(key, "blob length out of range", ">= 0", String.valueOf(length));
+    }
+    InputStream payload;
+    if (codec == CODEC_RAW) {
+      payload = stored;
+    } else if (codec == CODEC_ZSTD) {
+      ZstdInputStream z = new ZstdInputStream(stored);
+      z.setContinuous(false);
+      payload = z;
+    } else {
+      throw new CorruptObjectException(key, "unknown blob codec", "0 or 1", String.valueOf(codec));
+    }
+    return new Checked(key, sha256, length, codec, payload, stored);
+  }
+
+  /** Reads a whole stored blob (bytes in memory) and returns its plaintext, checked. */
+  public static byte[] decode(String key, String sha256, byte[] stored) throws IOException {
+    try (InputStream in = open(key, sha256, new ByteArrayInputStream(stored))) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Reads a stored blob to its end, checking it; returns the plaintext length. */
+  public static long check(String key, String sha256, InputStream stored) throws IOException {
+    try (InputStream in = open(key, sha256, stored)) {
+      return in.transferTo(OutputStream.nullOutputStream());
+    }
+  }
+
+  /** Plaintext stream that checks length, trailing bytes and digest when it reaches the end. */
+  private static final class Checked extends FilterInputStream {
+    private final String key;
+    private final String sha256;
+    private final long length;
+    private final byte codec;
+    private final InputStream stored;
+    private final MessageDigest md = sha256();
+    private long read;
+    private boolean checked;
+
+    Checked(String key, String sha256, long length, byte codec, InputStream payload, InputStream stored) {
+      super(payload);
+      this.key = key;
+      this.sha256 = sha256;
+      this.length = length;
+      this.codec = codec;
+      this.stored = stored;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      int want = (int) Math.min(len, Math.max(length - read, 0));
+      if (want == 0) {
+        finish();
+        return -1;
+      }
+      int n;
+      try {
+        n = in.read(b, off, want);
+      } catch (IOException e) {
+        if (e instanceof CorruptObjectException) {
+          throw e;
+        }
+        throw new CorruptObjectException(key, "blob payload does not decode", e);
+      }
+      if (n < 0) {
+        throw new CorruptObjectException(key, "blob shorter than its header says", length + " bytes", read + " bytes");
+      }
+      md.update(b, off, n);
+      read += n;
+      return n;
+    }
+
+    private void finish() throws IOException {
+      if (checked) {
+        return;
+      }
+      checked = true;
+      // Nothing may follow: neither more plaintext in the frame nor bytes after it.
+      try {
+        if (in.read() >= 0) {
+          throw new CorruptObjectException(key, "blob longer than its header says", length + " bytes", "more");
+        }
+      } catch (IOException e) {
+        if (e instanceof CorruptObjectException) {
+          throw e;
+        }
+        throw new CorruptObjectException(key, "blob payload does not decode", e);
+      }
+      if (codec == CODEC_ZSTD && stored.read() >= 0) {
+        throw new CorruptObjectException(key, "bytes after the blob's zstd frame", "end of object", "more bytes");
+      }
+      String actual = Digests.hex(md.digest());
+      if (!actual.equals(sha256)) {
+        throw new CorruptObjectException(key, "blob content does not match its SHA-256 key", sha256, actual);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buf = new byte[8192];
+      long done = 0;
+      while (done < n) {
+        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+        if (r < 0) {
+          break;
+        }
+        done += r;
+      }
+      return done;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+
+    @Override
+    public int available() {
+      return 0;
+    }
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.coffer.archive.layout;
+
+import dev.coffer.archive.store.FileObjectStore;
+import dev.coffer.archive.store.ObjectStore;
+import dev.coffer.model.Digests;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Where everything lives in a data directory and in the object store (see
+ * {@code docs/archive-format.md}):
+ *
+ * <pre>
+ * &lt;data&gt;/archive.manifest                    manifest (Manifest)
+ * &lt;data&gt;/keys/checkpoint-signing.{pub,key}   Ed25519 key pair (SigningKeys)
+ * &lt;data&gt;/objects/                           the FileObjectStore
+ *     segments/&lt;s[0,12)&gt;/&lt;s[12,16)&gt;/&lt;s&gt;.seg    s = first serial, 20 decimal digits
+ *     checkpoints/&lt;n[0,12)&gt;/&lt;n[12,16)&gt;/&lt;n&gt;.ckpt n = tree size, 20 decimal digits
+ *     blobs/&lt;h[0,2)&gt;/&lt;h[2,4)&gt;/&lt;h&gt;                h = SHA-256 of the plaintext, hex
+ *     .tmp/                                     the store's temporary files
+ * &lt;data&gt;/idindex/                           derived Lucene index id → serial (rebuildable)
+ * &lt;data&gt;/tmp/                               staging for streamed blobs (emptied on open)
+ * &lt;data&gt;/index/                             the search module's index (not the archive's)
+ * </pre>
+ *
+ * Fixed-width decimal names make key order equal numeric order; the two directory levels keep every
+ * directory under 10,000 entries for the first 10^16 serials.
+ */
+public final class ArchiveLayout {
+  public static final String MANIFEST = "archive.manifest";
+  public static final String KEYS = "keys";
+  public static final String OBJECTS = "objects";
+  public static final String ID_INDEX = "idindex";
+  public static final String STAGING = "tmp";
+  /** Owned by the search module; the archive neither writes nor verifies it. */
+  public static final String SEARCH_INDEX = "index";
+
+  public static final String SEGMENTS = "segments/";
+  public static final String CHECKPOINTS = "checkpoints/";
+  public static final String BLOBS = "blobs/";
+
+  private ArchiveLayout() {}
+
+  /** The object store of an archive directory. The one place the store stack is assembled (issue 3 wraps it with encryption here). */
+  public static ObjectStore openStore(Path dataDir) throws IOException {
+    return new FileObjectStore(dataDir.resolve(OBJECTS));
+  }
+
+  public static String segmentKey(long firstSerial) {
+    return numbered(SEGMENTS, firstSerial, ".seg");
+  }
+
+  public static String checkpointKey(long size) {
+    return numbered(CHECKPOINTS, size, ".ckpt");
+  }
+
+  public static String blobKey(String sha256) {
+    if (!Digests.isSha256Hex(sha256)) {
+      throw new IllegalArgumentException("not a lowercase hex SHA-256: " + sha256);
+    }
+    return BLOBS + sha256.substring(0, 2) + "/" + sha256.substring(2, 4) + "/" + sha256;
+  }
+
+  private static String numbered(String prefix, long n, String suffix) {
+    if (n < 0) {
+      throw new IllegalArgumentException("negative number in key: " + n);
+    }
+    String s = String.format("%020d", n);
+    return prefix + s.substring(0, 12) + "/" + s.substring(12, 16) + "/" + s + suffix;
+  }
+
+  /** The first serial a well-formed segment key names, or -1. */
+  public static long serialOfSegmentKey(String key) {
+    return numberOf(key, SEGMENTS, ".seg");
+  }
+
+  /** The tree size a well-formed checkpoint key names, or -1. */
+  public static long sizeOfCheckpointKey(String key) {
+    return numberOf(key, CHECKPOINTS, ".ckpt");
+  }
+
+  /** The SHA-256 a well-formed blob key names, or null. */
+  public static String digestOfBlobKey(String key) {
+    if (!key.startsWith(BLOBS)) {
+      return null;
+    }
+    String h = key.substring(key.lastIndexOf('/') + 1);
+    return Digests.isSha256Hex(h) && blobKey(h).equals(key) ? h : null;
+  }
+
+  private static long numberOf(String key, String prefix, String suffix) {
+    if (!key.startsWith(prefix) || !key.endsWith(suffix)) {
+      return -1;
+    }
+    String name = key.substring(key.lastIndexOf('/') + 1, key.length() - suffix.length());
+    if (name.length() != 20 || !name.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -1;
+    }
+    long n;
+    try {
+      n = Long.parseLong(name);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+    return numbered(prefix, n, suffix).equals(key) ? n : -1;
+  }
+}
