@@ -227,8 +227,8 @@ final class BodyClassifier {
               }
             }
           }
-          case "from" -> detail.put("from", v);
-          case "to" -> detail.put("to", v);
+          case "from" -> detail.put("from", v.strip());
+          case "to" -> detail.put("to", v.strip());
           default -> throw new IllegalStateException("unknown role " + t.roles().get(g));
         }
       }
@@ -252,7 +252,9 @@ final class BodyClassifier {
   private Entry message(int first, int last, LocalDateTime time, String sourceTime, String author,
       String body, String msg, List<String> continuation, boolean ios) {
     String firstLine = continuation.isEmpty() ? msg : msg.substring(0, msg.indexOf('\n'));
-    boolean marked = !ios || Text.startsWithMark(firstLine);
+    // iOS marks placeholders with a leading LRM; old iOS put it inside the angle bracket.
+    boolean marked = !ios || Text.startsWithMark(firstLine)
+        || (firstLine.length() > 1 && firstLine.charAt(0) == '<' && firstLine.charAt(1) == Text.LRM);
     String text = msg;
     boolean edited = false;
     String cleanAll = Text.clean(msg).stripTrailing();

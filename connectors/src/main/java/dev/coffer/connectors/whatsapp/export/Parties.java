@@ -29,10 +29,12 @@ final class Parties {
   }
 
   /** The party for an author as written (bidirectional marks already removed). */
-  Party author(String name) {
-    if (name == null) {
+  Party author(String written) {
+    if (written == null) {
       return null;
     }
+    // The display form: what the app shows, without iOS's wrapping marks and odd spaces.
+    String name = Text.clean(written).strip();
     if (ownerName != null && ownerName.equals(name)) {
       return new Party(ownerPhone, ownerName);
     }

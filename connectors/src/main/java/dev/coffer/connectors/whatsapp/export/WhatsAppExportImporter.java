@@ -320,14 +320,10 @@ public final class WhatsAppExportImporter {
 
     @Override
     public Attachment attachment(Entry.MediaRef ref) throws IOException {
-      if (ref.omitted()) {
-        missing++;
-        return Attachment.missing(ref.name(), hintType(ref.typeHint()), ref.caption());
-      }
-      InputStream in = zip == null ? null : zip.openMedia(ref.name());
+      InputStream in = ref.omitted() || zip == null ? null : zip.openMedia(ref.name());
       if (in == null) {
         missing++;
-        return Attachment.missing(ref.name(), TIKA.detect(ref.name()), ref.caption());
+        return withoutBytes(ref);
       }
       try (InputStream media = in) {
         byte[] head = media.readNBytes(64 * 1024);
@@ -375,6 +371,16 @@ public final class WhatsAppExportImporter {
       }
       return phones;
     }
+  }
+
+  /**
+   * The attachment for media whose bytes are not delivered: omitted in the export, or named but not
+   * in the zip. The media type is the placeholder's coarse type, or guessed from the file name.
+   */
+  static Attachment withoutBytes(Entry.MediaRef ref) {
+    String type = ref.omitted() ? hintType(ref.typeHint())
+        : (ref.name() == null ? null : TIKA.detect(ref.name()));
+    return Attachment.missing(ref.name(), type, ref.caption());
   }
 
   private static String hintType(String hint) {
