@@ -151,7 +151,9 @@ final class SegmentedArchive implements Archive {
         latest = st.checkpoint();
       } else {
         writeCheckpoint(options.clock().millis());
-        LOG.info("archive {}: signed checkpoint at size {} missing after an interrupted commit; wrote it", archiveId, size);
+        if (size > 0) {
+          LOG.info("archive {}: signed checkpoint at size {} missing after an interrupted commit; wrote it", archiveId, size);
+        }
       }
     }
     if (idIndex.addedSerial() != idIndex.coveredSerial()) {

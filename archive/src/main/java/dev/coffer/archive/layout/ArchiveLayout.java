@@ -46,6 +46,11 @@ public final class ArchiveLayout {
     return new FileObjectStore(dataDir.resolve(OBJECTS));
   }
 
+  /** The object store of an archive directory, read-only and untouched (for verify). */
+  public static ObjectStore openStoreForReading(Path dataDir) {
+    return FileObjectStore.openReadOnly(dataDir.resolve(OBJECTS));
+  }
+
   public static String segmentKey(long firstSerial) {
     return numbered(SEGMENTS, firstSerial, ".seg");
   }

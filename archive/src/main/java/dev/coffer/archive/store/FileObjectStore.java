@@ -48,9 +48,26 @@ public final class FileObjectStore implements ObjectStore {
   private final Path temp;
   private final Object publishLock = new Object();
   private volatile boolean hardLinks = true;
+  private final boolean readOnly;
+
+  private FileObjectStore(Path root, boolean readOnly) {
+    this.root = root.toAbsolutePath().normalize();
+    this.temp = this.root.resolve(TEMP_DIR);
+    this.readOnly = readOnly;
+  }
+
+  /**
+   * Opens an existing store for reading only, touching nothing (no temporary-file cleanup, so it is
+   * safe beside a running writer): {@code put} and {@code delete} throw {@link IOException}. Used by
+   * verify.
+   */
+  public static FileObjectStore openReadOnly(Path root) {
+    return new FileObjectStore(root, true);
+  }
 
   /** Opens (creating if needed) a store in {@code root}, removing temporary files a crash left. */
   public FileObjectStore(Path root) throws IOException {
+    this.readOnly = false;
     this.root = root.toAbsolutePath().normalize();
     Files.createDirectories(this.root);
     this.temp = this.root.resolve(TEMP_DIR);
@@ -117,6 +134,7 @@ public final class FileObjectStore implements ObjectStore {
   /** Validates the key, refuses an existing one early (before writing), and creates the directories. */
   private Path prepare(String key) throws IOException {
     Path target = root.resolve(Keys.check(key));
+    refuseIfReadOnly(key);
     if (Files.isDirectory(target)) {
       throw new IOException("object key " + key + " conflicts with existing objects below it");
     }
@@ -211,9 +229,16 @@ public final class FileObjectStore implements ObjectStore {
     return Files.size(existing(key));
   }
 
+  private void refuseIfReadOnly(String key) throws IOException {
+    if (readOnly) {
+      throw new IOException("store " + root + " is open read-only; cannot change " + key);
+    }
+  }
+
   @Override
   public void delete(String key) throws IOException {
     Path file = existing(key);
+    refuseIfReadOnly(key);
     try {
       Files.delete(file);
     } catch (NoSuchFileException e) {

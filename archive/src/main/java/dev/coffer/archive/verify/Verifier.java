@@ -1,0 +1,599 @@
+package dev.coffer.archive.verify;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.coffer.archive.Archives;
+import dev.coffer.archive.NoArchiveException;
+import dev.coffer.archive.blob.BlobFormat;
+import dev.coffer.archive.checkpoint.Checkpoint;
+import dev.coffer.archive.checkpoint.CheckpointFormat;
+import dev.coffer.archive.idindex.IdIndex;
+import dev.coffer.archive.keys.SigningKeys;
+import dev.coffer.archive.layout.ArchiveLayout;
+import dev.coffer.archive.layout.Manifest;
+import dev.coffer.archive.merkle.MerkleFrontier;
+import dev.coffer.archive.segment.Segment;
+import dev.coffer.archive.segment.SegmentEntry;
+import dev.coffer.archive.segment.SegmentFormat;
+import dev.coffer.archive.store.CorruptObjectException;
+import dev.coffer.archive.store.FileObjectStore;
+import dev.coffer.archive.store.ObjectStore;
+import dev.coffer.model.Digests;
+import dev.coffer.model.RecordJson;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.lucene.codecs.CodecUtil;
+import org.apache.lucene.index.CheckIndex;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexFileNames;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.store.NoLockFactory;
+
+/**
+ * Re-reads an archive's data directory from scratch, independent of any running archive's memory, and
+ * reports precisely what is wrong: which file, what, expected vs actual. One flipped byte anywhere in
+ * the directory is found and named (the search module's {@code index/} has its own check; the
+ * temporary directories {@code tmp/} and {@code objects/.tmp/} hold no archive data).
+ *
+ * <p>What it checks:
+ * <ul>
+ *   <li>every file is something an archive holds (anything else is reported);
+ *   <li>the manifest's exact form and checksum; both key files' exact form; that the private key
+ *       belongs to the public key; that the manifest names that public key;
+ *   <li>every segment: CRC, header, structure, that its key names its first serial; serial continuity
+ *       from 1 (gaps and overlaps reported); every record's digest recomputed from its canonical
+ *       bytes; that the id kept beside the record is the record's JSON id;
+ *   <li>the Merkle tree recomputed from the digests and compared with every checkpoint at its size;
+ *       every checkpoint's CRC, form, signature, archive id, stored frontier; records not covered by
+ *       any checkpoint;
+ *   <li>every blob decoded and rehashed against its key;
+ *   <li>the derived id index: each file's Lucene checksum, Lucene {@link CheckIndex}, and that it maps
+ *       every record's id to its serial ("derived index damaged, run coffer reindex").
+ * </ul>
+ * Reads are sequential and whole-object, so verify runs at close to disk or SHA-256 speed.
+ */
+public final class Verifier {
+  private static final String REINDEX = "derived index damaged, run coffer reindex";
+  private static final int MAX_INDEX_MISMATCHES = 20;
+
+  private Verifier() {}
+
+  /**
+   * Verifies the archive in {@code dataDir}.
+   *
+   * @throws NoArchiveException if there is no archive there
+   * @throws IOException only if the directory cannot be read at all; damage is reported, not thrown
+   */
+  public static VerifyReport verify(Path dataDir, VerifyListener progress) throws IOException {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    if (!Archives.exists(dir)) {
+      throw new NoArchiveException(dir);
+    }
+    Run run = new Run(dir, progress == null ? VerifyListener.NONE : progress);
+    try {
+      run.all();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return run.report();
+  }
+
+  private static final class Run {
+    final Path dir;
+    final VerifyListener listener;
+    final List<Problem> problems = new ArrayList<>();
+    final ObjectStore store;
+    long total;
+    long read;
+    long records;
+    long segments;
+    long checkpoints;
+    long blobs;
+    Manifest manifest;
+    PublicKey publicKey;
+    MerkleFrontier frontier = new MerkleFrontier();
+    DirectoryReader idReader;
+    long idCovered = -1;
+    int indexMismatches;
+    final JsonFactory json = RecordJson.mapper().getFactory();
+
+    Run(Path dir, VerifyListener listener) {
+      this.dir = dir;
+      this.listener = listener;
+      this.store = ArchiveLayout.openStoreForReading(dir);
+    }
+
+    void problem(String object, String what, String expected, String actual) {
+      Problem p = new Problem(object, what, expected, actual);
+      problems.add(p);
+      listener.problem(p);
+    }
+
+    void corrupt(String object, CorruptObjectException e) {
+      problem(object, e.what(), e.expected(), e.actual());
+    }
+
+    void advance(long bytes) {
+      read += bytes;
+      listener.progress(read, total);
+    }
+
+    static String objectFile(String key) {
+      return ArchiveLayout.OBJECTS + "/" + key;
+    }
+
+    VerifyReport report() {
+      return new VerifyReport(problems, records, segments, checkpoints, blobs, read, frontier.size(),
+          Digests.hex(frontier.root()));
+    }
+
+    void all() throws IOException {
+      inventory();
+      manifestAndKeys();
+      openIdIndex();
+      try {
+        segmentsAndCheckpoints();
+        if (idReader != null && idCovered >= 0 && idReader.numDocs() != idCovered) {
+          problem(ArchiveLayout.ID_INDEX, REINDEX + ": document count differs from the serial it claims to cover",
+              String.valueOf(idCovered), String.valueOf(idReader.numDocs()));
+        }
+        if (idCovered > records) {
+          problem(ArchiveLayout.ID_INDEX, REINDEX + ": it covers serials beyond the last record",
+              "<= " + records, String.valueOf(idCovered));
+        }
+      } finally {
+        if (idReader != null) {
+          idReader.close();
+        }
+      }
+      blobs();
+      listener.progress(read, total);
+    }
+
+    // ------------------------------------------------------------ files
+
+    /** Lists every file, adds up the bytes to read, and reports files no archive has. */
+    void inventory() throws IOException {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
+          Path p = it.next();
+          String rel = dir.relativize(p).toString().replace('\\', '/');
+          if (rel.isEmpty() || skipped(rel) || Files.isDirectory(p)) {
+            continue;
+          }
+          if (!expected(rel)) {
+            problem(rel, "unexpected file: not part of a Coffer archive", null, null);
+            continue;
+          }
+          total += Files.size(p);
+        }
+      }
+      listener.progress(0, total);
+    }
+
+    static boolean skipped(String rel) {
+      return under(rel, ArchiveLayout.SEARCH_INDEX) || under(rel, ArchiveLayout.STAGING)
+          || under(rel, ArchiveLayout.OBJECTS + "/" + FileObjectStore.TEMP_DIR);
+    }
+
+    static boolean under(String rel, String top) {
+      return rel.equals(top) || rel.startsWith(top + "/");
+    }
+
+    static boolean expected(String rel) {
+      if (rel.equals(ArchiveLayout.MANIFEST)
+          || rel.equals(ArchiveLayout.KEYS + "/" + SigningKeys.PUBLIC_FILE)
+          || rel.equals(ArchiveLayout.KEYS + "/" + SigningKeys.PRIVATE_FILE)) {
+        return true;
+      }
+      if (rel.startsWith(ArchiveLayout.ID_INDEX + "/")) {
+        return rel.indexOf('/', ArchiveLayout.ID_INDEX.length() + 1) < 0;
+      }
+      if (rel.startsWith(ArchiveLayout.OBJECTS + "/")) {
+        String key = rel.substring(ArchiveLayout.OBJECTS.length() + 1);
+        return ArchiveLayout.serialOfSegmentKey(key) >= 1 || ArchiveLayout.sizeOfCheckpointKey(key) >= 0
+            || ArchiveLayout.digestOfBlobKey(key) != null;
+      }
+      return false;
+    }
+
+    // ------------------------------------------------------------ manifest and keys
+
+    void manifestAndKeys() throws IOException {
+      try {
+        manifest = Manifest.read(dir);
+      } catch (CorruptObjectException e) {
+        corrupt(ArchiveLayout.MANIFEST, e);
+      }
+      advance(sizeOf(dir.resolve(ArchiveLayout.MANIFEST)));
+      Path keys = dir.resolve(ArchiveLayout.KEYS);
+      String pubName = ArchiveLayout.KEYS + "/" + SigningKeys.PUBLIC_FILE;
+      String privName = ArchiveLayout.KEYS + "/" + SigningKeys.PRIVATE_FILE;
+      if (!Files.isRegularFile(keys.resolve(SigningKeys.PUBLIC_FILE))) {
+        problem(pubName, "checkpoint-signing public key missing", null, null);
+      } else {
+        try {
+          publicKey = SigningKeys.readPublic(keys);
+        } catch (CorruptObjectException e) {
+          corrupt(pubName, e);
+        }
+        advance(sizeOf(keys.resolve(SigningKeys.PUBLIC_FILE)));
+      }
+      if (!Files.isRegularFile(keys.resolve(SigningKeys.PRIVATE_FILE))) {
+        problem(privName, "checkpoint-signing private key missing", null, null);
+      } else {
+        if (publicKey != null) {
+          try {
+            SigningKeys.read(keys);
+          } catch (CorruptObjectException e) {
+            corrupt(privName, e);
+          }
+        }
+        advance(sizeOf(keys.resolve(SigningKeys.PRIVATE_FILE)));
+      }
+      if (manifest != null && publicKey != null
+          && !SigningKeys.fingerprint(publicKey).equals(manifest.signingKeyFingerprint())) {
+        problem(pubName, "public key is not the one the manifest names", manifest.signingKeyFingerprint(),
+            SigningKeys.fingerprint(publicKey));
+      }
+      if (publicKey == null) {
+        problem(ArchiveLayout.CHECKPOINTS, "checkpoint signatures cannot be checked: no readable public key", null, null);
+      }
+    }
+
+    static long sizeOf(Path p) {
+      try {
+        return Files.size(p);
+      } catch (IOException e) {
+        return 0;
+      }
+    }
+
+    // ------------------------------------------------------------ id index
+
+    void openIdIndex() throws IOException {
+      Path path = dir.resolve(ArchiveLayout.ID_INDEX);
+      if (!Files.isDirectory(path)) {
+        return; // absent derived state is rebuilt on the next open; nothing is damaged
+      }
+      Directory d = FSDirectory.open(path);
+      boolean keep = false;
+      try {
+        String[] files = d.listAll();
+        String segmentsFile = SegmentInfos.getLastCommitSegmentsFileName(files);
+        if (segmentsFile == null) {
+          for (String f : files) {
+            if (!f.equals("write.lock")) {
+              problem(ArchiveLayout.ID_INDEX + "/" + f, REINDEX + ": file without any index commit", null, null);
+            }
+          }
+          return;
+        }
+        SegmentInfos infos;
+        try {
+          infos = SegmentInfos.readCommit(d, segmentsFile);
+        } catch (IOException | RuntimeException e) {
+          // The commit reads other files too (.si); name the damaged file, not just the commit.
+          boolean named = false;
+          for (String f : files) {
+            if (!f.equals("write.lock") && !checksumOk(d, f)) {
+              problem(ArchiveLayout.ID_INDEX + "/" + f, REINDEX + ": Lucene checksum mismatch", null, null);
+              named = true;
+            }
+          }
+          if (!named) {
+            problem(ArchiveLayout.ID_INDEX + "/" + segmentsFile, REINDEX + ": " + e.getMessage(), null, null);
+          }
+          return;
+        }
+        boolean filesOk = true;
+        for (String f : infos.files(true)) {
+          long length = 0;
+          try (IndexInput in = d.openInput(f, IOContext.READONCE)) {
+            length = in.length();
+            CodecUtil.checksumEntireFile(in);
+          } catch (IOException | RuntimeException e) {
+            filesOk = false;
+            problem(ArchiveLayout.ID_INDEX + "/" + f, REINDEX + ": " + e.getMessage(), null, null);
+          }
+          advance(length);
+        }
+        for (String f : files) {
+          if (!f.equals("write.lock") && !infos.files(true).contains(f) && !IndexFileNames.SEGMENTS.equals(f)
+              && !f.startsWith(IndexFileNames.SEGMENTS) && !f.startsWith(IndexFileNames.PENDING_SEGMENTS)) {
+            // Not in the last commit: a running writer's work in progress; not part of what verify checks.
+            advance(sizeOfQuiet(d, f));
+          }
+        }
+        if (!filesOk) {
+          return;
+        }
+        try (CheckIndex check = new CheckIndex(d, NoLockFactory.INSTANCE.obtainLock(d, "write.lock"))) {
+          check.setInfoStream(null);
+          CheckIndex.Status status = check.checkIndex();
+          if (!status.clean) {
+            problem(ArchiveLayout.ID_INDEX, REINDEX + ": Lucene CheckIndex found problems", "clean", "not clean");
+            return;
+          }
+        }
+        idReader = DirectoryReader.open(d);
+        idCovered = IdIndex.committedCoverage(idReader);
+        if (idCovered < 0) {
+          problem(ArchiveLayout.ID_INDEX + "/" + segmentsFile, REINDEX + ": commit does not say which serial it covers", null, null);
+          idReader.close();
+          idReader = null;
+          return;
+        }
+        keep = true;
+      } finally {
+        if (!keep) {
+          d.close();
+        }
+      }
+    }
+
+    static boolean checksumOk(Directory d, String f) {
+      try (IndexInput in = d.openInput(f, IOContext.READONCE)) {
+        CodecUtil.checksumEntireFile(in);
+        return true;
+      } catch (IOException | RuntimeException e) {
+        return false;
+      }
+    }
+
+    static long sizeOfQuiet(Directory d, String f) {
+      try {
+        return d.fileLength(f);
+      } catch (IOException e) {
+        return 0;
+      }
+    }
+
+    void checkIndexed(String id, long serial) throws IOException {
+      if (idReader == null || serial > idCovered || indexMismatches > MAX_INDEX_MISMATCHES) {
+        return;
+      }
+      long indexed = IdIndex.serialIn(idReader, id);
+      if (indexed != serial) {
+        indexMismatches++;
+        problem(ArchiveLayout.ID_INDEX, indexMismatches > MAX_INDEX_MISMATCHES
+                ? REINDEX + ": more ids map wrongly (not listed)"
+                : REINDEX + ": record id " + id + " maps to the wrong serial",
+            String.valueOf(serial), indexed < 0 ? "absent" : String.valueOf(indexed));
+      }
+    }
+
+    // ------------------------------------------------------------ segments, tree, checkpoints
+
+    void segmentsAndCheckpoints() throws IOException {
+      try (Stream<String> segmentKeys = store.list(ArchiveLayout.SEGMENTS);
+          Stream<String> checkpointKeys = store.list(ArchiveLayout.CHECKPOINTS)) {
+        Checkpoints cps = new Checkpoints(checkpointKeys.iterator());
+        cps.compareUpTo(0, true);
+        long expectedNext = 1;
+        boolean treeValid = true;
+        for (Iterator<String> it = segmentKeys.iterator(); it.hasNext(); ) {
+          String key = it.next();
+          long keySerial = ArchiveLayout.serialOfSegmentKey(key);
+          if (keySerial < 1) {
+            continue; // reported by the inventory
+          }
+          byte[] bytes = store.get(key);
+          advance(bytes.length);
+          segments++;
+          Segment seg;
+          try {
+            seg = SegmentFormat.decodeStructure(key, bytes);
+          } catch (CorruptObjectException e) {
+            corrupt(objectFile(key), e);
+            treeValid = false;
+            expectedNext = -1;
+            continue;
+          }
+          if (seg.firstSerial() != keySerial) {
+            problem(objectFile(key), "segment's first serial differs from its name", String.valueOf(keySerial),
+                String.valueOf(seg.firstSerial()));
+            treeValid = false;
+          }
+          if (expectedNext > 0 && seg.firstSerial() != expectedNext) {
+            if (seg.firstSerial() > expectedNext) {
+              problem(objectFile(key), "serial gap: records " + expectedNext + ".." + (seg.firstSerial() - 1) + " are missing",
+                  String.valueOf(expectedNext), String.valueOf(seg.firstSerial()));
+            } else {
+              problem(objectFile(key), "serials overlap the previous segment", String.valueOf(expectedNext),
+                  String.valueOf(seg.firstSerial()));
+            }
+            treeValid = false;
+          }
+          for (SegmentFormat.DigestMismatch m : SegmentFormat.digestMismatches(seg)) {
+            problem(objectFile(key), "record " + m.serial() + " does not match its digest", m.expected(), m.actual());
+          }
+          long serial = seg.firstSerial();
+          for (SegmentEntry e : seg.entries()) {
+            String jsonId = topLevelId(e.canonical());
+            if (!e.id().equals(jsonId)) {
+              problem(objectFile(key), "record " + serial + ": stored id differs from the id in its JSON", jsonId, e.id());
+            }
+            checkIndexed(e.id(), serial);
+            if (treeValid) {
+              frontier.appendLeafData(e.digest());
+              cps.compareUpTo(frontier.size(), true);
+            }
+            serial++;
+          }
+          records += seg.count();
+          expectedNext = seg.lastSerial() + 1;
+        }
+        long last = cps.finish(treeValid ? frontier.size() : -1, records);
+        if (treeValid && last < frontier.size()) {
+          problem(ArchiveLayout.CHECKPOINTS, "records " + (last + 1) + ".." + frontier.size()
+              + " are not covered by any signed checkpoint (opening the archive signs one)", String.valueOf(frontier.size()),
+              String.valueOf(last));
+        }
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+
+    /** Walks checkpoint objects in size order alongside the recomputed tree. */
+    final class Checkpoints {
+      final Iterator<String> keys;
+      CheckpointFormat.Stored next;
+      String nextKey;
+      long lastSeen = -1;
+
+      Checkpoints(Iterator<String> keys) throws IOException {
+        this.keys = keys;
+        pull();
+      }
+
+      /** Reads the next well-formed checkpoint object, reporting damaged ones. */
+      void pull() throws IOException {
+        next = null;
+        while (next == null && keys.hasNext()) {
+          String key = keys.next();
+          long keySize = ArchiveLayout.sizeOfCheckpointKey(key);
+          if (keySize < 0) {
+            continue;
+          }
+          byte[] bytes = store.get(key);
+          advance(bytes.length);
+          checkpoints++;
+          try {
+            CheckpointFormat.Stored st = CheckpointFormat.decode(key, bytes);
+            Checkpoint c = st.checkpoint();
+            if (c.size() != keySize) {
+              problem(objectFile(key), "checkpoint size differs from its name", String.valueOf(keySize), String.valueOf(c.size()));
+              continue;
+            }
+            if (publicKey != null && !c.verifySignature(publicKey)) {
+              problem(objectFile(key), "checkpoint signature does not verify with the archive's public key", "valid Ed25519 signature",
+                  "invalid");
+            }
+            if (manifest != null && !c.archiveId().equals(manifest.archiveId())) {
+              problem(objectFile(key), "checkpoint names another archive", manifest.archiveId(), c.archiveId());
+            }
+            next = st;
+            nextKey = key;
+          } catch (CorruptObjectException e) {
+            corrupt(objectFile(key), e);
+          }
+        }
+      }
+
+      /** Compares every checkpoint of size {@code size} with the recomputed tree. */
+      void compareUpTo(long size, boolean treeValid) throws IOException {
+        while (next != null && next.checkpoint().size() <= size) {
+          if (next.checkpoint().size() == size && treeValid) {
+            byte[] root = frontier.root();
+            if (!Arrays.equals(root, next.checkpoint().root())) {
+              problem(objectFile(nextKey), "signed root differs from the root recomputed from the records at size " + size,
+                  Digests.hex(root), next.checkpoint().rootHex());
+            } else if (!next.frontier().sameAs(frontier)) {
+              problem(objectFile(nextKey), "stored frontier differs from the recomputed tree at size " + size, null, null);
+            }
+          }
+          lastSeen = Math.max(lastSeen, next.checkpoint().size());
+          pull();
+        }
+      }
+
+      /** Reads the remaining checkpoints; returns the largest checkpoint size within the records. */
+      long finish(long treeSize, long recordCount) throws IOException {
+        while (next != null) {
+          if (next.checkpoint().size() > recordCount) {
+            problem(objectFile(nextKey), "checkpoint covers more records than the segments hold",
+                "<= " + recordCount, String.valueOf(next.checkpoint().size()));
+          }
+          pull();
+        }
+        return lastSeen;
+      }
+    }
+
+    /** The record's top-level "id" member, read with a streaming parser (no tree, no binding). */
+    String topLevelId(byte[] canonical) {
+      try (JsonParser p = json.createParser(canonical)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          return null;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken value = p.nextToken();
+          if ("id".equals(name) && value == JsonToken.VALUE_STRING) {
+            return p.getText();
+          }
+          p.skipChildren();
+        }
+        return null;
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    // ------------------------------------------------------------ blobs
+
+    void blobs() throws IOException {
+      try (Stream<String> keys = store.list(ArchiveLayout.BLOBS)) {
+        for (Iterator<String> it = keys.iterator(); it.hasNext(); ) {
+          String key = it.next();
+          String digest = ArchiveLayout.digestOfBlobKey(key);
+          if (digest == null) {
+            continue; // reported by the inventory
+          }
+          blobs++;
+          Counting counting = new Counting(new BufferedInputStream(store.open(key), 1 << 20));
+          try (InputStream in = counting) {
+            BlobFormat.check(key, digest, in);
+          } catch (CorruptObjectException e) {
+            corrupt(objectFile(key), e);
+          }
+          // Count the whole object even when the check stopped early.
+          advance(Math.max(0, store.size(key) - counting.reported));
+        }
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+
+    /** Reports progress while a large blob streams through. */
+    final class Counting extends FilterInputStream {
+      long since;
+      long reported;
+
+      Counting(InputStream in) {
+        super(in);
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          since += n;
+          if (since >= (8 << 20)) {
+            advance(since);
+            reported += since;
+            since = 0;
+          }
+        }
+        return n;
+      }
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package dev.coffer.archive.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coffer.archive.Archive;
+import dev.coffer.archive.ArchiveOptions;
+import dev.coffer.archive.Archives;
+import dev.coffer.archive.TestRecords;
+import dev.coffer.archive.layout.ArchiveLayout;
+import dev.coffer.archive.segment.Segment;
+import dev.coffer.archive.segment.SegmentEntry;
+import dev.coffer.archive.segment.SegmentFormat;
+import dev.coffer.model.Digests;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerifyTest {
+  @TempDir Path dir;
+
+  /** An archive with every kind of file: segments, checkpoints, zstd and raw blobs, keys, manifest, id index. */
+  static Path build(Path data) throws IOException {
+    try (Archive a = Archives.create(data, ArchiveOptions.defaults().withMaxCommitRecords(20))) {
+      for (int i = 0; i < 5; i++) {
+        a.append(TestRecords.messages(i * 23L, 23));
+      }
+      a.putBlob("an exported chat, compressible\n".repeat(400).getBytes(StandardCharsets.UTF_8));
+      byte[] media = new byte[5000];
+      new Random(1).nextBytes(media);
+      a.putBlob(media);
+      a.putBlob("tiny".getBytes(StandardCharsets.UTF_8));
+    }
+    // The search module's directory is not the archive's to verify.
+    Files.createDirectories(data.resolve("index"));
+    Files.write(data.resolve("index/anything"), new byte[] {1, 2, 3});
+    return data;
+  }
+
+  static List<Path> files(Path data) throws IOException {
+    try (Stream<Path> walk = Files.walk(data)) {
+      return walk.filter(Files::isRegularFile)
+          .filter(p -> !data.relativize(p).toString().startsWith("index"))
+          .filter(p -> {
+            try {
+              return Files.size(p) > 0;
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          })
+          .sorted().toList();
+    }
+  }
+
+  static String rel(Path data, Path file) {
+    return data.relativize(file).toString().replace('\\', '/');
+  }
+
+  @Test
+  void aHealthyArchiveVerifiesAndProgressReachesTheTotal() throws IOException {
+    Path data = build(dir.resolve("data"));
+    AtomicLong last = new AtomicLong(-1);
+    AtomicLong totalSeen = new AtomicLong();
+    VerifyReport r = Verifier.verify(data, (read, total) -> {
+      assertThat(read).isGreaterThanOrEqualTo(last.get());
+      last.set(read);
+      totalSeen.set(total);
+    });
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.ok()).isTrue();
+    assertThat(r.records()).isEqualTo(115);
+    assertThat(r.treeSize()).isEqualTo(115);
+    assertThat(r.blobs()).isEqualTo(3);
+    assertThat(r.segments()).isEqualTo(10);
+    assertThat(r.checkpoints()).isEqualTo(11); // size 0, then one per segment
+    assertThat(last.get()).isEqualTo(totalSeen.get()).isEqualTo(r.bytesRead());
+    long onDisk = 0;
+    for (Path f : files(data)) {
+      onDisk += Files.size(f);
+    }
+    assertThat(r.bytesRead()).isEqualTo(onDisk);
+  }
+
+  @Test
+  void everyFileKindIsPresentInTheTestArchive() throws IOException {
+    Path data = build(dir.resolve("data"));
+    List<String> names = files(data).stream().map(p -> rel(data, p)).toList();
+    assertThat(names).anyMatch(n -> n.equals("archive.manifest"));
+    assertThat(names).anyMatch(n -> n.endsWith(".pub"));
+    assertThat(names).anyMatch(n -> n.endsWith(".key"));
+    assertThat(names).anyMatch(n -> n.endsWith(".seg"));
+    assertThat(names).anyMatch(n -> n.endsWith(".ckpt"));
+    assertThat(names).anyMatch(n -> n.startsWith("objects/blobs/"));
+    assertThat(names).anyMatch(n -> n.startsWith("idindex/segments_"));
+    assertThat(names).anyMatch(n -> n.startsWith("idindex/") && !n.startsWith("idindex/segments_"));
+  }
+
+  /** Exhaustive over files: a flipped byte at the start, the middle and the end of every file is found and named. */
+  @Test
+  void oneFlippedByteInAnyFileIsFoundAndNamed() throws IOException {
+    Path data = build(dir.resolve("data"));
+    Random random = new Random(42);
+    int flips = 0;
+    for (Path file : files(data)) {
+      long size = Files.size(file);
+      for (long pos : new long[] {0, size / 2, size - 1, (long) (random.nextDouble() * size)}) {
+        FlipProperties.assertFlipFound(data, file, pos, 1 + random.nextInt(255));
+        flips++;
+      }
+    }
+    assertThat(flips).isGreaterThan(40);
+    assertThat(Verifier.verify(data, VerifyListener.NONE).ok()).isTrue();
+  }
+
+  @Test
+  void aMissingSegmentIsAGap() throws IOException {
+    Path data = build(dir.resolve("data"));
+    // batches of 23 with commits of at most 20: segments start at 1, 21, 24, 44, 47, ...
+    Files.delete(data.resolve("objects").resolve(ArchiveLayout.segmentKey(21)));
+    VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
+    assertThat(r.problems()).anyMatch(p -> p.what().contains("serial gap: records 21..23 are missing")
+        && p.object().equals("objects/" + ArchiveLayout.segmentKey(24)));
+  }
+
+  @Test
+  void aMissingLastCheckpointLeavesRecordsUncovered() throws IOException {
+    Path data = build(dir.resolve("data"));
+    Files.delete(data.resolve("objects").resolve(ArchiveLayout.checkpointKey(115)));
+    VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
+    assertThat(r.problems()).singleElement().satisfies(p -> assertThat(p.what()).contains("records 113..115 are not covered"));
+  }
+
+  @Test
+  void anUnexpectedFileIsReported() throws IOException {
+    Path data = build(dir.resolve("data"));
+    Files.write(data.resolve("objects/segments/stray.txt"), new byte[] {1});
+    Files.write(data.resolve("notes.txt"), new byte[] {1});
+    VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
+    assertThat(r.problems()).extracting(Problem::object).containsExactly("objects/segments/stray.txt", "notes.txt");
+  }
+
+  /** A forger who rewrites a record and fixes the segment's CRC and the digest is caught by the signed roots. */
+  @Test
+  void aConsistentlyForgedRecordBreaksTheSignedRoot() throws IOException {
+    Path data = build(dir.resolve("data"));
+    String key = ArchiveLayout.segmentKey(47);
+    Path file = data.resolve("objects").resolve(key);
+    Segment seg = SegmentFormat.decode(key, Files.readAllBytes(file), true);
+    List<SegmentEntry> forged = new ArrayList<>(seg.entries());
+    SegmentEntry e = forged.get(3); // serial 50
+    byte[] json = new String(e.canonical(), StandardCharsets.UTF_8).replace("message number", "message NUMBER")
+        .getBytes(StandardCharsets.UTF_8);
+    forged.set(3, new SegmentEntry(e.id(), Digests.sha256(json), json));
+    Files.write(file, SegmentFormat.encode(new Segment(seg.firstSerial(), seg.archivedAt(), forged)));
+    VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
+    assertThat(r.ok()).isFalse();
+    assertThat(r.problems()).allMatch(p -> p.what().contains("signed root differs"));
+    assertThat(r.problems()).extracting(Problem::object).containsExactly(
+        "objects/" + ArchiveLayout.checkpointKey(66), "objects/" + ArchiveLayout.checkpointKey(69),
+        "objects/" + ArchiveLayout.checkpointKey(89), "objects/" + ArchiveLayout.checkpointKey(92),
+        "objects/" + ArchiveLayout.checkpointKey(112), "objects/" + ArchiveLayout.checkpointKey(115));
+  }
+
+  @Test
+  void aRecordThatDoesNotMatchItsDigestIsNamedBySerial() throws IOException {
+    Path data = build(dir.resolve("data"));
+    String key = ArchiveLayout.segmentKey(1);
+    Path file = data.resolve("objects").resolve(key);
+    Segment seg = SegmentFormat.decode(key, Files.readAllBytes(file), true);
+    List<SegmentEntry> forged = new ArrayList<>(seg.entries());
+    SegmentEntry e = forged.get(4);
+    forged.set(4, new SegmentEntry(e.id(), e.digest(), "{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+    Files.write(file, SegmentFormat.encode(new Segment(seg.firstSerial(), seg.archivedAt(), forged)));
+    VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
+    assertThat(r.problems()).anyMatch(p -> p.what().equals("record 5 does not match its digest")
+        && p.expected().equals(Digests.hex(e.digest())) && p.object().equals("objects/" + key));
+  }
+
+  @Test
+  void aDroppedIdIndexIsNotDamageAndAnOpenArchiveVerifies() throws IOException {
+    Path data = build(dir.resolve("data"));
+    Archives.dropIdIndex(data);
+    assertThat(Verifier.verify(data, VerifyListener.NONE).problems()).isEmpty();
+    try (Archive a = Archives.open(data, ArchiveOptions.defaults())) {
+      a.append(TestRecords.messages(1000, 10));
+      assertThat(Verifier.verify(data, VerifyListener.NONE).problems()).isEmpty();
+    }
+  }
+}
