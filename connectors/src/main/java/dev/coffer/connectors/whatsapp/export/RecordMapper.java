@@ -118,11 +118,6 @@ final class RecordMapper {
     };
   }
 
-  /** Moves the DST state forward for an entry whose record is not built (tests and replays). */
-  Instant instant(LocalDateTime t) {
-    return times.toInstant(t);
-  }
-
   private List<Party> subjects(SystemEntry s) {
     List<Party> out = new ArrayList<>();
     if (s.subjectIsYou()) {
