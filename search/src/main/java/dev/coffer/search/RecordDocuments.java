@@ -88,8 +88,8 @@ final class RecordDocuments {
     Document doc = new Document();
     doc.add(new StringField(ID, record.id(), Field.Store.YES));
     doc.add(new LongField(SERIAL, stored.serial(), Field.Store.YES));
-    doc.add(new KeywordField(KIND, record.kind(), Field.Store.YES));
-    doc.add(new KeywordField(CHANNEL, record.channel().toLowerCase(Locale.ROOT), Field.Store.YES));
+    doc.add(new StringField(KIND, record.kind(), Field.Store.YES));
+    doc.add(new StringField(CHANNEL, record.channel().toLowerCase(Locale.ROOT), Field.Store.YES));
     doc.add(new LongField(TIME, time, Field.Store.NO));
     if (record.sentAt() != null) {
       doc.add(new StoredField(SENT_AT, record.sentAt().toEpochMilli()));
@@ -112,7 +112,7 @@ final class RecordDocuments {
         doc.add(new TextField(SENDER_NAME, sender.name(), Field.Store.YES));
       }
       if (sender.handle() != null) {
-        doc.add(new KeywordField(SENDER_HANDLE, sender.handle(), Field.Store.YES));
+        doc.add(new StringField(SENDER_HANDLE, sender.handle(), Field.Store.YES));
         phones.normalize(sender.handle())
             .ifPresent(p -> doc.add(new StringField(SENDER_PHONE, p, Field.Store.NO)));
       }

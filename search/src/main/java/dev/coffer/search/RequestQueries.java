@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.document.KeywordField;
 import org.apache.lucene.document.LongField;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
@@ -32,6 +31,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.SortedNumericSelector;
+import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.QueryBuilder;
 
@@ -71,7 +71,7 @@ final class RequestQueries {
       b.add(LongField.newRangeQuery(TIME, lo, hi), Occur.FILTER);
     }
     if (!request.kinds().isEmpty()) {
-      b.add(KeywordField.newSetQuery(KIND, request.kinds().stream()
+      b.add(new TermInSetQuery(KIND, request.kinds().stream()
           .map(org.apache.lucene.util.BytesRef::new).collect(Collectors.toList())), Occur.FILTER);
     }
     if (request.hasAttachment() != null) {

@@ -113,6 +113,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
   static final String DATA_INDEXED_THROUGH = "coffer.indexed_through";
   static final String DATA_FORMAT = "coffer.index_format";
   static final String DATA_REGION = "coffer.phone_region";
+  static final String DATA_ARCHIVE = "coffer.archive_id";
 
   private static final Logger LOG = LoggerFactory.getLogger(SearchIndex.class);
   private static final int CATCH_UP_BATCH = 4096;
@@ -154,6 +155,8 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
       };
 
   private volatile long committedThrough;
+  /** The archive this index is a projection of, once known (from the last commit or a catch-up). */
+  private volatile String archiveId;
 
   /** Opens (or creates) the index in {@code indexDir} with {@link SearchOptions#defaults()}. */
   public static SearchIndex open(Path indexDir) throws IOException {
@@ -209,6 +212,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
     try {
       this.searchers = new SearcherManager(writer, new SearcherFactory());
       this.committedThrough = Long.parseLong(data.getOrDefault(DATA_INDEXED_THROUGH, "0"));
+      this.archiveId = data.get(DATA_ARCHIVE);
       this.indexed = new SerialRanges(committedThrough);
       this.maxSerialInIndex = Math.max(committedThrough, maxSerial());
     } catch (IOException | RuntimeException e) {
@@ -393,10 +397,17 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
    *
    * @param progress told the number of records indexed so far, every few thousand and at the end
    * @return the number of records indexed
-   * @throws StaleIndexException if the index holds more serials than the archive (another archive)
+   * @throws StaleIndexException if the index was built from another archive (its archive id differs,
+   *     or it holds more serials than the archive)
    */
   public long catchUp(Archive archive, LongConsumer progress) throws IOException {
     ensureOpen();
+    String id = archive.archiveId();
+    if (archiveId != null && id != null && !archiveId.equals(id)) {
+      throw new StaleIndexException("index in " + path + " was built from archive " + archiveId
+          + ", not " + id + ": rebuild it (coffer reindex)");
+    }
+    archiveId = id;
     long from;
     synchronized (indexLock) {
       from = indexed.through() + 1;
@@ -486,16 +497,36 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
         // every serial up to `through` was added to the writer before this commit starts
         through = indexed.through();
       }
-      if (through == committedThrough && !writer.hasUncommittedChanges()) {
+      if (through == committedThrough && !writer.hasUncommittedChanges() && !archiveIdChanged()) {
         return;
       }
-      writer.setLiveCommitData(Map.of(DATA_INDEXED_THROUGH, Long.toString(through),
-          DATA_FORMAT, FORMAT, DATA_REGION, options.phoneRegion()).entrySet());
+      Map<String, String> data = new java.util.TreeMap<>();
+      data.put(DATA_INDEXED_THROUGH, Long.toString(through));
+      data.put(DATA_FORMAT, FORMAT);
+      data.put(DATA_REGION, options.phoneRegion());
+      if (archiveId != null) {
+        data.put(DATA_ARCHIVE, archiveId);
+      }
+      writer.setLiveCommitData(data.entrySet());
       writer.commit();
       committedThrough = through;
     } finally {
       commitLock.unlock();
     }
+  }
+
+  private boolean archiveIdChanged() {
+    return archiveId != null && !archiveId.equals(writer.getLiveCommitData() == null ? null
+        : liveValue(DATA_ARCHIVE));
+  }
+
+  private String liveValue(String key) {
+    for (Map.Entry<String, String> e : writer.getLiveCommitData()) {
+      if (e.getKey().equals(key)) {
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
   /** Highest serial {@code n} such that serials {@code 1..n} are all in the last durable commit. */
