@@ -1,6 +1,7 @@
 package dev.coffer.cli;
 
-import java.io.IOException;
+import dev.coffer.archive.NoArchiveException;
+import dev.coffer.connectors.whatsapp.export.ExportRefusedException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
@@ -19,7 +20,7 @@ final class Failures implements IExecutionExceptionHandler {
     }
     Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
     int status = statusOf(cause);
-    String message = cause instanceof NoSuchFileException nsf
+    String message = cause instanceof NoSuchFileException nsf && !(cause instanceof NoArchiveException)
         ? "no such file: " + nsf.getFile()
         : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     cl.getErr().println("coffer: " + message);
@@ -28,19 +29,11 @@ final class Failures implements IExecutionExceptionHandler {
   }
 
   static int statusOf(Throwable t) {
-    String type = t.getClass().getSimpleName();
-    if (type.equals("NoArchiveException")) {
-      return Coffer.NO_ARCHIVE;
-    }
-    if (type.equals("ExportRefusedException")) {
-      return Coffer.REFUSED;
-    }
-    if (t instanceof IllegalArgumentException) {
-      return Coffer.USAGE;
-    }
-    if (t instanceof IOException) {
-      return Coffer.FAILED;
-    }
-    return Coffer.FAILED;
+    return switch (t) {
+      case NoArchiveException e -> Coffer.NO_ARCHIVE;
+      case ExportRefusedException e -> e.status().code();
+      case IllegalArgumentException e -> Coffer.USAGE;
+      default -> Coffer.FAILED;
+    };
   }
 }

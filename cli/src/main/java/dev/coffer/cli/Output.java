@@ -64,6 +64,15 @@ final class Output {
 
   /** True if standard output is an interactive terminal (colour, bars). */
   static boolean interactive() {
-    return System.console() != null && System.console().isTerminal();
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    // From Java 22 a Console exists even when output is redirected; ask it, where it can answer.
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException onJava21) {
+      return true;
+    }
   }
 }

@@ -49,6 +49,17 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--until", paramLabel = "DATE", description = "Up to this date (inclusive day) or instant.")
   String until;
 
+  @Option(names = "--kind", paramLabel = "KIND", split = ",",
+      description = "Only these record kinds (message, system, call, unparsed, audit, …); repeatable or comma-separated.")
+  java.util.Set<String> kinds;
+
+  @Option(names = "--has-attachment", description = "Only records with an attachment.")
+  boolean hasAttachment;
+
+  @Option(names = "--sort", defaultValue = "RELEVANCE", paramLabel = "ORDER",
+      description = "relevance, newest or oldest (default: relevance).")
+  SearchRequest.Sort sort;
+
   @Option(names = "--limit", defaultValue = "20", description = "Hits per page (default: ${DEFAULT-VALUE}).")
   int limit;
 
@@ -80,7 +91,10 @@ final class SearchCommand implements Callable<Integer> {
     boolean color = !json && Output.interactive();
     try (Workspace ws = Workspace.open(data.resolve(), output)) {
       SearchRequest request = SearchRequest.builder()
-          .query(query)
+          .query(query.equals("*") ? "" : query)
+          .kinds(kinds == null ? java.util.Set.of() : kinds)
+          .hasAttachment(hasAttachment ? Boolean.TRUE : null)
+          .sort(sort)
           .from(from)
           .conversation(conversation)
           .channel(channel)
@@ -99,6 +113,8 @@ final class SearchCommand implements Callable<Integer> {
       put(detail, "channel", channel);
       put(detail, "since", since);
       put(detail, "until", until);
+      put(detail, "kinds", kinds == null ? null : String.join(",", new java.util.TreeSet<>(kinds)));
+      put(detail, "has_attachment", hasAttachment ? "true" : null);
       detail.put("page", Integer.toString(page));
       detail.put("hits", Long.toString(results.totalHits()));
       ws.audit(Actor.current(), "search", List.of(), detail);

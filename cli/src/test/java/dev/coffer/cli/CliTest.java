@@ -1,0 +1,216 @@
+package dev.coffer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coffer.model.Digests;
+import dev.coffer.model.RecordJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The coffer command end to end, in process, against a real archive in a temporary directory. */
+class CliTest {
+  @TempDir Path tmp;
+  Path data;
+  Path export;
+
+  record Run(int status, String out, String err) {
+    JsonNode json() throws IOException {
+      return RecordJson.mapper().readTree(out);
+    }
+  }
+
+  static Run coffer(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = Coffer.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  @BeforeEach
+  void setUp() throws URISyntaxException, IOException {
+    data = tmp.resolve("data");
+    Path fixture = Path.of(getClass().getResource("/exports/WhatsApp Chat with Rates Desk.txt").toURI());
+    export = tmp.resolve("WhatsApp Chat with Rates Desk.txt");
+    Files.copy(fixture, export);
+  }
+
+  private Run init() {
+    Run r = coffer("init", "--data", data.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    return r;
+  }
+
+  private JsonNode importFixture() throws IOException {
+    Run r = coffer("import", "whatsapp", export.toString(), "--zone", "Europe/London", "--data", data.toString(), "--json");
+    assertThat(r.status()).as(r.err()).isZero();
+    return r.json();
+  }
+
+  @Test
+  void initCreatesAnArchiveOnceAndCommandsWithoutOneSayHowToCreateIt() {
+    Run none = coffer("search", "x", "--data", data.toString());
+    assertThat(none.status()).isEqualTo(Coffer.NO_ARCHIVE);
+    assertThat(none.err()).contains("coffer init");
+    init();
+    Run again = coffer("init", "--data", data.toString());
+    assertThat(again.status()).isEqualTo(Coffer.FAILED);
+    assertThat(again.err()).contains("already exists");
+  }
+
+  @Test
+  void importIsCompleteAndIdempotent() throws IOException {
+    init();
+    JsonNode first = importFixture();
+    assertThat(first.get("lines_total").asLong()).isEqualTo(13);
+    assertThat(first.get("lines_covered").asLong()).isEqualTo(13);
+    assertThat(first.get("conversation_kind").asText()).isEqualTo("group");
+    long appended = first.get("records_appended").asLong();
+    assertThat(appended).isEqualTo(13); // 12 records from the file + the import's audit record
+    JsonNode second = importFixture();
+    assertThat(second.get("records_appended").asLong()).isEqualTo(1); // only the new audit record
+    assertThat(second.get("duplicates").asLong()).isEqualTo(12);
+  }
+
+  @Test
+  void searchFindsChineseEmojiAndPhoneNumbersInAnyNotationAndIsAudited() throws IOException {
+    init();
+    importFixture();
+    JsonNode chinese = coffer("search", "内幕交易", "--data", data.toString(), "--json").json();
+    assertThat(chinese.get("total").asLong()).isEqualTo(1);
+    assertThat(chinese.get("hits").get(0).get("snippet").asText()).contains("«");
+    JsonNode emoji = coffer("search", "👍", "--data", data.toString(), "--json").json();
+    assertThat(emoji.get("total").asLong()).isEqualTo(3);
+    JsonNode phone = coffer("search", "*", "--from", "0044 7700 900123", "--data", data.toString(), "--json").json();
+    assertThat(phone.get("total").asLong()).isGreaterThanOrEqualTo(2);
+    JsonNode inText = coffer("search", "\"212-555-0147\"", "--data", data.toString(), "--json").json();
+    assertThat(inText.get("total").asLong()).isEqualTo(1);
+
+    Run human = coffer("search", "auction", "--data", data.toString());
+    assertThat(human.status()).isZero();
+    assertThat(human.out()).contains("1 hit").contains("«auction»").contains("Priya Raman");
+
+    List<JsonNode> audits = exportedRecords().stream().filter(r -> r.get("kind").asText().equals("audit")).toList();
+    assertThat(audits).anySatisfy(a -> {
+      assertThat(a.get("action").asText()).isEqualTo("search");
+      assertThat(a.get("detail").get("query").asText()).isEqualTo("内幕交易");
+    });
+  }
+
+  @Test
+  void showPrintsTheConversationWithMarksAndAround() throws IOException {
+    init();
+    importFixture();
+    JsonNode convs = coffer("conversations", "--data", data.toString(), "--json").json();
+    assertThat(convs).hasSize(1);
+    String id = convs.get(0).get("id").asText();
+    assertThat(convs.get(0).get("title").asText()).isEqualTo("Rates Desk");
+
+    Run show = coffer("show", "rates", "--zone", "Europe/London", "--data", data.toString());
+    assertThat(show.status()).as(show.err()).isZero();
+    assertThat(show.out())
+        .contains("Saturday 14 March 2026")
+        .contains("09:06:00 (09:06:00Z)")
+        .contains("[edited]")
+        .contains("[deleted]")
+        .contains("Will call from the desk phone.")
+        .contains("(not in the export)")
+        .contains("北京的客户问内幕交易的规定");
+    assertThat(show.out().split("Noted 👍", -1)).hasSize(4); // three messages, none merged
+
+    JsonNode hit = coffer("search", "内幕交易", "--data", data.toString(), "--json").json().get("hits").get(0);
+    Run around = coffer("show", id, "--around", hit.get("id").asText(), "--context", "1", "--zone", "UTC", "--data", data.toString());
+    assertThat(around.status()).as(around.err()).isZero();
+    assertThat(around.out()).contains("▶ 09:05:00").contains("record 6 of 12");
+  }
+
+  @Test
+  void exportWritesTheArchivedBytesWhoseDigestsVerify() throws IOException {
+    init();
+    importFixture();
+    Path out = tmp.resolve("all.jsonl");
+    Run r = coffer("export", "--format", "jsonl", "--out", out.toString(), "--data", data.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+    assertThat(lines).hasSize(13);
+    for (String line : lines) {
+      byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+      // canonical: re-canonicalizing the parsed line gives the same bytes
+      assertThat(new String(dev.coffer.model.CanonicalJson.serialize(RecordJson.mapper().readTree(bytes)), StandardCharsets.UTF_8))
+          .isEqualTo(line);
+      assertThat(Digests.sha256Hex(bytes)).hasSize(64);
+    }
+    Run again = coffer("export", "--out", out.toString(), "--data", data.toString());
+    assertThat(again.status()).isNotZero();
+    assertThat(Files.readAllLines(out)).hasSize(13);
+  }
+
+  @Test
+  void verifyPassesAndThenNamesAFlippedByte() throws IOException {
+    init();
+    importFixture();
+    Run ok = coffer("verify", "--data", data.toString());
+    assertThat(ok.status()).as(ok.out() + ok.err()).isZero();
+    Path victim;
+    try (Stream<Path> files = Files.walk(data)) {
+      victim = files.filter(Files::isRegularFile)
+          .filter(p -> p.toString().contains("segment"))
+          .findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(victim);
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(victim, bytes);
+    Run bad = coffer("verify", "--data", data.toString(), "--json");
+    assertThat(bad.status()).isEqualTo(Coffer.FAILED);
+    assertThat(bad.out()).contains(data.relativize(victim).getFileName().toString());
+  }
+
+  @Test
+  void refusedInputWritesNothingAndHasItsOwnExitStatus() throws IOException {
+    init();
+    Path empty = Files.createFile(tmp.resolve("empty.txt"));
+    Run r = coffer("import", "whatsapp", empty.toString(), "--zone", "UTC", "--data", data.toString());
+    assertThat(r.status()).isEqualTo(11);
+    assertThat(r.err()).contains("empty");
+    assertThat(exportedRecords()).isEmpty();
+    Run badZone = coffer("import", "whatsapp", export.toString(), "--zone", "Mars/Olympus", "--data", data.toString());
+    assertThat(badZone.status()).isEqualTo(Coffer.USAGE);
+    assertThat(badZone.err()).contains("Mars/Olympus");
+  }
+
+  @Test
+  void helpReadsLikeAWellKeptCli() {
+    Run help = coffer("--help");
+    assertThat(help.status()).isZero();
+    assertThat(help.out()).contains("import", "verify", "search", "show", "export", "conversations", "reindex", "generate", "demo");
+    for (String sub : List.of("init", "verify", "search", "show", "export", "conversations", "reindex", "demo")) {
+      Run r = coffer(sub, "--help");
+      assertThat(r.status()).as(sub).isZero();
+      assertThat(r.out()).as(sub).contains("Usage: coffer " + sub);
+    }
+    assertThat(coffer("import", "whatsapp", "--help").out()).contains("--zone", "--owner", "--date-order");
+    assertThat(coffer("generate", "whatsapp", "--help").out()).contains("--messages", "--seed", "--platform");
+  }
+
+  private List<JsonNode> exportedRecords() throws IOException {
+    Path out = tmp.resolve("audit-" + System.nanoTime() + ".jsonl");
+    Run r = coffer("export", "--out", out.toString(), "--data", data.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    List<JsonNode> records = new ArrayList<>();
+    for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+      records.add(RecordJson.mapper().readTree(line));
+    }
+    return records;
+  }
+}
