@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.FSDirectory;
@@ -75,6 +76,11 @@ public final class Archives {
    * @throws IOException if another process has the archive open
    */
   public static Archive open(Path dataDir, ArchiveOptions options) throws IOException {
+    return open(dataDir, options, UnaryOperator.identity());
+  }
+
+  /** {@link #open} with the object store wrapped (fault injection in tests). */
+  static Archive open(Path dataDir, ArchiveOptions options, UnaryOperator<ObjectStore> wrapStore) throws IOException {
     Path dir = dataDir.toAbsolutePath().normalize();
     if (!exists(dir)) {
       throw new NoArchiveException(dir);
@@ -88,7 +94,7 @@ public final class Archives {
     IdIndex idIndex = openIdIndex(dir);
     ObjectStore store = null;
     try {
-      store = ArchiveLayout.openStore(dir);
+      store = wrapStore.apply(ArchiveLayout.openStore(dir));
       Path staging = dir.resolve(ArchiveLayout.STAGING);
       SegmentedArchive.deleteTree(staging);
       Files.createDirectories(staging);
