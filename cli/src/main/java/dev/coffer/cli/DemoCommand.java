@@ -89,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
         ImportOptions options = new ImportOptions(ZoneId.of(c.zone()), c.ownerPhone(), c.ownerName(), null, null,
             actor.name(), actor.host(), null);
         ExportImportReport r;
-        try (Progress p = Progress.start(output, "   " + shorten(g.fileName()), 0, "MB", 1_000_000)) {
+        try (Progress p = Progress.start(output, "   " + shorten(g.fileName()), 0, "KiB", 1024)) {
           r = new WhatsAppExportImporter(ws.archive).importExport(file, options, (total, done) -> {
             p.max(total);
             p.to(done);

@@ -80,7 +80,7 @@ final class ImportCommand implements Runnable {
       ImportOptions options = new ImportOptions(zoneId, owner, ownerName, order, chat, actor.name(), actor.host(), null);
       ExportImportReport report;
       try (Workspace ws = Workspace.open(data.resolve(), output);
-          Progress progress = Progress.start(output, "Importing", 0, "MB", 1_000_000)) {
+          Progress progress = Progress.start(output, "Importing", 0, "KiB", 1024)) {
         report = new WhatsAppExportImporter(ws.archive).importExport(path, options, (total, done) -> {
           progress.max(total);
           progress.to(done);

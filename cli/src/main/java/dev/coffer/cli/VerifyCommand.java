@@ -48,7 +48,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     VerifyReport report;
-    try (Progress p = Progress.start(output, "Verifying", 0, "MB", 1_000_000)) {
+    try (Progress p = Progress.start(output, "Verifying", 0, "KiB", 1024)) {
       report = Verifier.verify(dir, new VerifyListener() {
         @Override
         public void progress(long read, long total) {

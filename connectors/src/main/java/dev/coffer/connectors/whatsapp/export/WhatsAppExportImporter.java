@@ -218,7 +218,10 @@ public final class WhatsAppExportImporter {
     }
     String id = Ids.derive("whatsapp-export/audit", fileSha, conversation.id(), now.toString(),
         actor);
-    return new Audit(id, "coffer", conversation, new Party(null, actor), now, null, "import",
+    // The audit record is about the conversation (targets, detail), not part of it: reviewers reading
+    // the conversation see what was said, and audit records are searched as their own kind.
+    detail.put("conversation_title", conversation.title() == null ? "" : conversation.title());
+    return new Audit(id, "coffer", null, new Party(actor, null), now, null, "import",
         List.of(conversation.id()), detail, options.actorHost(),
         new Source(RecordMapper.CONNECTOR, null, rawSha, "lines 1-" + lines,
             options.zone().getId()));

@@ -107,7 +107,9 @@ class WhatsAppExportImporterTest {
     assertThat(audit.detail()).containsEntry("file_sha256", r.fileSha256())
         .containsEntry("zone", "Europe/Berlin").containsEntry("date_order", r.dateOrder().name())
         .containsEntry("lines_total", Long.toString(r.linesTotal()));
-    assertThat(audit.sender().name()).isEqualTo("tester");
+    assertThat(audit.sender().handle()).isEqualTo("tester");
+    assertThat(audit.conversation()).isNull();
+    assertThat(audit.targets()).containsExactly(r.conversationId());
   }
 
   @Test
