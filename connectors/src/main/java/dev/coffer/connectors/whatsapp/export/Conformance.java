@@ -30,6 +30,65 @@ public final class Conformance {
     System.exit(run(Path.of(args[0]), System.out));
   }
 
+  /**
+   * Recounts, without trusting the importer's report, that the records' line ranges cover every
+   * line of the archived chat text exactly once: the line count comes from the archived blob's bytes
+   * (LF-terminated lines, a last line without LF counts), the coverage from the archived records.
+   *
+   * @return null when every line is covered once, else what is wrong
+   */
+  static String independentCoverage(Archive archive, String chatSha) throws IOException {
+    long lines = 0;
+    int last = -1;
+    try (java.io.InputStream in = archive.openBlob(chatSha)) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        for (int i = 0; i < n; i++) {
+          if (buf[i] == '\n') {
+            lines++;
+          }
+        }
+        last = buf[n - 1];
+      }
+    }
+    if (last != -1 && last != '\n') {
+      lines++;
+    }
+    java.util.BitSet covered = new java.util.BitSet();
+    long[] overlaps = {0};
+    archive.scan(1, sr -> {
+      dev.coffer.model.Record rec = sr.record();
+      if (rec instanceof dev.coffer.model.Audit || rec.source().raw() == null
+          || !rec.source().raw().equals(chatSha)) {
+        return true;
+      }
+      java.util.regex.Matcher m = RANGE.matcher(rec.source().range());
+      if (!m.matches()) {
+        throw new IOException("record " + rec.id() + " has an unreadable range: " + rec.source().range());
+      }
+      int from = Integer.parseInt(m.group(1));
+      int to = Integer.parseInt(m.group(2));
+      for (int i = from; i <= to; i++) {
+        if (covered.get(i)) {
+          overlaps[0]++;
+        }
+      }
+      covered.set(from, to + 1);
+      return true;
+    });
+    long count = covered.cardinality();
+    if (count != lines || (lines > 0 && (covered.nextSetBit(0) != 1 || covered.length() - 1 != lines))) {
+      int firstMissing = covered.nextClearBit(1);
+      return "records cover " + count + " of " + lines + " lines; first line not covered: " + firstMissing;
+    }
+    if (overlaps[0] > 0) {
+      return overlaps[0] + " line(s) covered by more than one record";
+    }
+    return null;
+  }
+
+  private static final java.util.regex.Pattern RANGE = java.util.regex.Pattern.compile("lines (\\d+)-(\\d+)");
+
   /** Runs the check; returns the exit code (0 when every file imported without losing a line). */
   public static int run(Path dir, PrintStream out) throws IOException {
     List<Path> files;
@@ -50,7 +109,11 @@ public final class Conformance {
             ProgressListener.NONE);
         totalLines += r.linesTotal();
         totalCovered += r.linesCovered();
-        boolean ok = r.complete();
+        String independent = independentCoverage(archive, r.chatTextSha256());
+        boolean ok = r.complete() && independent == null;
+        if (independent != null) {
+          out.printf(Locale.ROOT, "FAIL %s: independent check: %s%n", name, independent);
+        }
         if (!ok) {
           failures++;
         }
