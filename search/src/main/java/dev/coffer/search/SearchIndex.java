@@ -392,8 +392,9 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
   }
 
   /**
-   * Indexes every archived record after the index's gap-free prefix, then commits. Used at start-up
-   * and by {@link #rebuild}.
+   * Indexes every archived record after the index's gap-free prefix, then commits and refreshes: on
+   * return, everything archived before the call is searchable. Used at start-up and by
+   * {@link #rebuild}.
    *
    * @param progress told the number of records indexed so far, every few thousand and at the end
    * @return the number of records indexed
@@ -434,6 +435,8 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
       count[0] += batch.size();
     }
     commit();
+    // a caller that catches up and then searches (coffer search) must see what it just indexed
+    searchers.maybeRefreshBlocking();
     progress.accept(count[0]);
     if (count[0] > 0) {
       LOG.info("search index caught up: {} records from serial {}", count[0], from);
