@@ -29,7 +29,7 @@ class FaultInjectionTest {
   @ParameterizedTest
   @EnumSource(FaultInjectingObjectStore.Mode.class)
   void everyWriteFailurePointRecovers(FaultInjectingObjectStore.Mode mode) throws IOException {
-    for (int failAt = 1; failAt <= 30; failAt++) {
+    for (int failAt = 1; failAt <= 20; failAt++) {
       runOnce(dir.resolve(mode + "-" + failAt), failAt, mode, failAt % 2 == 0);
     }
   }

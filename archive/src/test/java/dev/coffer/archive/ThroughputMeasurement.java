@@ -1,0 +1,78 @@
+package dev.coffer.archive;
+
+import dev.coffer.archive.verify.Verifier;
+import dev.coffer.archive.verify.VerifyListener;
+import dev.coffer.archive.verify.VerifyReport;
+import dev.coffer.model.Record;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Prints durable ingest and verify rates; runs only with {@code -Dcoffer.measure=true} (performance
+ * belongs to the bench module; this is the archive's own quick look, with no timed assertions).
+ */
+@EnabledIfSystemProperty(named = "coffer.measure", matches = "true")
+class ThroughputMeasurement {
+  @TempDir Path dir;
+
+  @Test
+  void measureAppendAndVerify() throws Exception {
+    int threads = Integer.getInteger("coffer.measure.threads", 2);
+    int perThread = Integer.getInteger("coffer.measure.records", 300_000) / threads;
+    int batch = 1000;
+    // Build the records first so the figure is the archive's, not the test data generator's.
+    List<List<Record>> work = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      work.add(TestRecords.messages((long) t * 100_000_000L, perThread));
+    }
+    Path data = dir.resolve("data");
+    try (Archive a = Archives.create(data, ArchiveOptions.defaults())) {
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      long start = System.nanoTime();
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        List<Record> mine = work.get(t);
+        fs.add(pool.submit(() -> {
+          for (int i = 0; i < mine.size(); i += batch) {
+            a.append(mine.subList(i, Math.min(mine.size(), i + batch)));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+      double secs = (System.nanoTime() - start) / 1e9;
+      pool.shutdown();
+      System.out.printf("[measure] appended %d records with %d threads in %.2f s: %.0f records/s durable%n",
+          a.size(), threads, secs, a.size() / secs);
+    }
+    long start = System.nanoTime();
+    VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
+    double secs = (System.nanoTime() - start) / 1e9;
+    System.out.printf("[measure] verify: ok=%s, %d records, %d bytes in %.2f s: %.1f MB/s%n", r.ok(), r.records(),
+        r.bytesRead(), secs, r.bytesRead() / secs / 1e6);
+    System.out.println("[measure] data dir: " + data);
+    if (Boolean.getBoolean("coffer.measure.keep")) {
+      java.nio.file.Path keep = Path.of(System.getProperty("coffer.measure.keep.to", "/tmp/coffer-measure"));
+      SegmentedArchive.deleteTree(keep);
+      try (var walk = java.nio.file.Files.walk(data)) {
+        for (Path p : walk.toList()) {
+          Path target = keep.resolve(data.relativize(p).toString());
+          if (java.nio.file.Files.isDirectory(p)) {
+            java.nio.file.Files.createDirectories(target);
+          } else {
+            java.nio.file.Files.copy(p, target);
+          }
+        }
+      }
+    }
+  }
+}
