@@ -40,6 +40,8 @@ final class Workspace implements AutoCloseable {
     SearchIndex index = null;
     try {
       index = SearchIndex.open(indexDir(dir));
+      // Subscribe first, then catch up: nothing committed during the catch-up can be missed.
+      archive.addCommitListener(index);
       long behind = archive.size() - index.indexedThrough();
       if (behind > 0) {
         try (Progress p = Progress.start(output, "Indexing", behind, "rec", 1)) {
@@ -47,7 +49,6 @@ final class Workspace implements AutoCloseable {
           index.catchUp(archive, done -> p.to(done - base));
         }
       }
-      archive.addCommitListener(index);
       return new Workspace(dir, archive, index);
     } catch (IOException | RuntimeException e) {
       if (index != null) {

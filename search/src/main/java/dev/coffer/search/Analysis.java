@@ -221,6 +221,7 @@ final class Analysis {
     private final List<PhoneNumbers.Span> spans;
     private int next;
     private State held;
+    private int heldStart;
     private boolean inputDone;
 
     PhoneTokens(TokenStream input, List<PhoneNumbers.Span> spans) {
@@ -230,6 +231,12 @@ final class Analysis {
 
     @Override
     public boolean incrementToken() throws IOException {
+      // Several numbers may start before the held token (their digits need not be tokens of their
+      // own): emit every one of them, in order, before the token, so start offsets never go back.
+      if (held != null && next < spans.size() && spans.get(next).start() <= heldStart) {
+        emitPhone(spans.get(next++), 0);
+        return true;
+      }
       if (held != null) {
         restoreState(held);
         held = null;
@@ -239,6 +246,7 @@ final class Analysis {
       if (!inputDone && input.incrementToken()) {
         if (next < spans.size() && spans.get(next).start() <= offset.startOffset()) {
           int increment = Math.max(1, posInc.getPositionIncrement());
+          heldStart = offset.startOffset();
           held = captureState();
           emitPhone(spans.get(next++), increment);
         }

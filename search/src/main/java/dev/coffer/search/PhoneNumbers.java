@@ -60,6 +60,13 @@ final class PhoneNumbers {
         i++;
         continue;
       }
+      if (i > 0 && Character.isLetterOrDigit(text.charAt(i - 1))) {
+        // Digits glued to letters (hex digests, ids, "x86") are not a phone number: skip the word.
+        while (i < n && Character.isLetterOrDigit(text.charAt(i))) {
+          i++;
+        }
+        continue;
+      }
       int start = i;
       int digits = 0;
       int lastDigitEnd = i;
@@ -70,7 +77,8 @@ final class PhoneNumbers {
         }
         i++;
       }
-      if (digits >= MIN_DIGITS) {
+      boolean gluedAfter = lastDigitEnd < n && Character.isLetter(text.charAt(lastDigitEnd));
+      if (digits >= MIN_DIGITS && !gluedAfter) {
         if (spans == null) {
           spans = new ArrayList<>(2);
         }

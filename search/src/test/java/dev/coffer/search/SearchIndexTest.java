@@ -65,6 +65,23 @@ class SearchIndexTest {
   }
 
   @Test
+  void indexesTextWhereDigitRunsSitInsideLongerTokensAndSeveralNumbersPrecedeOneToken() throws IOException {
+    // Regression: an import's audit record holds hex digests whose digit runs look like numbers;
+    // several such runs before the next token once made start offsets go backwards and Lucene
+    // refused the document.
+    String hex = "231dcc2167398cc0f1d7142823b26c41413ed9538ecbeb9eeac2d82db01c2ade";
+    dev.coffer.model.Audit audit = new dev.coffer.model.Audit("a1", "coffer", null,
+        new dev.coffer.model.Party("os:alice", null), T0, null, "import", List.of("c-desk"),
+        java.util.Map.of("a", "35", "b", "0", "file_sha256", hex, "note",
+            "call 4155550123 or +44 20 7946 0958, ref 12345678901234"),
+        "host", SOURCE);
+    add(audit, message("m1", DESK, ALEX, T0, "x" + hex + " then +1 (415) 555-0123"));
+    assertThat(ids("import")).containsExactly("a1");
+    assertThat(ids("\"+1 415 555 0123\"")).containsExactlyInAnyOrder("a1", "m1");
+    assertThat(ids("phone:\"+12167398\"")).as("digits inside a hex digest are not a number").isEmpty();
+  }
+
+  @Test
   void findsChineseWordsInsideSentencesWithoutSpaces() throws IOException {
     add(message("m1", DESK, WEI, T0, "我们明天在北京讨论内幕交易的问题"),
         message("m2", DESK, WEI, T0.plusSeconds(60), "交易已经完成"));
