@@ -121,6 +121,11 @@ public final class Conformance {
                 + "format %s, status %s%n", ok ? "PASS" : "FAIL", name, r.linesTotal(),
             r.linesCovered(), r.recordsByKind(), r.dateOrder(), r.dateOrderEvidence(),
             r.headerFormat(), r.status());
+        for (HeaderTemplate t : r.headerTemplates().subList(1, r.headerTemplates().size())) {
+          out.printf(Locale.ROOT, "    %s format %s: %d line(s), %d read as headers, date order %s"
+                  + " (%s): %s%n", t.used() ? "also" : "not", t.template(), t.lines(),
+              t.linesReadAsHeaders(), t.dateOrder(), t.evidence(), t.reason());
+        }
       } catch (ExportRefusedException e) {
         failures++;
         out.printf(Locale.ROOT, "FAIL %s: refused (%s): %s%n", name, e.status(), e.getMessage());

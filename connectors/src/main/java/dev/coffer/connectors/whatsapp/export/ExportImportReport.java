@@ -21,9 +21,11 @@ import java.util.Map;
  * @param linesCovered lines that some record covers
  * @param attachmentsStored attachments whose bytes were archived
  * @param attachmentsMissing attachments named without bytes (omitted, or not in the zip)
- * @param headerFormat the header shape the file uses
- * @param dateOrder the date order used
+ * @param headerFormat the most frequent header shape (the primary)
+ * @param dateOrder the date order used for the primary shape
  * @param dateOrderEvidence why
+ * @param headerTemplates every header shape seen, primary first, each with its own date order,
+ *     evidence and line counts, and whether its lines were read as headers
  * @param zone the zone used to turn local times into UTC
  * @param auditId the id of the audit record of this import
  * @param warnings things an operator should look at
@@ -47,6 +49,7 @@ public record ExportImportReport(
     String headerFormat,
     DateOrder dateOrder,
     String dateOrderEvidence,
+    List<HeaderTemplate> headerTemplates,
     String zone,
     String auditId,
     List<String> warnings,
@@ -55,6 +58,7 @@ public record ExportImportReport(
   public ExportImportReport {
     recordsByKind = Map.copyOf(recordsByKind);
     warnings = List.copyOf(warnings);
+    headerTemplates = List.copyOf(headerTemplates);
   }
 
   /** True if no line was lost. */

@@ -29,11 +29,16 @@ final class ExportParser {
       int distinctAuthors) {}
 
   private final FormatDecision decision;
+  private final java.util.Map<String, DateOrder> orders;
   private final Limits limits;
   private final BodyClassifier classifier = new BodyClassifier();
+  private final java.util.Map<String, Long> readAsHeaders = new java.util.HashMap<>();
+  private LocalDateTime lastTime;
+  private int lastTimeLine;
 
   ExportParser(FormatDecision decision, Limits limits) {
     this.decision = decision;
+    this.orders = decision.usedOrders();
     this.limits = limits;
   }
 
@@ -55,7 +60,7 @@ final class ExportParser {
         if (h == null) {
           continue;
         }
-        formats.add(h, line.number());
+        formats.add(h, line.number(), fullShape(h, line.text(), classifier));
         if (authors.size() <= 2 || !group) {
           Entry e = classifier.classify(line.number(), line.number(), null, null, h.family(),
               h.rest(line.text()), List.of());
@@ -71,6 +76,25 @@ final class ExportParser {
     }
   }
 
+  /** Longest author (chars before the first ": ") that counts as the full header shape. */
+  static final int MAX_AUTHOR_CHARS = 100;
+
+  /**
+   * True if what follows the header has the full shape of a message line: an author (1 to
+   * {@value #MAX_AUTHOR_CHARS} characters, not blank) before the first ": ", or a known system
+   * phrase. Secondary header shapes are read as headers only on such lines, so a date and time that
+   * starts a line of ordinary text does not turn it into a message.
+   */
+  static boolean fullShape(Header h, String line, BodyClassifier classifier) {
+    String rest = h.rest(line);
+    int colon = rest.indexOf(": ");
+    if (colon > 0 && colon <= MAX_AUTHOR_CHARS && !Text.clean(rest.substring(0, colon)).isBlank()) {
+      return true;
+    }
+    Entry e = classifier.classify(0, 0, null, null, h.family(), rest, List.of());
+    return e instanceof Entry.SystemEntry s && s.event() != dev.coffer.model.SystemEvent.Event.OTHER;
+  }
+
   private static boolean isGroupEvent(dev.coffer.model.SystemEvent.Event e) {
     return switch (e) {
       case GROUP_CREATED, MEMBER_ADDED, MEMBER_LEFT, MEMBER_REMOVED, JOINED_BY_LINK,
@@ -78,6 +102,30 @@ final class ExportParser {
       case ENCRYPTION_NOTICE, SECURITY_CODE_CHANGED, DISAPPEARING_TIMER, NUMBER_CHANGED,
           CONTACT_NOTICE, OTHER -> false;
     };
+  }
+
+  /**
+   * Why a line in a secondary header format is not read as a header, or null if it is: it needs the
+   * full shape (an author or a known system phrase), and a time not earlier than the header read
+   * before it, since a format change happens going forward while a quoted or pasted message is
+   * older than the message it sits in.
+   */
+  private String secondaryRefusal(Header h, String text, LocalDateTime time, int number) {
+    if (!fullShape(h, text, classifier)) {
+      return "line " + number + " starts like a message header in format " + h.template()
+          + " but no author or known system phrase follows it; kept as text";
+    }
+    if (time != null && lastTime != null && time.isBefore(lastTime)) {
+      return "line " + number + " starts like a message header in format " + h.template()
+          + " (a second format of this file) but its time is earlier than the header on line "
+          + lastTimeLine + " (a quoted message?); kept as text";
+    }
+    return null;
+  }
+
+  /** Lines read as headers in pass 2, by header format. */
+  java.util.Map<String, Long> readAsHeaders() {
+    return java.util.Map.copyOf(readAsHeaders);
   }
 
   /** Pass 2: emits entries in file order; returns the number of lines read. */
@@ -91,20 +139,35 @@ final class ExportParser {
         count++;
         String text = line.text();
         Header h = Header.parse(text);
-        if (h != null && h.template().equals(decision.template())) {
+        DateOrder order = h == null ? null : orders.get(h.template());
+        boolean primary = order != null && h.template().equals(decision.template());
+        LocalDateTime time = order == null ? null : resolve(h, order);
+        String refusal = null;
+        if (order != null && !primary) {
+          refusal = secondaryRefusal(h, text, time, line.number());
+        }
+        if (order != null && refusal == null) {
           flush(current, sink, overflow);
-          current = new Builder(line.number(), h, text, null);
+          current = new Builder(line.number(), h, time, order, text, null);
+          readAsHeaders.merge(h.template(), 1L, Long::sum);
+          if (time != null) {
+            lastTime = time;
+            lastTimeLine = line.number();
+          }
+        } else if (order != null) {
+          flush(current, sink, overflow);
+          current = new Builder(line.number(), null, null, null, text, refusal);
         } else if (h != null) {
           flush(current, sink, overflow);
-          current = new Builder(line.number(), null, text, "line " + line.number()
+          current = new Builder(line.number(), null, null, null, text, "line " + line.number()
               + " starts like a message header in another format (" + h.template()
               + ") than this file's (" + decision.template() + "); kept as text");
         } else if (current == null) {
-          current = new Builder(line.number(), null, text,
+          current = new Builder(line.number(), null, null, null, text,
               "text before the first message header");
         } else if (current.chars + text.length() > limits.maxEntryChars()) {
           flush(current, sink, overflow);
-          current = new Builder(line.number(), null, text, "the message that ends on line "
+          current = new Builder(line.number(), null, null, null, text, "the message that ends on line "
               + (line.number() - 1) + " continues beyond " + limits.maxEntryChars()
               + " characters; the rest is kept here");
         } else {
@@ -147,16 +210,21 @@ final class ExportParser {
     final int first;
     int last;
     final Header header;
+    final LocalDateTime time;
+    final DateOrder order;
     final String headerLine;
     final String diagnostic;
     final List<String> continuation = new ArrayList<>();
     long chars;
     String malformed;
 
-    Builder(int first, Header header, String line, String diagnostic) {
+    Builder(int first, Header header, LocalDateTime time, DateOrder order, String line,
+        String diagnostic) {
       this.first = first;
       this.last = first;
       this.header = header;
+      this.time = time;
+      this.order = order;
       this.headerLine = line;
       this.diagnostic = diagnostic;
       this.chars = line.length();
@@ -175,14 +243,13 @@ final class ExportParser {
         return new UnparsedEntry(first, last, null, null, null, all, diagnostic);
       }
       String sourceTime = header.sourceTime(headerLine);
-      LocalDateTime time = resolve(header, decision.order());
       if (malformed != null) {
         return new UnparsedEntry(first, last, time, sourceTime, null, all, malformed);
       }
       if (time == null) {
         return new UnparsedEntry(first, last, null, sourceTime, null, all, "line " + first
             + ": '" + sourceTime + "' is not a valid date and time when read "
-            + decision.order() + " (the order decided for this file)");
+            + order + " (the order decided for its header format " + header.template() + ")");
       }
       return classifier.classify(first, last, time, sourceTime, header.family(),
           header.rest(headerLine), continuation);

@@ -1,14 +1,25 @@
 package dev.coffer.connectors.whatsapp.export;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Pass 1: looks only at headers, picks the file's header shape (the most frequent one) and decides
- * its date order once for the whole file.
+ * Pass 1: looks only at headers, finds every header shape (template) the file uses, and decides each
+ * shape's date order from that shape's own lines.
  *
- * <p>Rule, on the two components that are not the year (x written first, y second), over every
- * header of the chosen shape:
+ * <p>Which shapes are read as headers: the most frequent one (the primary) always; another shape
+ * when at least {@value #MIN_SUPPORT} of its lines have the full header shape (an author before
+ * ": ", or a known system phrase); a shape seen on one such line only when that line cannot be
+ * misread: its date order is decided by the line itself (a component above 12, or day equal to
+ * month) or by the operator, its date is valid, and it is not earlier than the header before it (a
+ * quoted or pasted message inside another message is usually older than it). Lines of other shapes,
+ * and lines of a used secondary shape without the full shape, stay {@code unparsed} records.
+ *
+ * <p>Date-order rule, per shape, on the two components that are not the year (x written first, y
+ * second), over every header of that shape:
  * <ol>
  *   <li>a component above 12 is a day: x above 12 means day-first, y above 12 means month-first
  *       (if both happen, the order under which more dates are valid wins, with a warning);
@@ -21,14 +32,23 @@ import java.util.Map;
  */
 final class FormatScan {
   static final int MAX_SHAPES = 64;
+  /** Lines with the full header shape a secondary shape needs to be read without further checks. */
+  static final int MIN_SUPPORT = 2;
 
   private final Map<String, Stats> shapes = new LinkedHashMap<>();
   private long ignoredShapeLines;
+  private Header lastFull;
+  private int lastFullLine;
 
   private static final class Stats {
     final String template;
     final int yearIndex;
     long lines;
+    long fullShape;
+    Header firstFull;
+    int firstFullLine;
+    Header beforeFirstFull;
+    int beforeFirstFullLine;
     int maxX;
     int maxXLine;
     int maxY;
@@ -49,7 +69,8 @@ final class FormatScan {
     }
   }
 
-  void add(Header h, int lineNumber) {
+  /** Counts a header line; {@code fullShape} if an author or a known system phrase follows it. */
+  void add(Header h, int lineNumber, boolean fullShape) {
     Stats s = shapes.get(h.template());
     if (s == null) {
       if (shapes.size() >= MAX_SHAPES) {
@@ -59,6 +80,20 @@ final class FormatScan {
       s = new Stats(h.template(), h.yearIndex());
       shapes.put(h.template(), s);
     }
+    if (fullShape) {
+      if (s.fullShape++ == 0) {
+        s.firstFull = h;
+        s.firstFullLine = lineNumber;
+        s.beforeFirstFull = lastFull;
+        s.beforeFirstFullLine = lastFullLine;
+      }
+      lastFull = h;
+      lastFullLine = lineNumber;
+    }
+    count(s, h, lineNumber);
+  }
+
+  private static void count(Stats s, Header h, int lineNumber) {
     s.lines++;
     int yi = h.yearIndex() >= 0 ? h.yearIndex() : 2;
     int x = -1;
@@ -110,7 +145,7 @@ final class FormatScan {
     return shapes.isEmpty();
   }
 
-  /** The decision; {@code override} (may be null) is the operator's date order. */
+  /** The decision; {@code override} (may be null) is the operator's date order for every shape. */
   FormatDecision decide(DateOrder override) {
     Stats best = null;
     long total = ignoredShapeLines;
@@ -122,13 +157,79 @@ final class FormatScan {
     }
     if (best == null) {
       return new FormatDecision(null, override == null ? DateOrder.DMY : override,
-          "no message header found", override != null, 0, 0);
+          "no message header found", override != null, 0, 0, List.of());
     }
-    long other = total - best.lines;
+    Map<String, HeaderTemplate> decided = new LinkedHashMap<>();
+    Map<String, Choice> choices = new HashMap<>();
+    for (Stats s : shapes.values()) {
+      choices.put(s.template, choose(s, override));
+    }
+    Choice primary = choices.get(best.template);
+    decided.put(best.template, new HeaderTemplate(best.template, primary.order, primary.evidence,
+        best.lines, best.lines, true, "the most frequent shape"));
+    // Well-supported shapes first, so a single line can be checked against any header before it.
+    for (Stats s : shapes.values()) {
+      if (s != best && s.fullShape >= MIN_SUPPORT) {
+        Choice c = choices.get(s.template);
+        decided.put(s.template, new HeaderTemplate(s.template, c.order, c.evidence, s.lines,
+            s.fullShape, true, s.fullShape + " lines with an author or a known system phrase"));
+      }
+    }
+    for (Stats s : shapes.values()) {
+      if (s == best || s.fullShape >= MIN_SUPPORT) {
+        continue;
+      }
+      Choice c = choices.get(s.template);
+      String refusal = s.fullShape == 0 ? "no line with an author or a known system phrase"
+          : singleLineRefusal(s, c, override, decided);
+      decided.put(s.template, new HeaderTemplate(s.template, c.order, c.evidence, s.lines,
+          refusal == null ? 1 : 0, refusal == null, refusal == null
+              ? "one line with an author or a known system phrase, its date read without a guess"
+              : refusal));
+    }
+    List<HeaderTemplate> ordered = new ArrayList<>();
+    ordered.add(decided.get(best.template));
+    long read = 0;
+    for (Stats s : shapes.values()) {
+      HeaderTemplate t = decided.get(s.template);
+      if (s != best) {
+        ordered.add(t);
+      }
+      read += t.linesReadAsHeaders();
+    }
+    return new FormatDecision(best.template, primary.order, primary.evidence, override != null,
+        read, total - read, ordered);
+  }
+
+  /** Why a shape seen on one full line is not read as a header, or null if it is. */
+  private static String singleLineRefusal(Stats s, Choice c, DateOrder override,
+      Map<String, HeaderTemplate> decided) {
+    boolean sameEitherWay = s.lines == 1 && s.lastX == s.lastY;
+    if (override == null && isGuess(c.evidence) && !sameEitherWay) {
+      return "one line only, and its date order would be a guess";
+    }
+    java.time.LocalDateTime t = ExportParser.resolve(s.firstFull, c.order);
+    if (t == null) {
+      return "one line only, and its date is not valid when read " + c.order;
+    }
+    Header before = s.beforeFirstFull;
+    HeaderTemplate beforeShape = before == null ? null : decided.get(before.template());
+    if (beforeShape != null && beforeShape.used()) {
+      java.time.LocalDateTime b = ExportParser.resolve(before, beforeShape.dateOrder());
+      if (b != null && t.isBefore(b)) {
+        return "one line only (line " + s.firstFullLine + "), and it is earlier than the header on"
+            + " line " + s.beforeFirstFullLine + " (a quoted message?), kept as unparsed";
+      }
+    }
+    return null;
+  }
+
+  private record Choice(DateOrder order, String evidence) {}
+
+  private static Choice choose(Stats best, DateOrder override) {
     boolean yearFirst = best.yearIndex == 0;
     if (override != null) {
-      return new FormatDecision(best.template, override, "set by the operator", true, best.lines,
-          other);
+      return new Choice(override, "set by the operator");
     }
     String dayFirstWhy;
     Boolean dayFirst;
@@ -170,8 +271,9 @@ final class FormatScan {
     if (yearFirst && !dayFirst) {
       dayFirstWhy = "year-first (4-digit component 1); " + dayFirstWhy;
     }
-    return new FormatDecision(best.template, order, dayFirstWhy, false, best.lines, other);
+    return new Choice(order, dayFirstWhy);
   }
+
 
   private static int first(Stats s) {
     return s.yearIndex == 0 ? 2 : 1;
@@ -183,7 +285,12 @@ final class FormatScan {
 
   /** True if the evidence for the decision is only a guess (reported as a warning). */
   static boolean isGuess(FormatDecision d) {
-    return !d.operatorChosen() && (d.evidence().startsWith("no evidence")
-        || d.evidence().contains("weak evidence") || d.evidence().startsWith("inconsistent"));
+    return !d.operatorChosen() && isGuess(d.evidence());
+  }
+
+  /** True if an evidence text is only a guess (no evidence, weak evidence, or inconsistent). */
+  static boolean isGuess(String evidence) {
+    return evidence.startsWith("no evidence") || evidence.contains("weak evidence")
+        || evidence.startsWith("inconsistent");
   }
 }

@@ -133,13 +133,24 @@ public final class WhatsAppExportImporter {
       }
       run.flush();
       List<String> warnings = new ArrayList<>(run.warnings);
-      FormatDecision d = scan.decision();
+      FormatDecision d = scan.decision().withReadCounts(parser.readAsHeaders());
       if (FormatScan.isGuess(d)) {
         warnings.add("date order " + d.order() + " is uncertain: " + d.evidence());
       }
+      for (HeaderTemplate t : d.templates()) {
+        if (t.used() && !t.template().equals(d.template())) {
+          warnings.add("a second header format is read too: " + t.template() + " ("
+              + t.linesReadAsHeaders() + " line(s), date order " + t.dateOrder() + ")");
+          if (!d.operatorChosen() && FormatScan.isGuess(t.evidence())) {
+            warnings.add("date order " + t.dateOrder() + " of header format " + t.template()
+                + " is uncertain: " + t.evidence());
+          }
+        }
+      }
       if (d.otherShapeLines() > 0) {
-        warnings.add(d.otherShapeLines() + " line(s) look like headers in another format than the"
-            + " file's; they are kept as unparsed records");
+        warnings.add(d.otherShapeLines() + " line(s) look like headers but are not read as headers"
+            + " (another format without support, or no author after the header); they are kept as"
+            + " unparsed records");
       }
       if (run.unparsed > 0) {
         warnings.add(run.unparsed + " unparsed record(s): see their diagnostics");
@@ -154,7 +165,8 @@ public final class WhatsAppExportImporter {
       return new ExportImportReport(input.getFileName().toString(), fileSha, rawSha,
           conversation.id(), title, conversation.kind().json(), appended, run.duplicates,
           run.unparsed, run.byKind, lines, run.covered, run.stored, run.missing, d.template(),
-          d.order(), d.evidence(), options.zone().getId(), audit.id(), warnings, status);
+          d.order(), d.evidence(), d.templates(), options.zone().getId(), audit.id(), warnings,
+          status);
     } finally {
       if (zip != null) {
         zip.close();
@@ -204,6 +216,11 @@ public final class WhatsAppExportImporter {
     detail.put("date_order", d.order().name());
     detail.put("date_order_evidence", d.evidence());
     detail.put("date_order_set_by_operator", Boolean.toString(d.operatorChosen()));
+    // Every header format seen, with its own date order and evidence, as "header_format_N".
+    detail.put("header_formats", Integer.toString(d.templates().size()));
+    for (int i = 0; i < d.templates().size(); i++) {
+      detail.put("header_format_" + (i + 1), d.templates().get(i).describe());
+    }
     detail.put("lines_total", Long.toString(lines));
     detail.put("lines_covered", Long.toString(run.covered));
     detail.put("records_appended", Long.toString(run.appended));

@@ -25,7 +25,7 @@ class GoldenFixturesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"android-24h-dmy", "ios-12h-mdy", "de", "fr", "es", "it", "pt", "nl",
-      "ru", "zh", "legacy-ios", "yyyy-mm-dd", "group-all-events"})
+      "ru", "zh", "legacy-ios", "yyyy-mm-dd", "group-all-events", "mixed-formats"})
   void fixtureGivesItsRecords(String name) throws IOException {
     byte[] chat = resource("golden/" + name + ".txt");
     List<Record> records = Pipeline.records(chat, name, ZONE, "+15550100000", "Priya", null);
