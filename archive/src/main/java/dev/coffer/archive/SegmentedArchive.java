@@ -283,25 +283,27 @@ final class SegmentedArchive implements Archive {
     List<SegmentEntry> fresh = new ArrayList<>();
     long next = size + 1;
     List<List<AppendResult.Outcome>> outcomes = new ArrayList<>();
-    for (Pending p : batch) {
-      List<AppendResult.Outcome> out = new ArrayList<>(p.items.length);
-      for (SegmentEntry e : p.items) {
-        Long seen = inCommit.get(e.id());
-        if (seen != null) {
-          out.add(new AppendResult.Outcome(e.id(), seen, true));
-          continue;
+    try (IdIndex.Lookup lookup = idIndex.lookup()) {
+      for (Pending p : batch) {
+        List<AppendResult.Outcome> out = new ArrayList<>(p.items.length);
+        for (SegmentEntry e : p.items) {
+          Long seen = inCommit.get(e.id());
+          if (seen != null) {
+            out.add(new AppendResult.Outcome(e.id(), seen, true));
+            continue;
+          }
+          long existing = lookup.find(e.id());
+          if (existing > 0) {
+            out.add(new AppendResult.Outcome(e.id(), existing, true));
+            continue;
+          }
+          inCommit.put(e.id(), next);
+          fresh.add(e);
+          out.add(new AppendResult.Outcome(e.id(), next, false));
+          next++;
         }
-        IdIndex.Location loc = idIndex.find(e.id());
-        if (loc != null) {
-          out.add(new AppendResult.Outcome(e.id(), loc.serial(), true));
-          continue;
-        }
-        inCommit.put(e.id(), next);
-        fresh.add(e);
-        out.add(new AppendResult.Outcome(e.id(), next, false));
-        next++;
+        outcomes.add(out);
       }
-      outcomes.add(out);
     }
     int from = 0;
     long chunkBytes = 0;
@@ -418,7 +420,7 @@ final class SegmentedArchive implements Archive {
 
   @Override
   public boolean contains(String id) throws IOException {
-    return id != null && idIndex.find(id) != null;
+    return id != null && idIndex.find(id) > 0;
   }
 
   @Override
@@ -426,8 +428,8 @@ final class SegmentedArchive implements Archive {
     if (id == null) {
       return Optional.empty();
     }
-    IdIndex.Location loc = idIndex.find(id);
-    return loc == null ? Optional.empty() : get(loc.serial());
+    long serial = idIndex.find(id);
+    return serial < 1 ? Optional.empty() : get(serial);
   }
 
   @Override

@@ -22,11 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ThroughputMeasurement {
   @TempDir Path dir;
 
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   @Test
   void measureAppendAndVerify() throws Exception {
     int threads = Integer.getInteger("coffer.measure.threads", 2);
     int perThread = Integer.getInteger("coffer.measure.records", 300_000) / threads;
-    int batch = 1000;
+    int batch = Integer.getInteger("coffer.measure.batch", 1000);
     // Build the records first so the figure is the archive's, not the test data generator's.
     List<List<Record>> work = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
@@ -35,6 +40,7 @@ class ThroughputMeasurement {
     Path data = dir.resolve("data");
     try (Archive a = Archives.create(data, ArchiveOptions.defaults())) {
       ExecutorService pool = Executors.newFixedThreadPool(threads);
+      long cpu0 = cpuNanos();
       long start = System.nanoTime();
       List<Future<?>> fs = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
@@ -50,29 +56,25 @@ class ThroughputMeasurement {
         f.get();
       }
       double secs = (System.nanoTime() - start) / 1e9;
+      double cpu = (cpuNanos() - cpu0) / 1e9;
       pool.shutdown();
-      System.out.printf("[measure] appended %d records with %d threads in %.2f s: %.0f records/s durable%n",
-          a.size(), threads, secs, a.size() / secs);
+      System.out.printf("[measure] appended %d records with %d threads (batches of %d) in %.2f s: %.0f records/s durable;"
+          + " %.1f CPU s = %.0f records per CPU-second (load average %.1f)%n",
+          a.size(), threads, batch, secs, a.size() / secs, cpu, a.size() / cpu,
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
+    long cpu0 = cpuNanos();
     long start = System.nanoTime();
     VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
     double secs = (System.nanoTime() - start) / 1e9;
-    System.out.printf("[measure] verify: ok=%s, %d records, %d bytes in %.2f s: %.1f MB/s%n", r.ok(), r.records(),
-        r.bytesRead(), secs, r.bytesRead() / secs / 1e6);
+    double cpu = (cpuNanos() - cpu0) / 1e9;
+    System.out.printf("[measure] verify: ok=%s, %d records, %d bytes in %.2f s: %.1f MB/s; %.1f CPU s = %.1f MB per CPU-second%n",
+        r.ok(), r.records(), r.bytesRead(), secs, r.bytesRead() / secs / 1e6, cpu, r.bytesRead() / cpu / 1e6);
     System.out.println("[measure] data dir: " + data);
     if (Boolean.getBoolean("coffer.measure.keep")) {
-      java.nio.file.Path keep = Path.of(System.getProperty("coffer.measure.keep.to", "/tmp/coffer-measure"));
-      SegmentedArchive.deleteTree(keep);
-      try (var walk = java.nio.file.Files.walk(data)) {
-        for (Path p : walk.toList()) {
-          Path target = keep.resolve(data.relativize(p).toString());
-          if (java.nio.file.Files.isDirectory(p)) {
-            java.nio.file.Files.createDirectories(target);
-          } else {
-            java.nio.file.Files.copy(p, target);
-          }
-        }
-      }
+      Path keep = Path.of(System.getProperty("coffer.measure.keep.to", "/tmp/coffer-measure"));
+      TestFiles.deleteTree(keep);
+      TestFiles.copyTree(data, keep);
     }
   }
 }

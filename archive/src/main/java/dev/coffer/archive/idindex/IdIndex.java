@@ -19,19 +19,26 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * The derived index id → (serial, segment), a small Lucene index in {@code <data>/idindex/}, so that
- * dedupe, {@code get(id)} and {@code get(serial)} need no in-memory set of every id: memory stays
- * bounded whatever the archive's size.
+ * The derived index id → serial (and serial → segment), a small Lucene index in
+ * {@code <data>/idindex/}, so that dedupe, {@code get(id)} and {@code get(serial)} need no in-memory
+ * set of every id: memory stays bounded whatever the archive's size.
+ *
+ * <p>Documents: one per record ({@value #ID} indexed, {@value #SERIAL} doc value), and one per segment
+ * ({@value #SEGMENT} as point and doc value: the segment's first serial). Two fields per record keep
+ * indexing cheap on the append path.
  *
  * <p>Derived, not evidence: it can be deleted and rebuilt from the segments. Each Lucene commit records
  * in its user data ({@value #COVERED}) the serial up to which it holds every record; opening the archive
@@ -47,16 +54,16 @@ public final class IdIndex implements Closeable {
   static final String ID = "id";
   static final String SERIAL = "serial";
   static final String SEGMENT = "segment";
+  /** Largest merged Lucene segment: bounds the per-segment arrays verify allocates. */
+  static final double MAX_SEGMENT_MB = 64;
   /** Refresh the reader after this many additions (bounds the recent map's memory). */
   static final int REFRESH_EVERY = 100_000;
 
-  /** Where a record is: its serial and the first serial of its segment. */
-  public record Location(long serial, long segment) {}
 
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
-  private final Map<String, Location> recentIds = new ConcurrentHashMap<>();
+  private final Map<String, Long> recentIds = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Long, Long> recentSegments = new ConcurrentSkipListMap<>();
   private volatile long covered;
   private volatile long added;
@@ -89,6 +96,7 @@ public final class IdIndex implements Closeable {
     IndexWriterConfig config = new IndexWriterConfig(null)
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
         .setRAMBufferSizeMB(32)
+        .setMergePolicy(new TieredMergePolicy().setMaxMergedSegmentMB(MAX_SEGMENT_MB))
         .setCommitOnClose(false);
     IndexWriter writer = new IndexWriter(directory, config);
     try {
@@ -118,13 +126,15 @@ public final class IdIndex implements Closeable {
     for (String id : ids) {
       Document d = new Document();
       d.add(new StringField(ID, id, Field.Store.NO));
-      d.add(new LongPoint(SERIAL, serial));
       d.add(new NumericDocValuesField(SERIAL, serial));
-      d.add(new NumericDocValuesField(SEGMENT, firstSerial));
       writer.addDocument(d);
-      recentIds.put(id, new Location(serial, firstSerial));
+      recentIds.put(id, serial);
       serial++;
     }
+    Document seg = new Document();
+    seg.add(new LongPoint(SEGMENT, firstSerial));
+    seg.add(new NumericDocValuesField(SEGMENT, firstSerial));
+    writer.addDocument(seg);
     recentSegments.put(firstSerial, serial - 1);
     added = serial - 1;
     if (recentIds.size() >= REFRESH_EVERY) {
@@ -148,35 +158,114 @@ public final class IdIndex implements Closeable {
     covered = upTo;
   }
 
-  /** Where the record with {@code id} is, or null if it is not archived. */
-  public Location find(String id) throws IOException {
+  /** The serial of the record with {@code id}, or -1 if it is not archived. */
+  public long find(String id) throws IOException {
     Objects.requireNonNull(id, "id");
-    Location recent = recentIds.get(id);
-    if (recent != null) {
-      return recent;
+    try (Lookup lookup = lookup()) {
+      return lookup.find(id);
     }
-    IndexSearcher s = searchers.acquire();
-    try {
+  }
+
+  /**
+   * A batch of lookups against one point-in-time reader, reusing one terms enumerator per Lucene
+   * segment: what the committing thread uses to dedupe a whole group commit. Not thread-safe; close it
+   * before the next {@link #add}.
+   */
+  public Lookup lookup() throws IOException {
+    return new Lookup();
+  }
+
+  /** See {@link #lookup()}. */
+  public final class Lookup implements Closeable {
+    private final IndexSearcher searcher;
+    private final List<LeafReaderContext> leaves;
+    private final TermsEnum[] enums;
+    private PostingsEnum postings;
+
+    private Lookup() throws IOException {
+      searcher = searchers.acquire();
+      leaves = searcher.getIndexReader().leaves();
+      enums = new TermsEnum[leaves.size()];
+      for (int i = 0; i < enums.length; i++) {
+        Terms terms = leaves.get(i).reader().terms(ID);
+        enums[i] = terms == null ? null : terms.iterator();
+      }
+    }
+
+    /** The serial of the record with {@code id}, or -1. */
+    public long find(String id) throws IOException {
+      Long recent = recentIds.get(id);
+      if (recent != null) {
+        return recent;
+      }
       BytesRef term = new BytesRef(id);
-      for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
-        Terms terms = leaf.reader().terms(ID);
-        if (terms == null) {
-          continue;
-        }
-        TermsEnum te = terms.iterator();
-        if (!te.seekExact(term)) {
-          continue;
-        }
-        PostingsEnum pe = te.postings(null, PostingsEnum.NONE);
-        int doc = pe.nextDoc();
-        if (doc != DocIdSetIterator.NO_MORE_DOCS) {
-          return new Location(value(leaf, SERIAL, doc), value(leaf, SEGMENT, doc));
+      for (int i = 0; i < enums.length; i++) {
+        TermsEnum te = enums[i];
+        if (te != null && te.seekExact(term)) {
+          postings = te.postings(postings, PostingsEnum.NONE);
+          int doc = postings.nextDoc();
+          if (doc != DocIdSetIterator.NO_MORE_DOCS) {
+            return value(leaves.get(i), SERIAL, doc);
+          }
         }
       }
-      return null;
-    } finally {
-      searchers.release(s);
+      return -1;
     }
+
+    @Override
+    public void close() throws IOException {
+      searchers.release(searcher);
+    }
+  }
+
+  /**
+   * An order-independent checksum of an index's id → serial pairs, and how many there are (for
+   * verify, which compares it with {@link #pairHash} summed over the segments' records). Reads each
+   * Lucene segment sequentially: one pass over the terms, one over the serial doc values.
+   */
+  public static long[] pairChecksum(DirectoryReader reader) throws IOException {
+    long sum = 0;
+    long count = 0;
+    for (LeafReaderContext leaf : reader.leaves()) {
+      int maxDoc = leaf.reader().maxDoc();
+      long[] serials = new long[maxDoc];
+      java.util.Arrays.fill(serials, -1);
+      NumericDocValues dv = leaf.reader().getNumericDocValues(SERIAL);
+      if (dv != null) {
+        for (int doc = dv.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = dv.nextDoc()) {
+          serials[doc] = dv.longValue();
+        }
+      }
+      Terms terms = leaf.reader().terms(ID);
+      if (terms == null) {
+        continue;
+      }
+      TermsEnum te = terms.iterator();
+      PostingsEnum pe = null;
+      for (BytesRef t = te.next(); t != null; t = te.next()) {
+        String id = t.utf8ToString();
+        pe = te.postings(pe, PostingsEnum.NONE);
+        for (int doc = pe.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = pe.nextDoc()) {
+          sum += pairHash(id, serials[doc]);
+          count++;
+        }
+      }
+    }
+    return new long[] {sum, count};
+  }
+
+  /** A 64-bit mix of (id, serial); summed over pairs it is an order-independent checksum. */
+  public static long pairHash(String id, long serial) {
+    long h = 0xcbf29ce484222325L ^ (serial * 0x9E3779B97F4A7C15L);
+    for (int i = 0; i < id.length(); i++) {
+      h = (h ^ id.charAt(i)) * 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
   }
 
   /** First serial of the segment holding {@code serial}, or -1 if the index does not know it. */
@@ -187,35 +276,16 @@ public final class IdIndex implements Closeable {
     }
     IndexSearcher s = searchers.acquire();
     try {
-      TopDocs top = s.search(LongPoint.newExactQuery(SERIAL, serial), 1);
+      // The segment with the greatest first serial <= serial.
+      TopDocs top = s.search(LongPoint.newRangeQuery(SEGMENT, 1, serial), 1,
+          new Sort(new SortField(SEGMENT, SortField.Type.LONG, true)));
       if (top.scoreDocs.length == 0) {
-        // Added but not yet visible: refresh once and look again.
-        if (serial <= added) {
-          searchers.maybeRefreshBlocking();
-          IndexSearcher again = searchers.acquire();
-          try {
-            return locate(again, serial);
-          } finally {
-            searchers.release(again);
-          }
-        }
         return -1;
       }
-      return segmentOfDoc(s, top.scoreDocs[0]);
+      return (Long) ((FieldDoc) top.scoreDocs[0]).fields[0];
     } finally {
       searchers.release(s);
     }
-  }
-
-  private static long locate(IndexSearcher s, long serial) throws IOException {
-    TopDocs top = s.search(LongPoint.newExactQuery(SERIAL, serial), 1);
-    return top.scoreDocs.length == 0 ? -1 : segmentOfDoc(s, top.scoreDocs[0]);
-  }
-
-  private static long segmentOfDoc(IndexSearcher s, ScoreDoc hit) throws IOException {
-    List<LeafReaderContext> leaves = s.getIndexReader().leaves();
-    LeafReaderContext leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(hit.doc, leaves));
-    return value(leaf, SEGMENT, hit.doc - leaf.docBase);
   }
 
   private static long value(LeafReaderContext leaf, String field, int doc) throws IOException {
@@ -226,37 +296,10 @@ public final class IdIndex implements Closeable {
     return dv.longValue();
   }
 
-  /** Number of documents in the last commit of an index directory (for verify). */
-  public static long committedDocs(Directory dir) throws IOException {
-    try (DirectoryReader r = DirectoryReader.open(dir)) {
-      return r.numDocs();
-    }
-  }
-
   /** The covered serial recorded in the last commit of an index directory, or -1 if none. */
   public static long committedCoverage(DirectoryReader reader) throws IOException {
     String v = reader.getIndexCommit().getUserData().get(COVERED);
     return v == null ? -1 : Long.parseLong(v);
-  }
-
-  /** Looks an id up in a point-in-time reader (for verify): its serial, or -1. */
-  public static long serialIn(DirectoryReader reader, String id) throws IOException {
-    BytesRef term = new BytesRef(id);
-    for (LeafReaderContext leaf : reader.leaves()) {
-      Terms terms = leaf.reader().terms(ID);
-      if (terms == null) {
-        continue;
-      }
-      TermsEnum te = terms.iterator();
-      if (te.seekExact(term)) {
-        PostingsEnum pe = te.postings(null, PostingsEnum.NONE);
-        int doc = pe.nextDoc();
-        if (doc != DocIdSetIterator.NO_MORE_DOCS) {
-          return value(leaf, SERIAL, doc);
-        }
-      }
-    }
-    return -1;
   }
 
   /** Removes every document (before a rebuild). */

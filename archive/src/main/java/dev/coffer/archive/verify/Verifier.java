@@ -1,8 +1,5 @@
 package dev.coffer.archive.verify;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.coffer.archive.Archives;
 import dev.coffer.archive.NoArchiveException;
 import dev.coffer.archive.blob.BlobFormat;
@@ -20,7 +17,6 @@ import dev.coffer.archive.store.CorruptObjectException;
 import dev.coffer.archive.store.FileObjectStore;
 import dev.coffer.archive.store.ObjectStore;
 import dev.coffer.model.Digests;
-import dev.coffer.model.RecordJson;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -29,10 +25,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.index.CheckIndex;
@@ -70,7 +71,6 @@ import org.apache.lucene.store.NoLockFactory;
  */
 public final class Verifier {
   private static final String REINDEX = "derived index damaged, run coffer reindex";
-  private static final int MAX_INDEX_MISMATCHES = 20;
 
   private Verifier() {}
 
@@ -110,8 +110,6 @@ public final class Verifier {
     MerkleFrontier frontier = new MerkleFrontier();
     DirectoryReader idReader;
     long idCovered = -1;
-    int indexMismatches;
-    final JsonFactory json = RecordJson.mapper().getFactory();
 
     Run(Path dir, VerifyListener listener) {
       this.dir = dir;
@@ -149,10 +147,6 @@ public final class Verifier {
       openIdIndex();
       try {
         segmentsAndCheckpoints();
-        if (idReader != null && idCovered >= 0 && idReader.numDocs() != idCovered) {
-          problem(ArchiveLayout.ID_INDEX, REINDEX + ": document count differs from the serial it claims to cover",
-              String.valueOf(idCovered), String.valueOf(idReader.numDocs()));
-        }
         if (idCovered > records) {
           problem(ArchiveLayout.ID_INDEX, REINDEX + ": it covers serials beyond the last record",
               "<= " + records, String.valueOf(idCovered));
@@ -365,29 +359,65 @@ public final class Verifier {
       }
     }
 
-    void checkIndexed(String id, long serial) throws IOException {
-      if (idReader == null || serial > idCovered || indexMismatches > MAX_INDEX_MISMATCHES) {
-        return;
-      }
-      long indexed = IdIndex.serialIn(idReader, id);
-      if (indexed != serial) {
-        indexMismatches++;
-        problem(ArchiveLayout.ID_INDEX, indexMismatches > MAX_INDEX_MISMATCHES
-                ? REINDEX + ": more ids map wrongly (not listed)"
-                : REINDEX + ": record id " + id + " maps to the wrong serial",
-            String.valueOf(serial), indexed < 0 ? "absent" : String.valueOf(indexed));
-      }
-    }
-
     // ------------------------------------------------------------ segments, tree, checkpoints
 
+    /** What a worker found in one segment; the caller folds these in serial order. */
+    record Checked(String key, long keySerial, SegmentFormat.Header header, byte[][] digests, List<Problem> problems,
+        long pairSum, CorruptObjectException corrupt) {}
+
+    /**
+     * Decodes and checks one segment: CRC, structure, every digest, stored id = JSON id; sums the
+     * (id, serial) pairs the id index must hold. Runs on a worker thread; keeps only the digests.
+     */
+    Checked check(String key, long keySerial, byte[] bytes, long covered) {
+      Segment seg;
+      try {
+        seg = SegmentFormat.decodeStructure(key, bytes);
+      } catch (CorruptObjectException e) {
+        return new Checked(key, keySerial, null, null, List.of(), 0, e);
+      }
+      List<Problem> found = new ArrayList<>();
+      for (SegmentFormat.DigestMismatch m : SegmentFormat.digestMismatches(seg)) {
+        found.add(new Problem(objectFile(key), "record " + m.serial() + " does not match its digest", m.expected(), m.actual()));
+      }
+      long pairSum = 0;
+      long serial = seg.firstSerial();
+      byte[][] digests = new byte[seg.count()][];
+      int i = 0;
+      for (SegmentEntry e : seg.entries()) {
+        String jsonId = TopLevelId.of(e.canonical());
+        if (!e.id().equals(jsonId)) {
+          found.add(new Problem(objectFile(key), "record " + serial + ": stored id differs from the id in its JSON", jsonId, e.id()));
+        }
+        if (serial <= covered) {
+          pairSum += IdIndex.pairHash(e.id(), serial);
+        }
+        digests[i++] = e.digest();
+        serial++;
+      }
+      return new Checked(key, keySerial, new SegmentFormat.Header(seg.firstSerial(), seg.count(), seg.archivedAt(), (byte) 0),
+          digests, found, pairSum, null);
+    }
+
+    /**
+     * Reads segments in key order on this thread (sequential I/O, large reads), checks them on worker
+     * threads, and folds the results back in order: continuity, the tree, the checkpoints. At most
+     * {@code 2 * workers} segments are in flight, so memory stays bounded.
+     */
     void segmentsAndCheckpoints() throws IOException {
+      int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+      ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+        Thread t = new Thread(r, "coffer-verify");
+        t.setDaemon(true);
+        return t;
+      });
+      long covered = idReader == null ? -1 : idCovered;
       try (Stream<String> segmentKeys = store.list(ArchiveLayout.SEGMENTS);
           Stream<String> checkpointKeys = store.list(ArchiveLayout.CHECKPOINTS)) {
         Checkpoints cps = new Checkpoints(checkpointKeys.iterator());
+        Fold fold = new Fold(cps);
         cps.compareUpTo(0, true);
-        long expectedNext = 1;
-        boolean treeValid = true;
+        ArrayDeque<Future<Checked>> inFlight = new ArrayDeque<>();
         for (Iterator<String> it = segmentKeys.iterator(); it.hasNext(); ) {
           String key = it.next();
           long keySerial = ArchiveLayout.serialOfSegmentKey(key);
@@ -397,57 +427,96 @@ public final class Verifier {
           byte[] bytes = store.get(key);
           advance(bytes.length);
           segments++;
-          Segment seg;
-          try {
-            seg = SegmentFormat.decodeStructure(key, bytes);
-          } catch (CorruptObjectException e) {
-            corrupt(objectFile(key), e);
-            treeValid = false;
-            expectedNext = -1;
-            continue;
+          inFlight.add(pool.submit(() -> check(key, keySerial, bytes, covered)));
+          if (inFlight.size() >= 2 * workers) {
+            fold.accept(await(inFlight.poll()));
           }
-          if (seg.firstSerial() != keySerial) {
-            problem(objectFile(key), "segment's first serial differs from its name", String.valueOf(keySerial),
-                String.valueOf(seg.firstSerial()));
-            treeValid = false;
-          }
-          if (expectedNext > 0 && seg.firstSerial() != expectedNext) {
-            if (seg.firstSerial() > expectedNext) {
-              problem(objectFile(key), "serial gap: records " + expectedNext + ".." + (seg.firstSerial() - 1) + " are missing",
-                  String.valueOf(expectedNext), String.valueOf(seg.firstSerial()));
-            } else {
-              problem(objectFile(key), "serials overlap the previous segment", String.valueOf(expectedNext),
-                  String.valueOf(seg.firstSerial()));
-            }
-            treeValid = false;
-          }
-          for (SegmentFormat.DigestMismatch m : SegmentFormat.digestMismatches(seg)) {
-            problem(objectFile(key), "record " + m.serial() + " does not match its digest", m.expected(), m.actual());
-          }
-          long serial = seg.firstSerial();
-          for (SegmentEntry e : seg.entries()) {
-            String jsonId = topLevelId(e.canonical());
-            if (!e.id().equals(jsonId)) {
-              problem(objectFile(key), "record " + serial + ": stored id differs from the id in its JSON", jsonId, e.id());
-            }
-            checkIndexed(e.id(), serial);
-            if (treeValid) {
-              frontier.appendLeafData(e.digest());
-              cps.compareUpTo(frontier.size(), true);
-            }
-            serial++;
-          }
-          records += seg.count();
-          expectedNext = seg.lastSerial() + 1;
         }
-        long last = cps.finish(treeValid ? frontier.size() : -1, records);
-        if (treeValid && last < frontier.size()) {
+        while (!inFlight.isEmpty()) {
+          fold.accept(await(inFlight.poll()));
+        }
+        long last = cps.finish(fold.treeValid ? frontier.size() : -1, records);
+        if (fold.treeValid && last < frontier.size()) {
           problem(ArchiveLayout.CHECKPOINTS, "records " + (last + 1) + ".." + frontier.size()
               + " are not covered by any signed checkpoint (opening the archive signs one)", String.valueOf(frontier.size()),
               String.valueOf(last));
         }
+        if (idReader != null) {
+          long[] index = IdIndex.pairChecksum(idReader);
+          if (index[1] != idCovered || index[0] != fold.pairSum) {
+            problem(ArchiveLayout.ID_INDEX, REINDEX + ": its id -> serial pairs differ from the segments' records",
+                idCovered + " pairs, checksum " + Long.toHexString(fold.pairSum),
+                index[1] + " pairs, checksum " + Long.toHexString(index[0]));
+          }
+        }
       } catch (UncheckedIOException e) {
         throw e.getCause();
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    static Checked await(Future<Checked> f) throws IOException {
+      try {
+        return f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("verify interrupted");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IOException(e.getCause());
+      }
+    }
+
+    /** Folds checked segments, in key order, into continuity, the tree and the checkpoint comparison. */
+    final class Fold {
+      final Checkpoints cps;
+      long expectedNext = 1;
+      boolean treeValid = true;
+      long pairSum;
+
+      Fold(Checkpoints cps) {
+        this.cps = cps;
+      }
+
+      void accept(Checked c) throws IOException {
+        if (c.corrupt() != null) {
+          corrupt(objectFile(c.key()), c.corrupt());
+          treeValid = false;
+          expectedNext = -1;
+          return;
+        }
+        long first = c.header().firstSerial();
+        if (first != c.keySerial()) {
+          problem(objectFile(c.key()), "segment's first serial differs from its name", String.valueOf(c.keySerial()),
+              String.valueOf(first));
+          treeValid = false;
+        }
+        if (expectedNext > 0 && first != expectedNext) {
+          if (first > expectedNext) {
+            problem(objectFile(c.key()), "serial gap: records " + expectedNext + ".." + (first - 1) + " are missing",
+                String.valueOf(expectedNext), String.valueOf(first));
+          } else {
+            problem(objectFile(c.key()), "serials overlap the previous segment", String.valueOf(expectedNext),
+                String.valueOf(first));
+          }
+          treeValid = false;
+        }
+        for (Problem p : c.problems()) {
+          problems.add(p);
+          listener.problem(p);
+        }
+        if (treeValid) {
+          for (byte[] d : c.digests()) {
+            frontier.appendLeafData(d);
+            cps.compareUpTo(frontier.size(), true);
+          }
+        }
+        pairSum += c.pairSum();
+        records += c.header().count();
+        expectedNext = first + c.header().count();
       }
     }
 
@@ -524,26 +593,6 @@ public final class Verifier {
           pull();
         }
         return lastSeen;
-      }
-    }
-
-    /** The record's top-level "id" member, read with a streaming parser (no tree, no binding). */
-    String topLevelId(byte[] canonical) {
-      try (JsonParser p = json.createParser(canonical)) {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-          return null;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          JsonToken value = p.nextToken();
-          if ("id".equals(name) && value == JsonToken.VALUE_STRING) {
-            return p.getText();
-          }
-          p.skipChildren();
-        }
-        return null;
-      } catch (IOException e) {
-        return null;
       }
     }
 

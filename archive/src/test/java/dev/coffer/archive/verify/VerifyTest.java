@@ -193,4 +193,21 @@ class VerifyTest {
       assertThat(Verifier.verify(data, VerifyListener.NONE).problems()).isEmpty();
     }
   }
+
+  @Test
+  void anIdIndexThatDoesNotMatchTheRecordsIsDerivedDamage() throws IOException {
+    Path data = build(dir.resolve("data"));
+    Path other = dir.resolve("other");
+    try (Archive a = Archives.create(other, ArchiveOptions.defaults())) {
+      a.append(TestRecords.messages(50_000, 115)); // same count, other ids
+    }
+    Path index = data.resolve("idindex");
+    dev.coffer.archive.TestFiles.deleteTree(index);
+    dev.coffer.archive.TestFiles.copyTree(other.resolve("idindex"), index);
+    VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
+    assertThat(r.problems()).singleElement().satisfies(p -> {
+      assertThat(p.object()).isEqualTo("idindex");
+      assertThat(p.what()).startsWith("derived index damaged, run coffer reindex");
+    });
+  }
 }
