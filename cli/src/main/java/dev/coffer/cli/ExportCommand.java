@@ -1,5 +1,8 @@
 package dev.coffer.cli;
 
+import dev.coffer.archive.Archive;
+import dev.coffer.archive.ArchiveOptions;
+import dev.coffer.archive.Archives;
 import dev.coffer.archive.StoredRecord;
 import dev.coffer.model.Record;
 import java.io.BufferedOutputStream;
@@ -47,14 +50,15 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), out == null);
-    try (Workspace ws = Workspace.open(data.resolve(), output)) {
+    // The archive alone: an export must work even when the derived search index is damaged.
+    try (Archive archive = Archives.open(data.resolve(), ArchiveOptions.defaults())) {
       long[] written = {0};
       try (OutputStream sink = out == null
           ? new NonClosing(System.out)
           : new BufferedOutputStream(Files.newOutputStream(out, StandardOpenOption.CREATE_NEW), 1 << 16);
           Progress progress = out == null ? Progress.start(output, "", 0, "", 1)
-              : Progress.start(new Output(output.out(), output.err(), false), "Exporting", ws.archive.size(), "rec", 1)) {
-        ws.archive.scan(1, (StoredRecord sr) -> {
+              : Progress.start(new Output(output.out(), output.err(), false), "Exporting", archive.size(), "rec", 1)) {
+        archive.scan(1, (StoredRecord sr) -> {
           progress.by(1);
           if (conversation != null) {
             Record r = sr.record();
@@ -77,7 +81,7 @@ final class ExportCommand implements Callable<Integer> {
       if (out != null) {
         detail.put("file", out.toAbsolutePath().toString());
       }
-      ws.audit(Actor.current(), "export", conversation == null ? List.of() : List.of(conversation), detail);
+      Workspace.audit(archive, Actor.current(), "export", conversation == null ? List.of() : List.of(conversation), detail);
       if (out != null) {
         output.err().println("Exported " + written[0] + " records to " + out);
         output.err().flush();

@@ -47,6 +47,10 @@ final class Workspace implements AutoCloseable {
         try (Progress p = Progress.start(output, "Indexing", behind, "rec", 1)) {
           long base = index.indexedThrough();
           index.catchUp(archive, done -> p.to(done - base));
+        } catch (IOException | RuntimeException e) {
+          // A search over an index that lags the archive would silently miss records: refuse.
+          throw new IOException("the search index could not be brought up to date with the archive ("
+              + e.getMessage() + "); the archive is unaffected: run 'coffer reindex', and 'coffer verify'", e);
         }
       }
       return new Workspace(dir, archive, index);
@@ -62,6 +66,12 @@ final class Workspace implements AutoCloseable {
   /** Archives an audit record of a human act (invariant 7: every access to content is evidence). */
   void audit(Actor actor, String action, List<String> targets, Map<String, String> detail)
       throws IOException {
+    audit(archive, actor, action, targets, detail);
+  }
+
+  /** Archives an audit record through an archive opened without the search index. */
+  static void audit(Archive archive, Actor actor, String action, List<String> targets,
+      Map<String, String> detail) throws IOException {
     Instant now = Instant.now();
     String id = Ids.derive("coffer/audit", actor.name(), now.toString(), action, UUID.randomUUID().toString());
     archive.append(List.of(new Audit(id, "coffer", null, new Party(actor.name(), null), now, null,

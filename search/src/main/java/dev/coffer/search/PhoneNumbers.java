@@ -62,6 +62,7 @@ final class PhoneNumbers {
       }
       if (i > 0 && Character.isLetterOrDigit(text.charAt(i - 1))) {
         // Digits glued to letters (hex digests, ids, "x86") are not a phone number: skip the word.
+        i++;
         while (i < n && Character.isLetterOrDigit(text.charAt(i))) {
           i++;
         }
