@@ -161,15 +161,21 @@ public final class IdIndex implements Closeable {
   /** The serial of the record with {@code id}, or -1 if it is not archived. */
   public long find(String id) throws IOException {
     Objects.requireNonNull(id, "id");
+    // Recent map first, reader second: a refresh swaps the reader before it clears the map, so a
+    // record is always in one of the two places this thread looks (in this order).
+    Long recent = recentIds.get(id);
+    if (recent != null) {
+      return recent;
+    }
     try (Lookup lookup = lookup()) {
-      return lookup.find(id);
+      return lookup.findInReader(id);
     }
   }
 
   /**
    * A batch of lookups against one point-in-time reader, reusing one terms enumerator per Lucene
-   * segment: what the committing thread uses to dedupe a whole group commit. Not thread-safe; close it
-   * before the next {@link #add}.
+   * segment: what the committing thread uses to dedupe a whole group commit. Not thread-safe; only the
+   * thread that calls {@link #add} may use one, and it closes it before its next {@code add}.
    */
   public Lookup lookup() throws IOException {
     return new Lookup();
@@ -192,12 +198,16 @@ public final class IdIndex implements Closeable {
       }
     }
 
-    /** The serial of the record with {@code id}, or -1. */
+    /** The serial of the record with {@code id}, or -1. Only for the thread that adds (see {@link #lookup()}). */
     public long find(String id) throws IOException {
       Long recent = recentIds.get(id);
       if (recent != null) {
         return recent;
       }
+      return findInReader(id);
+    }
+
+    long findInReader(String id) throws IOException {
       BytesRef term = new BytesRef(id);
       for (int i = 0; i < enums.length; i++) {
         TermsEnum te = enums[i];

@@ -35,16 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.apache.lucene.codecs.CodecUtil;
-import org.apache.lucene.index.CheckIndex;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexFileNames;
-import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.store.IOContext;
-import org.apache.lucene.store.IndexInput;
-import org.apache.lucene.store.NoLockFactory;
 
 /**
  * Re-reads an archive's data directory from scratch, independent of any running archive's memory, and
@@ -64,13 +55,13 @@ import org.apache.lucene.store.NoLockFactory;
  *       every checkpoint's CRC, form, signature, archive id, stored frontier; records not covered by
  *       any checkpoint;
  *   <li>every blob decoded and rehashed against its key;
- *   <li>the derived id index: each file's Lucene checksum, Lucene {@link CheckIndex}, and that it maps
- *       every record's id to its serial ("derived index damaged, run coffer reindex").
+ *   <li>the derived id index: each file's Lucene checksum, Lucene CheckIndex, and that it maps
+ *       every record's id to its serial ("derived index damaged, run coffer reindex"): {@link IdIndexCheck}.
  * </ul>
  * Reads are sequential and whole-object, so verify runs at close to disk or SHA-256 speed.
  */
 public final class Verifier {
-  private static final String REINDEX = "derived index damaged, run coffer reindex";
+  static final String REINDEX = "derived index damaged, run coffer reindex";
 
   private Verifier() {}
 
@@ -262,100 +253,20 @@ public final class Verifier {
     // ------------------------------------------------------------ id index
 
     void openIdIndex() throws IOException {
-      Path path = dir.resolve(ArchiveLayout.ID_INDEX);
-      if (!Files.isDirectory(path)) {
-        return; // absent derived state is rebuilt on the next open; nothing is damaged
-      }
-      Directory d = FSDirectory.open(path);
-      boolean keep = false;
-      try {
-        String[] files = d.listAll();
-        String segmentsFile = SegmentInfos.getLastCommitSegmentsFileName(files);
-        if (segmentsFile == null) {
-          for (String f : files) {
-            if (!f.equals("write.lock")) {
-              problem(ArchiveLayout.ID_INDEX + "/" + f, REINDEX + ": file without any index commit", null, null);
-            }
-          }
-          return;
+      IdIndexCheck.Opened opened = IdIndexCheck.open(dir.resolve(ArchiveLayout.ID_INDEX), new IdIndexCheck.Sink() {
+        @Override
+        public void problem(String object, String what, String expected, String actual) {
+          Run.this.problem(object, what, expected, actual);
         }
-        SegmentInfos infos;
-        try {
-          infos = SegmentInfos.readCommit(d, segmentsFile);
-        } catch (IOException | RuntimeException e) {
-          // The commit reads other files too (.si); name the damaged file, not just the commit.
-          boolean named = false;
-          for (String f : files) {
-            if (!f.equals("write.lock") && !checksumOk(d, f)) {
-              problem(ArchiveLayout.ID_INDEX + "/" + f, REINDEX + ": Lucene checksum mismatch", null, null);
-              named = true;
-            }
-          }
-          if (!named) {
-            problem(ArchiveLayout.ID_INDEX + "/" + segmentsFile, REINDEX + ": " + e.getMessage(), null, null);
-          }
-          return;
-        }
-        boolean filesOk = true;
-        for (String f : infos.files(true)) {
-          long length = 0;
-          try (IndexInput in = d.openInput(f, IOContext.READONCE)) {
-            length = in.length();
-            CodecUtil.checksumEntireFile(in);
-          } catch (IOException | RuntimeException e) {
-            filesOk = false;
-            problem(ArchiveLayout.ID_INDEX + "/" + f, REINDEX + ": " + e.getMessage(), null, null);
-          }
-          advance(length);
-        }
-        for (String f : files) {
-          if (!f.equals("write.lock") && !infos.files(true).contains(f) && !IndexFileNames.SEGMENTS.equals(f)
-              && !f.startsWith(IndexFileNames.SEGMENTS) && !f.startsWith(IndexFileNames.PENDING_SEGMENTS)) {
-            // Not in the last commit: a running writer's work in progress; not part of what verify checks.
-            advance(sizeOfQuiet(d, f));
-          }
-        }
-        if (!filesOk) {
-          return;
-        }
-        try (CheckIndex check = new CheckIndex(d, NoLockFactory.INSTANCE.obtainLock(d, "write.lock"))) {
-          check.setInfoStream(null);
-          CheckIndex.Status status = check.checkIndex();
-          if (!status.clean) {
-            problem(ArchiveLayout.ID_INDEX, REINDEX + ": Lucene CheckIndex found problems", "clean", "not clean");
-            return;
-          }
-        }
-        idReader = DirectoryReader.open(d);
-        idCovered = IdIndex.committedCoverage(idReader);
-        if (idCovered < 0) {
-          problem(ArchiveLayout.ID_INDEX + "/" + segmentsFile, REINDEX + ": commit does not say which serial it covers", null, null);
-          idReader.close();
-          idReader = null;
-          return;
-        }
-        keep = true;
-      } finally {
-        if (!keep) {
-          d.close();
-        }
-      }
-    }
 
-    static boolean checksumOk(Directory d, String f) {
-      try (IndexInput in = d.openInput(f, IOContext.READONCE)) {
-        CodecUtil.checksumEntireFile(in);
-        return true;
-      } catch (IOException | RuntimeException e) {
-        return false;
-      }
-    }
-
-    static long sizeOfQuiet(Directory d, String f) {
-      try {
-        return d.fileLength(f);
-      } catch (IOException e) {
-        return 0;
+        @Override
+        public void advance(long bytes) {
+          Run.this.advance(bytes);
+        }
+      });
+      if (opened != null) {
+        idReader = opened.reader();
+        idCovered = opened.covered();
       }
     }
 

@@ -1,0 +1,134 @@
+package dev.coffer.archive.verify;
+
+import dev.coffer.archive.idindex.IdIndex;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.lucene.codecs.CodecUtil;
+import org.apache.lucene.index.CheckIndex;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexFileNames;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.store.NoLockFactory;
+
+/**
+ * The structural half of verifying the derived id index: every file of the last commit passes its
+ * Lucene checksum (a damaged file is named), then Lucene's {@link CheckIndex}. The content half (every
+ * record's id maps to its serial) is done by {@link Verifier} against the segments.
+ */
+final class IdIndexCheck {
+  private static final String DIR = dev.coffer.archive.layout.ArchiveLayout.ID_INDEX;
+
+  private IdIndexCheck() {}
+
+  /** Where problems and progress go. */
+  interface Sink {
+    void problem(String object, String what, String expected, String actual);
+
+    void advance(long bytes);
+  }
+
+  /** A structurally sound index: a reader on its last commit and the serial that commit covers. */
+  record Opened(DirectoryReader reader, long covered) {}
+
+  /** Checks the index at {@code path}; returns it opened if it is sound, null if absent or damaged. */
+  static Opened open(Path path, Sink sink) throws IOException {
+    if (!Files.isDirectory(path)) {
+      return null; // absent derived state is rebuilt on the next open; nothing is damaged
+    }
+    Directory d = FSDirectory.open(path);
+    boolean keep = false;
+    try {
+      String[] files = d.listAll();
+      String segmentsFile = SegmentInfos.getLastCommitSegmentsFileName(files);
+      if (segmentsFile == null) {
+        for (String f : files) {
+          if (!f.equals("write.lock")) {
+            sink.problem(DIR + "/" + f, Verifier.REINDEX + ": file without any index commit", null, null);
+          }
+        }
+        return null;
+      }
+      SegmentInfos infos;
+      try {
+        infos = SegmentInfos.readCommit(d, segmentsFile);
+      } catch (IOException | RuntimeException e) {
+        // The commit reads other files too (.si); name the damaged file, not just the commit.
+        boolean named = false;
+        for (String f : files) {
+          if (!f.equals("write.lock") && !checksumOk(d, f)) {
+            sink.problem(DIR + "/" + f, Verifier.REINDEX + ": Lucene checksum mismatch", null, null);
+            named = true;
+          }
+        }
+        if (!named) {
+          sink.problem(DIR + "/" + segmentsFile, Verifier.REINDEX + ": " + e.getMessage(), null, null);
+        }
+        return null;
+      }
+      boolean filesOk = true;
+      for (String f : infos.files(true)) {
+        long length = 0;
+        try (IndexInput in = d.openInput(f, IOContext.READONCE)) {
+          length = in.length();
+          CodecUtil.checksumEntireFile(in);
+        } catch (IOException | RuntimeException e) {
+          filesOk = false;
+          sink.problem(DIR + "/" + f, Verifier.REINDEX + ": " + e.getMessage(), null, null);
+        }
+        sink.advance(length);
+      }
+      for (String f : files) {
+        if (!f.equals("write.lock") && !infos.files(true).contains(f) && !f.startsWith(IndexFileNames.SEGMENTS)
+            && !f.startsWith(IndexFileNames.PENDING_SEGMENTS)) {
+          // Not in the last commit: a running writer's work in progress; not part of what verify checks.
+          sink.advance(sizeOfQuiet(d, f));
+        }
+      }
+      if (!filesOk) {
+        return null;
+      }
+      try (CheckIndex check = new CheckIndex(d, NoLockFactory.INSTANCE.obtainLock(d, "write.lock"))) {
+        check.setInfoStream(null);
+        if (!check.checkIndex().clean) {
+          sink.problem(DIR, Verifier.REINDEX + ": Lucene CheckIndex found problems", "clean", "not clean");
+          return null;
+        }
+      }
+      DirectoryReader reader = DirectoryReader.open(d);
+      long covered = IdIndex.committedCoverage(reader);
+      if (covered < 0) {
+        sink.problem(DIR + "/" + segmentsFile, Verifier.REINDEX + ": commit does not say which serial it covers", null, null);
+        reader.close();
+        return null;
+      }
+      keep = true;
+      return new Opened(reader, covered);
+    } finally {
+      if (!keep) {
+        d.close();
+      }
+    }
+  }
+
+  private static boolean checksumOk(Directory d, String f) {
+    try (IndexInput in = d.openInput(f, IOContext.READONCE)) {
+      CodecUtil.checksumEntireFile(in);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static long sizeOfQuiet(Directory d, String f) {
+    try {
+      return d.fileLength(f);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}
