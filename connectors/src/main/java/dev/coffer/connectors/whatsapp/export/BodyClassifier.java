@@ -347,8 +347,9 @@ final class BodyClassifier {
       }
     }
     // Attachments: the name is taken from the original text so it matches the zip entry exactly.
-    Matcher a = ANDROID_ATTACHED.matcher(clean0);
-    if (a.matches()) {
+    // The pattern ends with ")": checking that first spares most messages the regular expression.
+    Matcher a = clean0.endsWith(")") ? ANDROID_ATTACHED.matcher(clean0) : null;
+    if (a != null && a.matches()) {
       String name = Text.clean(a.group(1)).strip();
       return attachment(first, last, time, sourceTime, author, body, name, caption, edited);
     }
@@ -467,8 +468,9 @@ final class BodyClassifier {
           }
         }
       }
-      Matcher v = IOS_VENUE.matcher(clean0);
-      if (v.matches()) {
+      // A venue holds "): https://foursquare.com/"; only then is the pattern tried.
+      Matcher v = clean0.contains("): https://foursquare.com/") ? IOS_VENUE.matcher(clean0) : null;
+      if (v != null && v.matches()) {
         return new Location(null, null, v.group(1), v.group(2), v.group(3), false);
       }
       return null;

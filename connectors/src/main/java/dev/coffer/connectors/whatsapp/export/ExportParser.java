@@ -88,11 +88,22 @@ final class ExportParser {
   static boolean fullShape(Header h, String line, BodyClassifier classifier) {
     String rest = h.rest(line);
     int colon = rest.indexOf(": ");
-    if (colon > 0 && colon <= MAX_AUTHOR_CHARS && !Text.clean(rest.substring(0, colon)).isBlank()) {
+    if (colon > 0 && colon <= MAX_AUTHOR_CHARS && visibleBefore(rest, colon)) {
       return true;
     }
     Entry e = classifier.classify(0, 0, null, null, h.family(), rest, List.of());
     return e instanceof Entry.SystemEntry s && s.event() != dev.coffer.model.SystemEvent.Event.OTHER;
+  }
+
+  /** True if {@code s[0, end)} holds a character other than spaces and invisible marks. */
+  private static boolean visibleBefore(String s, int end) {
+    for (int i = 0; i < end; i++) {
+      char c = s.charAt(i);
+      if (!Text.isInvisible(c) && !Text.isOddSpace(c) && !Character.isWhitespace(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isGroupEvent(dev.coffer.model.SystemEvent.Event e) {

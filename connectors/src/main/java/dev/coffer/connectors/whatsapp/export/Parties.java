@@ -28,11 +28,30 @@ final class Parties {
     return new Party(ownerPhone, ownerName != null ? ownerName : "You");
   }
 
+  /** Parties by author as written: a chat has few authors, and phone parsing is costly. */
+  private final java.util.Map<String, Party> byAuthor = new java.util.HashMap<>();
+
+  /** Authors remembered at most; beyond that the memory starts again (bounded, same results). */
+  static final int AUTHOR_MEMORY = 4096;
+
   /** The party for an author as written (bidirectional marks already removed). */
   Party author(String written) {
     if (written == null) {
       return null;
     }
+    Party known = byAuthor.get(written);
+    if (known != null) {
+      return known;
+    }
+    if (byAuthor.size() >= AUTHOR_MEMORY) {
+      byAuthor.clear();
+    }
+    Party p = resolve(written);
+    byAuthor.put(written, p);
+    return p;
+  }
+
+  private Party resolve(String written) {
     // The display form: what the app shows, without iOS's wrapping marks and odd spaces.
     String name = Text.clean(written).strip();
     if (ownerName != null && ownerName.equals(name)) {

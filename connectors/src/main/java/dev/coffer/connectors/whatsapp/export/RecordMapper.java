@@ -55,10 +55,10 @@ final class RecordMapper {
   private final LocalTimes times;
   private final Parties parties;
   private final Media media;
-  private final Map<String, Integer> occurrences =
+  private final Map<Object, Integer> occurrences =
       new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Object, Integer> eldest) {
           return size() > OCCURRENCE_MEMORY;
         }
       };
@@ -77,9 +77,23 @@ final class RecordMapper {
     return Ids.derive("whatsapp-export/conversation", CHANNEL, ownerPhone, title);
   }
 
-  /** The occurrence index for this entry's (time, author, body) in this file, counting it. */
+  /** Bodies up to this length are kept as they are in the occurrence memory, longer ones hashed. */
+  static final int PLAIN_KEY_CHARS = 1024;
+
+  /** An occurrence key held as its parts: equal exactly when the parts are equal. */
+  private record Key(String time, String author, String body) {}
+
+  /**
+   * The occurrence index for this entry's (time, author, body) in this file, counting it. Short
+   * keys are held as they are (no digest per entry); a body longer than {@value #PLAIN_KEY_CHARS}
+   * characters is held as its digest, which bounds the memory to about 8,192 × 2 KiB. Either way two
+   * keys match exactly when their parts are equal.
+   */
   int occurrence(Entry e) {
-    String key = Ids.derive("whatsapp-export/key", timeKey(e), e.author(), e.body());
+    String body = e.body();
+    Object key = body == null || body.length() <= PLAIN_KEY_CHARS
+        ? new Key(timeKey(e), e.author(), body)
+        : Ids.derive("whatsapp-export/key", timeKey(e), e.author(), body);
     Integer n = occurrences.get(key);
     int next = n == null ? 0 : n + 1;
     occurrences.put(key, next);
@@ -91,9 +105,54 @@ final class RecordMapper {
         e.body(), Integer.toString(occurrence));
   }
 
-  private static String timeKey(Entry e) {
+  private LocalDateTime lastTime;
+  private String lastTimeKey;
+
+  /** The entry's local time as ISO text; consecutive entries often share it, so it is cached. */
+  private String timeKey(Entry e) {
     LocalDateTime t = e.time();
-    return t == null ? null : ISO.format(t);
+    if (t == null) {
+      return null;
+    }
+    if (!t.equals(lastTime)) {
+      lastTime = t;
+      lastTimeKey = isoLocal(t);
+    }
+    return lastTimeKey;
+  }
+
+  /**
+   * {@link DateTimeFormatter#ISO_LOCAL_DATE_TIME} text of {@code t}, written by hand for the years
+   * exports have (1000-9999, no fraction of a second); other values go through the formatter.
+   */
+  static String isoLocal(LocalDateTime t) {
+    int year = t.getYear();
+    if (year < 1000 || year > 9999 || t.getNano() != 0) {
+      return ISO.format(t);
+    }
+    char[] c = new char[19];
+    put4(c, 0, year);
+    c[4] = '-';
+    put2(c, 5, t.getMonthValue());
+    c[7] = '-';
+    put2(c, 8, t.getDayOfMonth());
+    c[10] = 'T';
+    put2(c, 11, t.getHour());
+    c[13] = ':';
+    put2(c, 14, t.getMinute());
+    c[16] = ':';
+    put2(c, 17, t.getSecond());
+    return new String(c);
+  }
+
+  private static void put2(char[] c, int at, int v) {
+    c[at] = (char) ('0' + v / 10);
+    c[at + 1] = (char) ('0' + v % 10);
+  }
+
+  private static void put4(char[] c, int at, int v) {
+    put2(c, at, v / 100);
+    put2(c, at + 2, v % 100);
   }
 
   String range(Entry e) {

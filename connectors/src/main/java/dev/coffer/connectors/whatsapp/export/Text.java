@@ -22,12 +22,24 @@ final class Text {
     return c == '\u00A0' || c == '\u2009' || c == '\u202F' || c == '\u2007';
   }
 
-  /** A normalized view of a line and, for each of its characters, the index in the original. */
+  /**
+   * A normalized view of a line and, for each of its characters, the index in the original; a null
+   * {@code origin} means the line needed no change (each index maps to itself).
+   */
   record Normalized(String text, int[] origin) {
     /** Original index for normalized index {@code i} (the original length at the end). */
     int originOf(int i, int originalLength) {
+      if (origin == null) {
+        return i < text.length() ? i : originalLength;
+      }
       return i < origin.length ? origin[i] : originalLength;
     }
+  }
+
+  /** True if {@link #normalize} changes {@code c}. */
+  private static boolean changedByNormalize(char c) {
+    return isInvisible(c) || isOddSpace(c) || (c >= '\u0660' && c <= '\u0669')
+        || (c >= '\u06F0' && c <= '\u06F9') || c == '\u060C';
   }
 
   /**
@@ -35,6 +47,14 @@ final class Text {
    * the Arabic comma to a comma.
    */
   static Normalized normalize(String s) {
+    // Most lines hold none of these characters: then the line is its own normalized form.
+    int k = 0;
+    while (k < s.length() && !changedByNormalize(s.charAt(k))) {
+      k++;
+    }
+    if (k == s.length()) {
+      return new Normalized(s, null);
+    }
     StringBuilder out = new StringBuilder(s.length());
     int[] origin = new int[s.length()];
     int n = 0;
