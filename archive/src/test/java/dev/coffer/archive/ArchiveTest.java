@@ -271,7 +271,7 @@ class ArchiveTest {
       long textStored = Files.size(data().resolve("objects").resolve(ArchiveLayout.blobKey(h)));
       long mediaStored = Files.size(data().resolve("objects").resolve(ArchiveLayout.blobKey(m)));
       assertThat(textStored).isLessThan(text.length / 10);
-      assertThat(mediaStored).isEqualTo(media.length + 14);
+      assertThat(mediaStored).isEqualTo(media.length + 26); // header 22, CRC 4
       try (Stream<Path> s = Files.walk(data().resolve("objects/blobs"))) {
         assertThat(s.filter(Files::isRegularFile).count()).isEqualTo(2);
       }
@@ -344,5 +344,27 @@ class ArchiveTest {
     assertThatThrownBy(() -> ArchiveOptions.defaults().withMaxCommitBytes(10))
         .hasMessageContaining("ArchiveOptions.maxCommitBytes");
     assertThatThrownBy(() -> ArchiveOptions.defaults().withClock(null)).hasMessageContaining("clock");
+  }
+
+  /** What {@code coffer proof} will do (issue 3): prove records against the signed checkpoint. */
+  @Test
+  void recordsProveAgainstTheSignedCheckpoint() throws IOException {
+    try (Archive a = Archives.inMemory(ArchiveOptions.defaults().withMaxCommitRecords(9))) {
+      a.append(TestRecords.messages(0, 20));
+      Checkpoint older = a.latestCheckpoint();
+      a.append(TestRecords.messages(20, 17));
+      Checkpoint cp = a.latestCheckpoint();
+      List<byte[]> leaves = new ArrayList<>();
+      a.scan(1, r -> leaves.add(dev.coffer.archive.merkle.Rfc6962.leafHash(Digests.unhex(r.digest()))));
+      dev.coffer.archive.merkle.MerkleProofs.LeafHashes lh = i -> leaves.get((int) i);
+      for (long serial = 1; serial <= cp.size(); serial += 5) {
+        List<byte[]> proof = dev.coffer.archive.merkle.MerkleProofs.inclusionProof(serial - 1, cp.size(), lh);
+        assertThat(dev.coffer.archive.merkle.MerkleProofs.verifyInclusion(serial - 1, cp.size(), leaves.get((int) serial - 1),
+            proof, cp.root())).isTrue();
+      }
+      List<byte[]> consistency = dev.coffer.archive.merkle.MerkleProofs.consistencyProof(older.size(), cp.size(), lh);
+      assertThat(dev.coffer.archive.merkle.MerkleProofs.verifyConsistency(older.size(), cp.size(), older.root(), cp.root(),
+          consistency)).isTrue();
+    }
   }
 }

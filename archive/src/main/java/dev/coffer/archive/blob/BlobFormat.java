@@ -7,6 +7,7 @@ import dev.coffer.archive.store.CorruptObjectException;
 import dev.coffer.model.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,19 +20,23 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.zip.CRC32C;
 
 /**
  * The bytes of a blob object, whose key is the SHA-256 of its plaintext:
  *
  * <pre>
- * blob    = magic:"CFBL" version:%x01 codec:u8 length:u64 payload
- * payload = codec 0: exactly length bytes of plaintext
+ * blob    = magic:"CFBL" version:%x01 codec:u8 length:u64 payload-length:u64 payload crc
+ * payload = codec 0: exactly length bytes of plaintext (payload-length = length)
  *         / codec 1: one zstd frame (with its content checksum) decoding to exactly length bytes
+ * crc     = CRC-32C:u32 of the payload bytes
  * </pre>
  *
- * No separate checksum: reading recomputes the SHA-256 of the plaintext and compares it with the key,
- * and the length and codec are checked against what the payload really holds. zstd is used only where
- * it helps (a sample of the start is test-compressed), so media already compressed is stored raw.
+ * Reading recomputes the SHA-256 of the plaintext and compares it with the key, and checks every
+ * header field against what the payload really holds. The CRC covers the bytes of the payload that
+ * do not change the plaintext (a zstd frame header's window size, for one), so that any damage to the
+ * object is found, not only damage to its content. zstd is used only where it helps (a sample of the
+ * start is test-compressed), so media already compressed is stored raw.
  */
 public final class BlobFormat {
   /** "CFBL". */
@@ -39,7 +44,9 @@ public final class BlobFormat {
   public static final byte VERSION = 1;
   public static final byte CODEC_RAW = 0;
   public static final byte CODEC_ZSTD = 1;
-  public static final int HEADER_LENGTH = 4 + 1 + 1 + 8;
+  public static final int HEADER_LENGTH = 4 + 1 + 1 + 8 + 8;
+  /** Bytes after the payload (the CRC). */
+  public static final int TRAILER_LENGTH = 4;
   private static final int SAMPLE = 128 * 1024;
   private static final int LEVEL = 3;
 
@@ -66,8 +73,11 @@ public final class BlobFormat {
         payload = z;
       }
     }
-    ByteBuffer b = ByteBuffer.allocate(HEADER_LENGTH + payload.length);
-    b.putInt(MAGIC).put(VERSION).put(codec).putLong(plain.length).put(payload);
+    CRC32C crc = new CRC32C();
+    crc.update(payload);
+    ByteBuffer b = ByteBuffer.allocate(HEADER_LENGTH + payload.length + TRAILER_LENGTH);
+    b.putInt(MAGIC).put(VERSION).put(codec).putLong(plain.length).putLong(payload.length).put(payload)
+        .putInt((int) crc.getValue());
     return b.array();
   }
 
@@ -96,11 +106,13 @@ public final class BlobFormat {
     byte[] sample = plain.readNBytes(SAMPLE);
     boolean zstd = worthCompressing(sample, sample.length);
     long length = 0;
+    CRC32C crc = new CRC32C();
+    long payloadLength;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(ByteBuffer.allocate(HEADER_LENGTH)); // placeholder, rewritten with the length at the end
-      OutputStream raw = Channels.newOutputStream(ch);
-      OutputStream sink = zstd ? new ZstdOutputStream(raw, LEVEL).setChecksum(true) : raw;
+      ch.write(ByteBuffer.allocate(HEADER_LENGTH)); // placeholder, rewritten with the lengths at the end
+      CountingCrc payload = new CountingCrc(Channels.newOutputStream(ch), crc);
+      OutputStream sink = zstd ? new ZstdOutputStream(payload, LEVEL).setChecksum(true) : payload;
       sha.update(sample);
       sink.write(sample);
       length += sample.length;
@@ -111,18 +123,47 @@ public final class BlobFormat {
         sink.write(buf, 0, n);
         length += n;
       }
-      if (zstd) {
-        ((ZstdOutputStream) sink).close(); // ends the frame; also closes the channel stream
-      } else {
-        sink.flush();
+      sink.close(); // ends the zstd frame; CountingCrc does not close the channel
+      payloadLength = payload.count;
+      ByteBuffer t = ByteBuffer.allocate(TRAILER_LENGTH).putInt((int) crc.getValue()).flip();
+      while (t.hasRemaining()) {
+        ch.write(t);
       }
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ByteBuffer h = ByteBuffer.allocate(HEADER_LENGTH);
-      h.putInt(MAGIC).put(VERSION).put(zstd ? CODEC_ZSTD : CODEC_RAW).putLong(length).flip();
+      h.putInt(MAGIC).put(VERSION).put(zstd ? CODEC_ZSTD : CODEC_RAW).putLong(length).putLong(payloadLength).flip();
       ch.write(h, 0);
     }
     return new Staged(Digests.hex(sha.digest()), length);
+  }
+
+  /** Counts and checksums what passes through; closing flushes but leaves the target open. */
+  private static final class CountingCrc extends FilterOutputStream {
+    final CRC32C crc;
+    long count;
+
+    CountingCrc(OutputStream out, CRC32C crc) {
+      super(out);
+      this.crc = crc;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      crc.update(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      crc.update(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
   }
 
   /**
@@ -147,20 +188,68 @@ public final class BlobFormat {
     }
     byte codec = h.get();
     long length = h.getLong();
-    if (length < 0) {
-      throw new CorruptObjectException(key, "blob length out of range", ">= 0", String.valueOf(length));
+    long payloadLength = h.getLong();
+    // A zstd payload is at least a frame header; an empty one would decode to nothing without error.
+    if (length < 0 || payloadLength < 0 || (codec == CODEC_RAW && payloadLength != length)
+        || (codec == CODEC_ZSTD && payloadLength == 0)) {
+      throw new CorruptObjectException(key, "blob lengths out of range", "length >= 0, payload-length >= 0"
+          + (codec == CODEC_RAW ? " and equal" : ""), length + ", " + payloadLength);
     }
-    InputStream payload;
+    Payload payload = new Payload(stored, payloadLength);
+    InputStream plain;
     if (codec == CODEC_RAW) {
-      payload = stored;
+      plain = payload;
     } else if (codec == CODEC_ZSTD) {
-      ZstdInputStream z = new ZstdInputStream(stored);
+      ZstdInputStream z = new ZstdInputStream(payload);
       z.setContinuous(false);
-      payload = z;
+      plain = z;
     } else {
       throw new CorruptObjectException(key, "unknown blob codec", "0 or 1", String.valueOf(codec));
     }
-    return new Checked(key, sha256, length, codec, payload, stored);
+    return new Checked(key, sha256, length, plain, payload, stored);
+  }
+
+  /** The payload: exactly payload-length bytes of the stored stream, checksummed as they pass. */
+  private static final class Payload extends InputStream {
+    final InputStream in;
+    final CRC32C crc = new CRC32C();
+    long remaining;
+
+    Payload(InputStream in, long length) {
+      this.in = in;
+      this.remaining = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (remaining == 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, remaining));
+      if (n > 0) {
+        crc.update(b, off, n);
+        remaining -= n;
+      }
+      return n;
+    }
+
+    /** Reads what the decoder left unread (which is damage, unless nothing). */
+    long drain() throws IOException {
+      long left = 0;
+      byte[] buf = new byte[8192];
+      int n;
+      while ((n = read(buf, 0, buf.length)) > 0) {
+        left += n;
+      }
+      return left;
+    }
   }
 
   /** Reads a whole stored blob (bytes in memory) and returns its plaintext, checked. */
@@ -177,23 +266,23 @@ public final class BlobFormat {
     }
   }
 
-  /** Plaintext stream that checks length, trailing bytes and digest when it reaches the end. */
+  /** Plaintext stream that checks length, payload, CRC, trailing bytes and digest when it reaches the end. */
   private static final class Checked extends FilterInputStream {
     private final String key;
     private final String sha256;
     private final long length;
-    private final byte codec;
+    private final Payload payload;
     private final InputStream stored;
     private final MessageDigest md = sha256();
     private long read;
     private boolean checked;
 
-    Checked(String key, String sha256, long length, byte codec, InputStream payload, InputStream stored) {
-      super(payload);
+    Checked(String key, String sha256, long length, InputStream plain, Payload payload, InputStream stored) {
+      super(plain);
       this.key = key;
       this.sha256 = sha256;
       this.length = length;
-      this.codec = codec;
+      this.payload = payload;
       this.stored = stored;
     }
 
@@ -236,7 +325,6 @@ public final class BlobFormat {
         return;
       }
       checked = true;
-      // Nothing may follow: neither more plaintext in the frame nor bytes after it.
       try {
         if (in.read() >= 0) {
           throw new CorruptObjectException(key, "blob longer than its header says", length + " bytes", "more");
@@ -247,8 +335,21 @@ public final class BlobFormat {
         }
         throw new CorruptObjectException(key, "blob payload does not decode", e);
       }
-      if (codec == CODEC_ZSTD && stored.read() >= 0) {
-        throw new CorruptObjectException(key, "bytes after the blob's zstd frame", "end of object", "more bytes");
+      long left = payload.drain();
+      if (left != 0) {
+        throw new CorruptObjectException(key, "blob payload has bytes the decoder did not use", "0", String.valueOf(left));
+      }
+      byte[] trailer = stored.readNBytes(TRAILER_LENGTH);
+      if (trailer.length != TRAILER_LENGTH) {
+        throw new CorruptObjectException(key, "blob ends before its checksum", TRAILER_LENGTH + " bytes", trailer.length + " bytes");
+      }
+      int expectedCrc = ByteBuffer.wrap(trailer).getInt();
+      if ((int) payload.crc.getValue() != expectedCrc) {
+        throw new CorruptObjectException(key, "blob payload checksum (CRC-32C) mismatch",
+            HexFormat.of().toHexDigits(expectedCrc), HexFormat.of().toHexDigits((int) payload.crc.getValue()));
+      }
+      if (stored.read() >= 0) {
+        throw new CorruptObjectException(key, "bytes after the blob's checksum", "end of object", "more bytes");
       }
       String actual = Digests.hex(md.digest());
       if (!actual.equals(sha256)) {
