@@ -71,6 +71,8 @@ final class SegmentedArchive implements Archive {
   private volatile Throwable failure;
   private volatile boolean closed;
   private volatile Segment lastSegment;
+  /** Recently read segments (reads cluster: a conversation, a page of search hits), by first serial. */
+  private final SegmentCache readCache = new SegmentCache(32L << 20);
 
   SegmentedArchive(Path directory, ObjectStore store, String archiveId, SigningKeys keys, IdIndex idIndex,
       ArchiveOptions options, Path staging, boolean ownsStaging) {
@@ -451,9 +453,51 @@ final class SegmentedArchive implements Archive {
     if (first < 1) {
       throw new IOException("the derived id index does not know serial " + serial + " (run coffer reindex)");
     }
-    Segment seg = readSegment(ArchiveLayout.segmentKey(first));
+    Segment seg = readCache.get(first);
+    if (seg == null) {
+      seg = readSegment(ArchiveLayout.segmentKey(first));
+      readCache.put(seg);
+    }
     lastSegment = seg;
     return seg;
+  }
+
+  /** A small LRU of decoded segments, bounded by the canonical bytes it holds. */
+  private static final class SegmentCache {
+    private final long budget;
+    private long held;
+    private final java.util.LinkedHashMap<Long, Segment> map = new java.util.LinkedHashMap<>(16, 0.75f, true);
+
+    SegmentCache(long budget) {
+      this.budget = budget;
+    }
+
+    synchronized Segment get(long first) {
+      return map.get(first);
+    }
+
+    synchronized void put(Segment seg) {
+      long weight = weight(seg);
+      if (weight > budget || map.containsKey(seg.firstSerial())) {
+        return;
+      }
+      map.put(seg.firstSerial(), seg);
+      held += weight;
+      Iterator<Map.Entry<Long, Segment>> it = map.entrySet().iterator();
+      while (held > budget && it.hasNext()) {
+        Segment old = it.next().getValue();
+        it.remove();
+        held -= weight(old);
+      }
+    }
+
+    private static long weight(Segment seg) {
+      long w = 0;
+      for (SegmentEntry e : seg.entries()) {
+        w += e.canonical().length + 64;
+      }
+      return w;
+    }
   }
 
   private Segment readSegment(String key) throws IOException {

@@ -367,4 +367,21 @@ class ArchiveTest {
           consistency)).isTrue();
     }
   }
+
+  @Test
+  void randomReadsAcrossManySegmentsReturnTheRightRecords() throws IOException {
+    try (Archive a = Archives.create(data(), ArchiveOptions.defaults().withMaxCommitRecords(13))) {
+      a.append(TestRecords.messages(0, 400));
+      Random r = new Random(5);
+      for (int i = 0; i < 300; i++) {
+        long serial = 1 + r.nextInt(400);
+        assertThat(a.get(serial).orElseThrow().record().id()).isEqualTo(TestRecords.message(serial - 1).id());
+        assertThat(a.get(TestRecords.message(serial - 1).id()).orElseThrow().serial()).isEqualTo(serial);
+      }
+    }
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
+      assertThat(a.get(399).orElseThrow().record().id()).isEqualTo(TestRecords.message(398).id());
+      assertThat(a.get(14).orElseThrow().record().id()).isEqualTo(TestRecords.message(13).id());
+    }
+  }
 }

@@ -100,7 +100,7 @@ public final class FileObjectStore implements ObjectStore {
         while (buf.hasRemaining()) {
           ch.write(buf);
         }
-        ch.force(true);
+        ch.force(false); // fdatasync: data and the size needed to read it; the name comes with the link
       }
       publish(key, tmp, target);
     } finally {
@@ -123,7 +123,7 @@ public final class FileObjectStore implements ObjectStore {
             ch.write(buf);
           }
         }
-        ch.force(true);
+        ch.force(false);
       }
       publish(key, tmp, target);
     } finally {
