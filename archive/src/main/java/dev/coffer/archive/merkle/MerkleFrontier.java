@@ -52,6 +52,9 @@ public final class MerkleFrontier {
 
   /** Appends a leaf given its leaf hash. */
   public void appendLeafHash(byte[] leafHash) {
+    if (leafHash.length != Rfc6962.HASH_SIZE) {
+      throw new IllegalArgumentException("leaf hash of " + leafHash.length + " bytes");
+    }
     byte[] h = leafHash.clone();
     // Merge equal-sized subtrees, like carrying in binary addition.
     for (long s = size; (s & 1) == 1; s >>>= 1) {

@@ -10,6 +10,7 @@ import dev.coffer.archive.keys.SigningKeys;
 import dev.coffer.archive.layout.ArchiveLayout;
 import dev.coffer.archive.layout.Manifest;
 import dev.coffer.archive.merkle.MerkleFrontier;
+import dev.coffer.archive.merkle.Rfc6962;
 import dev.coffer.archive.segment.Segment;
 import dev.coffer.archive.segment.SegmentEntry;
 import dev.coffer.archive.segment.SegmentFormat;
@@ -273,12 +274,12 @@ public final class Verifier {
     // ------------------------------------------------------------ segments, tree, checkpoints
 
     /** What a worker found in one segment; the caller folds these in serial order. */
-    record Checked(String key, long keySerial, SegmentFormat.Header header, byte[][] digests, List<Problem> problems,
+    record Checked(String key, long keySerial, SegmentFormat.Header header, byte[][] leafHashes, List<Problem> problems,
         long pairSum, CorruptObjectException corrupt) {}
 
     /**
      * Decodes and checks one segment: CRC, structure, every digest, stored id = JSON id; sums the
-     * (id, serial) pairs the id index must hold. Runs on a worker thread; keeps only the digests.
+     * (id, serial) pairs the id index must hold. Runs on a worker thread; keeps only the leaf hashes.
      */
     Checked check(String key, long keySerial, byte[] bytes, long covered) {
       Segment seg;
@@ -293,7 +294,7 @@ public final class Verifier {
       }
       long pairSum = 0;
       long serial = seg.firstSerial();
-      byte[][] digests = new byte[seg.count()][];
+      byte[][] leafHashes = new byte[seg.count()][];
       int i = 0;
       for (SegmentEntry e : seg.entries()) {
         String jsonId = TopLevelId.of(e.canonical());
@@ -303,11 +304,11 @@ public final class Verifier {
         if (serial <= covered) {
           pairSum += IdIndex.pairHash(e.id(), serial);
         }
-        digests[i++] = e.digest();
+        leafHashes[i++] = Rfc6962.leafHash(e.digest()); // leaf hashes here, in parallel; the fold only joins
         serial++;
       }
       return new Checked(key, keySerial, new SegmentFormat.Header(seg.firstSerial(), seg.count(), seg.archivedAt(), (byte) 0),
-          digests, found, pairSum, null);
+          leafHashes, found, pairSum, null);
     }
 
     /**
@@ -420,8 +421,8 @@ public final class Verifier {
           listener.problem(p);
         }
         if (treeValid) {
-          for (byte[] d : c.digests()) {
-            frontier.appendLeafData(d);
+          for (byte[] leaf : c.leafHashes()) {
+            frontier.appendLeafHash(leaf);
             cps.compareUpTo(frontier.size(), true);
           }
         }
