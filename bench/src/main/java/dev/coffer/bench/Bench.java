@@ -1,0 +1,398 @@
+package dev.coffer.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coffer.archive.Archive;
+import dev.coffer.archive.ArchiveOptions;
+import dev.coffer.archive.Archives;
+import dev.coffer.connectors.whatsapp.export.ImportOptions;
+import dev.coffer.connectors.whatsapp.export.WhatsAppExportImporter;
+import dev.coffer.search.SearchIndex;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark suite's driver (run by {@code scripts/bench}): generates the data, runs every
+ * figure and every peer in the same run, prints the table and writes the JSON.
+ *
+ * <p>Usage: {@code Bench --root DIR [--scale small|full] [--json FILE] [--work DIR] [--node-peer DIR]}
+ */
+public final class Bench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path root;
+  private final Scale scale;
+  private final Path work;
+  private final Path nodePeer;
+  private final Cli cli;
+  private final Report report;
+
+  private Bench(Path root, Scale scale, Path work, Path nodePeer) {
+    this.root = root;
+    this.scale = scale;
+    this.work = work;
+    this.nodePeer = nodePeer;
+    this.cli = new Cli(root);
+    this.report = new Report(Machine.facts(root, work));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      a.put(args[i], args[i + 1]);
+    }
+    if (!a.containsKey("--root") || args.length % 2 != 0) {
+      System.err.println("usage: Bench --root DIR [--scale small|full] [--json FILE] [--work DIR] [--node-peer DIR]");
+      System.exit(2);
+    }
+    Path root = Path.of(a.get("--root")).toAbsolutePath();
+    Scale scale = Scale.of(a.getOrDefault("--scale", "small"));
+    Path work = Path.of(a.getOrDefault("--work", root.resolve("bench/target/work").toString())).toAbsolutePath();
+    Path json = Path.of(a.getOrDefault("--json", root.resolve("bench/target/bench-" + scale.name() + ".json").toString()));
+    Path nodePeer = Path.of(a.getOrDefault("--node-peer", root.resolve("bench/target/peers/node").toString()));
+    Files.createDirectories(work);
+    Bench b = new Bench(root, scale, work, nodePeer);
+    long start = System.nanoTime();
+    b.runAll();
+    b.report.extra.put("suite_seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+    b.report.printTable(System.out);
+    b.report.writeJson(json);
+    System.out.println("JSON written to " + json);
+  }
+
+  private static void log(String what) {
+    System.out.println("bench: " + what);
+    System.out.flush();
+  }
+
+  private void runAll() throws Exception {
+    report.settings.put("scale", scale);
+    report.settings.put("seed", 7);
+    report.settings.put("import_jvm", "-Xmx512m, zone UTC, fresh data directory per run");
+
+    log("disk ceilings (dd conv=fdatasync, fsync latency) in " + work);
+    double dd = median(scale.runs(), () -> Ceilings.ddWriteMBps(work, scale.ddMegabytes()));
+    List<Double> fsync = Ceilings.fsyncLatenciesMs(work, scale.fsyncs());
+
+    log("generating exports with 'coffer generate' (" + scale.smallSize() + " and " + scale.largeSize() + " entries)");
+    List<Workload.Export> smallSet = Workload.generate(cli, work.resolve("exports"), scale.smallSize(), 7);
+    List<Workload.Export> largeSet = Workload.generate(cli, work.resolve("exports"), scale.largeSize(), 7);
+    report.settings.put("exports_small", smallSet);
+    report.settings.put("exports_large", largeSet);
+
+    parse(smallSet.get(0));
+
+    log("durable ingest, " + scale.smallSize() + " entries x " + scale.runs());
+    Ingest small = ingest(smallSet, "small");
+    log("durable ingest, " + scale.largeSize() + " entries x " + scale.runs());
+    Ingest large = ingest(largeSet, "large");
+
+    log("exporting the archived records for the peers");
+    Workload.Records records = Workload.exportRecords(large.dataDir, work.resolve("records-large.jsonl"));
+    Workload.Records recordsSmall = Workload.exportRecords(small.dataDir, work.resolve("records-small.jsonl"));
+    List<Queries> queries = Queries.mixed(records);
+    Path queriesFile = work.resolve("queries.json");
+    Queries.writeJson(queries, queriesFile);
+
+    log("bare Lucene over the same " + records.count() + " texts x " + scale.runs());
+    Path luceneDir = work.resolve("lucene-ceiling");
+    Stats lucene = Stats.of(times(scale.runs(), () -> Ceilings.luceneDocsPerSecond(records.texts(), luceneDir)));
+
+    log("SQLite FTS5 peer (Python sqlite3) over the same " + records.count() + " records x " + scale.runs());
+    List<Double> sqliteRate = new ArrayList<>();
+    List<Double> sqliteP50 = new ArrayList<>();
+    List<Double> sqliteP99 = new ArrayList<>();
+    Map<String, Object> sqliteHits = null;
+    for (int i = 0; i < scale.runs(); i++) {
+      Proc.Result r = Proc.run(List.of("python3", root.resolve("bench/src/main/python/sqlite_fts5_peer.py").toString(),
+          records.jsonl().toString(), work.resolve("peer.sqlite").toString(), queriesFile.toString(), "5000",
+          Integer.toString(scale.searchWarmup()), Integer.toString(scale.searchRounds()))).ok();
+      JsonNode o = JSON.readTree(r.out());
+      sqliteRate.add(o.get("records").asDouble() / o.get("ingest_seconds").asDouble());
+      List<Double> lat = new ArrayList<>();
+      o.get("latencies_ms").forEach(n -> lat.add(n.asDouble()));
+      sqliteP50.add(Stats.quantile(lat, 0.5));
+      sqliteP99.add(Stats.quantile(lat, 0.99));
+      sqliteHits = JSON.convertValue(o.get("hits_per_query"), Map.class);
+      report.extra.put("sqlite_version", o.get("sqlite_version").asText());
+      report.extra.put("sqlite_db_bytes", o.get("db_bytes").asLong());
+    }
+    report.extra.put("sqlite_hits_per_query", sqliteHits);
+
+    log("search latency in-process (SearchIndex), " + queries.size() + " mixed queries");
+    Search searchLarge = search(large.dataDir, queries);
+    Search searchSmall = search(small.dataDir, Queries.mixed(recordsSmall));
+    report.extra.put("coffer_hits_per_query_round", searchLarge.hitsPerRound);
+
+    log("verify: 'coffer verify' vs sha256sum over the same bytes x " + scale.runs());
+    Verify verify = verify(large.dataDir);
+
+    log("profile: one more import of " + scale.largeSize() + " entries with JFR (settings=profile)");
+    Path jfr = work.resolve("ingest.jfr");
+    Files.deleteIfExists(jfr);
+    importOnce(largeSet, work.resolve("data-profile"),
+        List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile"));
+    report.extra.put("ingest_profile", Profile.summarize(jfr, 15));
+    report.extra.put("ingest_profile_jfr", jfr.toString());
+
+    log("JMH micro-benchmarks");
+    List<Micro.Result> micro = Micro.run(scale);
+
+    // ---- figures
+    long largeEntries = largeSet.stream().mapToLong(Workload.Export::messages).sum();
+    String at = " (measured at " + largeEntries + " entries, not 10 million)";
+
+    Stats ingestRate = large.rate;
+    report.add(Figure.builder("ingest", "durable ingest, coffer import", "entries/s").ours(ingestRate)
+        .peer("SQLite FTS5", Stats.of(sqliteRate))
+        .target(">= 100,000/s and >= SQLite FTS5", ingestRate.median() >= 100_000
+            && ingestRate.median() >= Stats.of(sqliteRate).median())
+        .note("wall time of 'coffer import' child JVMs (-Xmx512m) over " + largeSet.size()
+            + " exports into a fresh data dir, JVM start included; entries = records appended").build());
+    report.add(Figure.builder("ingest_vs_lucene", "ingest vs bare Lucene, same texts", "entries/s").ours(ingestRate)
+        .peer("bare Lucene", lucene)
+        .target(">= 0.6x Lucene", ingestRate.median() >= 0.6 * lucene.median())
+        .note("Lucene: one IndexWriter, StandardAnalyzer, id + text, one commit, in the driver JVM").build());
+    report.add(Figure.builder("search_p50", "search p50, mixed queries" + at, "ms").ours(searchLarge.p50)
+        .peer("SQLite FTS5", Stats.of(sqliteP50))
+        .target("<= 10 ms", searchLarge.p50.median() <= 10).build());
+    Stats sqP99 = Stats.of(sqliteP99);
+    report.add(Figure.builder("search_p99", "search p99, mixed queries" + at, "ms").ours(searchLarge.p99)
+        .peer("SQLite FTS5", sqP99)
+        .target("<= 50 ms and >= 5x faster than SQLite FTS5 (ratio <= 0.2)",
+            searchLarge.p99.median() <= 50 && searchLarge.p99.median() * 5 <= sqP99.median())
+        .note("in-process SearchIndex.search, 20 hits with highlights; SQLite: FTS5 MATCH + filters, ORDER BY rank,"
+            + " LIMIT 20, highlight(); FTS5's unicode61 tokenizer does not index emoji (0 hits there)").build());
+    report.add(Figure.builder("verify", "coffer verify", "MB/s").ours(verify.coffer)
+        .peer("sha256sum", verify.sha)
+        .target(">= 0.8x sha256sum", verify.coffer.median() >= 0.8 * verify.sha.median())
+        .note("same files for both: the data directory without the search index; 'coffer verify' wall time"
+            + " with JVM start").build());
+    report.add(Figure.builder("verify_engine", "Verifier alone (its own timer)", "MB/s").ours(verify.engine)
+        .peer("sha256sum", verify.sha).note("bytes_read / seconds as 'coffer verify --json' reports them").build());
+    report.add(Figure.builder("bytes_per_raw_byte", "bytes on disk per raw export byte", "ratio")
+        .ours(Stats.single(large.bytesRatio)).target("<= 1.0", large.bytesRatio <= 1.0)
+        .note("archive (segments, checkpoints, the archived chat text blob, id index, keys, manifest) + search"
+            + " index, apparent file sizes; plain-text exports, so there is no media to exclude").build());
+    report.add(Figure.builder("heap_peak", "peak heap during import" + at, "MB").ours(large.heapPeak)
+        .target("<= 512 MB (-Xmx512m)", large.heapPeak.max() <= 512)
+        .note("largest heap occupancy before a GC in the import's -Xlog:gc log").build());
+    report.add(Figure.builder("ingest_write_rate", "ingest write rate vs dd", "MB/s").ours(large.writeMBps)
+        .peer("dd conv=fdatasync", Stats.single(dd)).note("bytes on disk / import wall time").build());
+    report.add(Figure.builder("fsync", "fsync latency of the data disk (4 KiB append)", "ms")
+        .ours(Stats.of(List.of(Stats.quantile(fsync, 0.5), Stats.quantile(fsync, 0.99))))
+        .note("median = p50, max = p99 of " + fsync.size() + " write+fdatasync rounds").build());
+    double growthIngest = large.rate.median() / small.rate.median();
+    report.add(Figure.builder("growth_ingest", "growth: ingest rate " + scale.largeSize() + " vs " + scale.smallSize(),
+        "ratio").ours(Stats.single(growthIngest))
+        .target("within 20% (0.8..1.2)", growthIngest >= 0.8 && growthIngest <= 1.2).build());
+    double growthP99 = searchLarge.p99.median() / searchSmall.p99.median();
+    double sizeRatio = (double) scale.largeSize() / scale.smallSize();
+    report.add(Figure.builder("growth_search_p99", "growth: search p99 " + scale.largeSize() + " vs " + scale.smallSize(),
+        "ratio").ours(Stats.single(growthP99))
+        .target("sublinear (< " + sizeRatio + ")", growthP99 < sizeRatio).build());
+    for (Micro.Result m : micro) {
+      report.add(Figure.builder("jmh " + m.name(), "JMH " + m.name(), m.unit()).ours(m.stats()).build());
+    }
+    report.extra.put("fsync_ms_p50", Stats.quantile(fsync, 0.5));
+    report.extra.put("fsync_ms_p99", Stats.quantile(fsync, 0.99));
+    report.extra.put("dd_write_MBps", dd);
+    report.extra.put("bytes_large", large.bytes);
+    report.extra.put("search_small", Map.of("p50", searchSmall.p50, "p99", searchSmall.p99));
+    report.extra.put("ingest_small", Map.of("rate", small.rate, "heap_peak_mb", small.heapPeak));
+  }
+
+  // ---- parse
+
+  private void parse(Workload.Export export) throws Exception {
+    log("parse: " + export.file().getFileName() + " in-process (importer into an in-memory archive) vs"
+        + " whatsapp-chat-parser, x " + scale.runs());
+    Fixtures.importInMemory(export.file()); // warm-up, not measured
+    List<Double> ours = new ArrayList<>();
+    for (int i = 0; i < scale.runs(); i++) {
+      long t = System.nanoTime();
+      Fixtures.importInMemory(export.file());
+      ours.add(export.messages() / ((System.nanoTime() - t) / 1e9));
+    }
+    Proc.Result r = Proc.run(List.of("node", root.resolve("bench/src/main/node/parse.mjs").toString(),
+        nodePeer.toString(), export.file().toString(), Integer.toString(scale.runs() + 1))).ok();
+    JsonNode o = JSON.readTree(r.out());
+    List<Double> peer = new ArrayList<>();
+    JsonNode secs = o.get("seconds");
+    for (int i = 1; i < secs.size(); i++) { // the first run is node's warm-up
+      peer.add(export.messages() / secs.get(i).asDouble());
+    }
+    report.extra.put("whatsapp_chat_parser_messages", o.get("messages").asLong());
+    report.extra.put("node", o.get("node").asText());
+    Stats oursStats = Stats.of(ours);
+    Stats peerStats = Stats.of(peer);
+    report.add(Figure.builder("parse", "WhatsApp export parse (" + export.messages() + " entries)", "entries/s")
+        .ours(oursStats).peer("whatsapp-chat-parser", peerStats)
+        .target(">= 3x whatsapp-chat-parser", oursStats.median() >= 3 * peerStats.median())
+        .note("ours: ExportParser is package-private, so this is the importer's public path into an in-memory"
+            + " archive (parse + map + canonical JSON + SHA-256 + Merkle + id index), warm, in-process;"
+            + " peer: parseString only, warm, in node").build());
+  }
+
+  // ---- ingest
+
+  private record Ingest(Path dataDir, Stats rate, Stats heapPeak, Stats writeMBps, double bytesRatio,
+      Map<String, Long> bytes) {}
+
+  private Ingest ingest(List<Workload.Export> set, String label) throws IOException {
+    List<Double> rate = new ArrayList<>();
+    List<Double> heap = new ArrayList<>();
+    List<Double> write = new ArrayList<>();
+    Path dir = null;
+    Map<String, Long> bytes = null;
+    for (int i = 0; i < scale.runs(); i++) {
+      dir = work.resolve("data-" + label + "-" + i);
+      ImportRun run = importOnce(set, dir, List.of());
+      rate.add(run.records / run.seconds);
+      heap.add(run.heapPeakMb);
+      bytes = sizes(dir);
+      write.add(bytes.get("total") / 1e6 / run.seconds);
+      if (i + 1 < scale.runs()) {
+        Ceilings.deleteTree(dir);
+      }
+    }
+    long raw = set.stream().mapToLong(Workload.Export::bytes).sum();
+    bytes.put("raw_export_text", raw);
+    return new Ingest(dir, Stats.of(rate), Stats.of(heap), Stats.of(write), (double) bytes.get("total") / raw, bytes);
+  }
+
+  private record ImportRun(long records, double seconds, double heapPeakMb) {}
+
+  private static final Pattern GC_BEFORE = Pattern.compile("(\\d+)M->\\d+M\\(\\d+M\\)");
+
+  private ImportRun importOnce(List<Workload.Export> set, Path dir, List<String> extraJvm) throws IOException {
+    Ceilings.deleteTree(dir);
+    cli.run("init", "--data", dir.toString()).ok();
+    long records = 0;
+    double seconds = 0;
+    double peak = 0;
+    int n = 0;
+    for (Workload.Export e : set) {
+      Path gc = work.resolve("gc-" + dir.getFileName() + "-" + n++ + ".log");
+      List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-Xlog:gc:file=" + gc));
+      jvm.addAll(extraJvm);
+      Proc.Result r = cli.run(jvm, "import", "whatsapp", e.file().toString(), "--zone", "UTC", "--data",
+          dir.toString(), "--json").ok();
+      records += JSON.readTree(r.out()).get("records_appended").asLong();
+      seconds += r.seconds();
+      Matcher m = GC_BEFORE.matcher(Files.readString(gc));
+      while (m.find()) {
+        peak = Math.max(peak, Double.parseDouble(m.group(1)));
+      }
+      Files.deleteIfExists(gc);
+    }
+    return new ImportRun(records, seconds, peak);
+  }
+
+  private static Map<String, Long> sizes(Path dir) throws IOException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    out.put("segments", tree(dir.resolve("objects/segments")));
+    out.put("checkpoints", tree(dir.resolve("objects/checkpoints")));
+    out.put("blobs_chat_text", tree(dir.resolve("objects/blobs")));
+    out.put("id_index", tree(dir.resolve("idindex")));
+    out.put("search_index", tree(dir.resolve("index")));
+    long total = tree(dir);
+    out.put("other", total - out.values().stream().mapToLong(Long::longValue).sum());
+    out.put("total", total);
+    return out;
+  }
+
+  private static long tree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return 0;
+    }
+    try (var s = Files.walk(p)) {
+      return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
+
+  // ---- search
+
+  private record Search(Stats p50, Stats p99, long hitsPerRound) {}
+
+  private Search search(Path dataDir, List<Queries> queries) throws IOException {
+    List<Double> p50 = new ArrayList<>();
+    List<Double> p99 = new ArrayList<>();
+    long hits = 0;
+    try (SearchIndex index = SearchIndex.open(dataDir.resolve("index"))) {
+      for (int i = 0; i < scale.runs(); i++) {
+        long[] h = {0};
+        List<Double> ms = Queries.measure(index, queries, i == 0 ? scale.searchWarmup() : 1, scale.searchRounds(), h);
+        p50.add(Stats.quantile(ms, 0.5));
+        p99.add(Stats.quantile(ms, 0.99));
+        hits = h[0] / scale.searchRounds();
+      }
+    }
+    return new Search(Stats.of(p50), Stats.of(p99), hits);
+  }
+
+  // ---- verify
+
+  private record Verify(Stats coffer, Stats engine, Stats sha) {}
+
+  private Verify verify(Path dataDir) throws IOException {
+    List<Path> files;
+    try (var s = Files.walk(dataDir)) {
+      files = s.filter(Files::isRegularFile).filter(p -> !p.startsWith(dataDir.resolve("index"))).sorted().toList();
+    }
+    long bytes = files.stream().mapToLong(f -> f.toFile().length()).sum();
+    List<Double> coffer = new ArrayList<>();
+    List<Double> engine = new ArrayList<>();
+    List<Double> sha = new ArrayList<>();
+    Ceilings.sha256sumSeconds(files); // warm the page cache for both
+    for (int i = 0; i < scale.runs(); i++) {
+      sha.add(bytes / 1e6 / Ceilings.sha256sumSeconds(files));
+      Proc.Result r = cli.run("verify", "--data", dataDir.toString(), "--json").ok();
+      JsonNode o = JSON.readTree(r.out());
+      if (!o.get("ok").asBoolean()) {
+        throw new IllegalStateException("coffer verify found problems in " + dataDir + ": " + o.get("problems"));
+      }
+      coffer.add(bytes / 1e6 / r.seconds());
+      engine.add(o.get("bytes_read").asDouble() / 1e6 / o.get("seconds").asDouble());
+    }
+    report.extra.put("verify_bytes", bytes);
+    return new Verify(Stats.of(coffer), Stats.of(engine), Stats.of(sha));
+  }
+
+  // ---- helpers
+
+  @FunctionalInterface
+  private interface Measure {
+    double get() throws Exception;
+  }
+
+  private static List<Double> times(int n, Measure m) throws Exception {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(m.get());
+    }
+    return out;
+  }
+
+  private static double median(int n, Measure m) throws Exception {
+    return Stats.of(times(n, m)).median();
+  }
+
+  /** The importer's public path into an in-memory archive. */
+  private static final class Fixtures {
+    static long importInMemory(Path export) throws IOException, dev.coffer.connectors.whatsapp.export.ExportRefusedException {
+      try (Archive archive = Archives.inMemory(ArchiveOptions.defaults())) {
+        return new WhatsAppExportImporter(archive).importExport(export, ImportOptions.of(ZoneOffset.UTC), null)
+            .recordsAppended();
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.coffer.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Reads a JFR recording (settings=profile) and says where the CPU samples were: the same data as
+ * {@code jfr print --events jdk.ExecutionSample x.jfr}, counted three ways — by top frame (self
+ * time), by the first Coffer frame on the stack (which of our methods the time is under), and by the
+ * package of every frame on the stack (inclusive share per area).
+ */
+final class Profile {
+  private Profile() {}
+
+  static Map<String, Object> summarize(Path jfr, int top) throws IOException {
+    Map<String, Integer> self = new HashMap<>();
+    Map<String, Integer> firstOurs = new HashMap<>();
+    Map<String, Integer> inclusivePackages = new HashMap<>();
+    int samples = 0;
+    for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+      if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+        continue;
+      }
+      RecordedStackTrace st = e.getStackTrace();
+      if (st == null || st.getFrames().isEmpty()) {
+        continue;
+      }
+      samples++;
+      List<RecordedFrame> frames = st.getFrames();
+      self.merge(name(frames.get(0)), 1, Integer::sum);
+      for (RecordedFrame f : frames) {
+        if (f.isJavaFrame() && f.getMethod().getType().getName().startsWith("dev.coffer.")) {
+          firstOurs.merge(name(f), 1, Integer::sum);
+          break;
+        }
+      }
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (RecordedFrame f : frames) {
+        String pkg = area(f.getMethod().getType().getName());
+        if (seen.add(pkg)) {
+          inclusivePackages.merge(pkg, 1, Integer::sum);
+        }
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("samples", samples);
+    out.put("top_self_frames_pct", topPct(self, samples, top));
+    out.put("first_coffer_frame_pct", topPct(firstOurs, samples, top));
+    out.put("inclusive_by_area_pct", topPct(inclusivePackages, samples, top));
+    return out;
+  }
+
+  private static String name(RecordedFrame f) {
+    return f.getMethod().getType().getName() + "." + f.getMethod().getName();
+  }
+
+  /** A package trimmed to the level that names an area: dev.coffer.archive.segment, org.apache.lucene.index. */
+  private static String area(String className) {
+    String[] parts = className.split("\\.");
+    int keep = className.startsWith("dev.coffer.") || className.startsWith("org.apache.lucene.") ? 4
+        : className.startsWith("com.fasterxml.") ? 3 : 2;
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < Math.min(keep, parts.length - 1); i++) {
+      if (i > 0) {
+        b.append('.');
+      }
+      b.append(parts[i]);
+    }
+    return b.toString();
+  }
+
+  private static Map<String, Double> topPct(Map<String, Integer> counts, int total, int top) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
+        .forEach(en -> out.put(en.getKey(), Math.round(1000.0 * en.getValue() / Math.max(1, total)) / 10.0));
+    return out;
+  }
+}

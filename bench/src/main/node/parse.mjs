@@ -1,0 +1,23 @@
+// Peer for the Coffer benchmark suite: whatsapp-chat-parser parsing one export file, parse only
+// (the file is read into memory first; only parseString is timed). Prints JSON on stdout.
+// usage: node parse.mjs MODULE_DIR EXPORT_FILE RUNS
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+const [moduleDir, file, runsArg] = process.argv.slice(2);
+const require = createRequire(path.join(moduleDir, 'package.json'));
+const entry = require.resolve('whatsapp-chat-parser');
+const parser = await import(pathToFileURL(entry).href);
+const parseString = parser.parseString ?? parser.default?.parseString;
+const text = readFileSync(file, 'utf8');
+const seconds = [];
+let messages = 0;
+for (let i = 0; i < Number(runsArg); i++) {
+  const t = process.hrtime.bigint();
+  const parsed = parseString(text);
+  seconds.push(Number(process.hrtime.bigint() - t) / 1e9);
+  messages = parsed.length;
+}
+console.log(JSON.stringify({ messages, seconds, node: process.version }));
