@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
  * The {@code coffer} command: capture, retain, search and produce business conversations.
  *
  * <p>Exit statuses (every command): 0 success; 1 the archive failed verification or the work did
- * not complete; 2 usage error; 3 input refused as hostile or unreadable (nothing was kept); 4 input
- * imported with diagnostics (some of it became {@code unparsed} records); 5 no archive at the data
- * directory.
+ * not complete; 2 usage error; 3 input imported with diagnostics (some of it became {@code unparsed}
+ * records, nothing lost); 5 no archive at the data directory; 10-16 input refused as unreadable or
+ * hostile, nothing kept (see {@code coffer import whatsapp --help}).
  */
 @Command(
     name = "coffer",
@@ -31,8 +31,8 @@ import picocli.CommandLine.Command;
       "  coffer import whatsapp FILE --zone Europe/London",
       "  coffer search 'insider OR \"off the record\"'",
       "",
-      "Exit status: 0 ok; 1 failed or verification found problems; 2 usage error; 3 input refused;",
-      "4 imported with diagnostics (unparsed records); 5 no archive at the data directory.",
+      "Exit status: 0 ok; 1 failed, or verify found a problem; 2 usage error; 3 imported, some lines",
+      "kept as unparsed records; 5 no archive at the data directory; 10-16 input refused, nothing kept.",
     },
     subcommands = {
       InitCommand.class,
@@ -52,8 +52,6 @@ public final class Coffer implements Runnable {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int USAGE = 2;
-  static final int REFUSED = 3;
-  static final int DIAGNOSTICS = 4;
   static final int NO_ARCHIVE = 5;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
