@@ -79,7 +79,8 @@ public interface Archive extends Closeable {
    * Registers a listener called after each durable commit (segment, id index and signed checkpoint
    * written), in serial order, on the committing thread, before the appending callers return. A
    * listener that throws is logged and skipped: the records are archived regardless, and derived
-   * state catches up with {@code coffer reindex}.
+   * state catches up with {@code coffer reindex}. Listeners must be quick (appenders wait for them)
+   * and must not call {@link #append} (it throws {@link IllegalStateException} there).
    */
   void addCommitListener(CommitListener listener);
 

@@ -202,6 +202,11 @@ final class SegmentedArchive implements Archive {
   @Override
   public AppendResult append(List<? extends Record> records) throws IOException {
     ensureUsable();
+    if (commitLock.isHeldByCurrentThread()) {
+      // A listener runs inside a commit whose serials are already assigned; a nested commit would
+      // break them. Hand the records to another thread instead.
+      throw new IllegalStateException("append called from a commit listener; append from another thread");
+    }
     if (records.isEmpty()) {
       return new AppendResult(List.of());
     }

@@ -237,9 +237,19 @@ class ArchiveTest {
       a.addCommitListener(records -> {
         throw new IOException("a failing listener does not undo the commit");
       });
+      List<Throwable> nested = new ArrayList<>();
+      a.addCommitListener(records -> {
+        try {
+          a.append(TestRecords.messages(900, 1));
+        } catch (IllegalStateException e) {
+          nested.add(e);
+        }
+      });
       a.append(TestRecords.messages(0, 3));
       a.append(TestRecords.messages(0, 4));
       assertThat(got).extracting(StoredRecord::serial).containsExactly(1L, 2L, 3L, 4L);
+      assertThat(nested).hasSize(2);
+      assertThat(a.size()).isEqualTo(4);
       assertThat(got.get(3).record().id()).isEqualTo(TestRecords.message(3).id());
     }
   }

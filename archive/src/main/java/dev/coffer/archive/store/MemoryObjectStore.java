@@ -79,11 +79,6 @@ public final class MemoryObjectStore implements ObjectStore {
     }
   }
 
-  /** Replaces an object's bytes behind the contract's back: only for corruption tests. */
-  public void corruptForTest(String key, byte[] bytes) {
-    objects.put(Keys.check(key), bytes.clone());
-  }
-
   /** Number of objects. */
   public int count() {
     return objects.size();
