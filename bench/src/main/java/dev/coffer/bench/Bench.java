@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * The benchmark suite's driver (run by {@code scripts/bench}): generates the data, runs every
  * figure and every peer in the same run, prints the table and writes the JSON.
  *
- * <p>Usage: {@code Bench --root DIR [--scale small|full] [--json FILE] [--work DIR] [--node-peer DIR]}
+ * <p>Usage: {@code Bench --root DIR [--scale small|full] [--json FILE] [--work DIR] [--node-peer DIR] [--cli DIR]}
  */
 public final class Bench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,12 +35,12 @@ public final class Bench {
   private final Cli cli;
   private final Report report;
 
-  private Bench(Path root, Scale scale, Path work, Path nodePeer) {
+  private Bench(Path root, Scale scale, Path work, Path nodePeer, Path cliDir) {
     this.root = root;
     this.scale = scale;
     this.work = work;
     this.nodePeer = nodePeer;
-    this.cli = new Cli(root);
+    this.cli = new Cli(root, cliDir);
     this.report = new Report(Machine.facts(root, work));
   }
 
@@ -50,7 +50,7 @@ public final class Bench {
       a.put(args[i], args[i + 1]);
     }
     if (!a.containsKey("--root") || args.length % 2 != 0) {
-      System.err.println("usage: Bench --root DIR [--scale small|full] [--json FILE] [--work DIR] [--node-peer DIR]");
+      System.err.println("usage: Bench --root DIR [--scale small|full] [--json FILE] [--work DIR] [--node-peer DIR] [--cli DIR]");
       System.exit(2);
     }
     Path root = Path.of(a.get("--root")).toAbsolutePath();
@@ -58,8 +58,9 @@ public final class Bench {
     Path work = Path.of(a.getOrDefault("--work", root.resolve("bench/target/work").toString())).toAbsolutePath();
     Path json = Path.of(a.getOrDefault("--json", root.resolve("bench/target/bench-" + scale.name() + ".json").toString()));
     Path nodePeer = Path.of(a.getOrDefault("--node-peer", root.resolve("bench/target/peers/node").toString()));
+    Path cliDir = Path.of(a.getOrDefault("--cli", root.resolve("cli/target").toString()));
     Files.createDirectories(work);
-    Bench b = new Bench(root, scale, work, nodePeer);
+    Bench b = new Bench(root, scale, work, nodePeer, cliDir);
     long start = System.nanoTime();
     b.runAll();
     b.report.extra.put("suite_seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
@@ -68,8 +69,10 @@ public final class Bench {
     System.out.println("JSON written to " + json);
   }
 
+  private static final long STARTED = System.nanoTime();
+
   private static void log(String what) {
-    System.out.println("bench: " + what);
+    System.out.printf(java.util.Locale.ROOT, "bench: [%5.0f s] %s%n", (System.nanoTime() - STARTED) / 1e9, what);
     System.out.flush();
   }
 
@@ -136,10 +139,12 @@ public final class Bench {
     Verify verify = verify(large.dataDir);
 
     log("profile: one more import of " + scale.largeSize() + " entries with JFR (settings=profile)");
-    Path jfr = work.resolve("ingest.jfr");
-    Files.deleteIfExists(jfr);
+    for (int i = 0; i < largeSet.size(); i++) {
+      Files.deleteIfExists(work.resolve("ingest-" + i + ".jfr"));
+    }
     importOnce(largeSet, work.resolve("data-profile"),
-        List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile"));
+        List.of("-XX:StartFlightRecording=filename=" + work.resolve("ingest-{n}.jfr") + ",settings=profile"));
+    Path jfr = work.resolve("ingest-0.jfr"); // the largest export: the 200-person group
     report.extra.put("ingest_profile", Profile.summarize(jfr, 15));
     report.extra.put("ingest_profile_jfr", jfr.toString());
 
@@ -283,10 +288,12 @@ public final class Bench {
     for (Workload.Export e : set) {
       Path gc = work.resolve("gc-" + dir.getFileName() + "-" + n++ + ".log");
       List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-Xlog:gc:file=" + gc));
-      jvm.addAll(extraJvm);
+      for (String o : extraJvm) {
+        jvm.add(o.replace("{n}", Integer.toString(n - 1)));
+      }
       Proc.Result r = cli.run(jvm, "import", "whatsapp", e.file().toString(), "--zone", "UTC", "--data",
           dir.toString(), "--json").ok();
-      records += JSON.readTree(r.out()).get("records_appended").asLong();
+      records += JSON.readTree(jsonPart(r.out())).get("records_appended").asLong();
       seconds += r.seconds();
       Matcher m = GC_BEFORE.matcher(Files.readString(gc));
       while (m.find()) {
@@ -368,6 +375,15 @@ public final class Bench {
   }
 
   // ---- helpers
+
+  /** The JSON object a command printed, without lines printed before it (JFR's start notice). */
+  private static String jsonPart(String out) {
+    int i = out.startsWith("{") ? 0 : out.indexOf("\n{");
+    if (i < 0) {
+      throw new IllegalStateException("no JSON object in the output: " + out);
+    }
+    return out.substring(i).trim();
+  }
 
   @FunctionalInterface
   private interface Measure {

@@ -12,10 +12,13 @@ import java.util.Map;
  */
 final class Cli {
   private final Path root;
+  private final Path cliDir;
   private final Path java;
 
-  Cli(Path root) {
+  /** @param cliDir a directory holding {@code coffer-cli.jar} and {@code lib/} */
+  Cli(Path root, Path cliDir) {
     this.root = root;
+    this.cliDir = cliDir;
     this.java = Path.of(System.getProperty("java.home"), "bin", "java");
   }
 
@@ -36,7 +39,7 @@ final class Cli {
     cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     cmd.add("-Djava.util.logging.config.file=" + root.resolve("cli/src/main/config/logging.properties"));
     cmd.add("-cp");
-    cmd.add(root.resolve("cli/target/coffer-cli.jar") + ":" + root.resolve("cli/target/lib/*"));
+    cmd.add(cliDir.resolve("coffer-cli.jar") + ":" + cliDir.resolve("lib/*"));
     cmd.add("dev.coffer.cli.Coffer");
     cmd.addAll(List.of(args));
     return Proc.run(cmd, root, Map.of());

@@ -25,8 +25,26 @@ final class Profile {
     Map<String, Integer> firstOurs = new HashMap<>();
     Map<String, Integer> inclusivePackages = new HashMap<>();
     int samples = 0;
+    Map<String, Double> waitMs = new HashMap<>();
+    Map<String, Double> waitByFrame = new HashMap<>();
     for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
-      if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+      String type = e.getEventType().getName();
+      if (OFF_CPU.contains(type) && e.getThread("eventThread") != null
+          && "main".equals(e.getThread("eventThread").getJavaName())) {
+        // Off-CPU time (fsync, parking, sleeping, monitor waits) that CPU samples cannot show.
+        double ms = e.getDuration().toNanos() / 1e6;
+        waitMs.merge(type, ms, Double::sum);
+        if (e.getStackTrace() != null) {
+          for (RecordedFrame f : e.getStackTrace().getFrames()) {
+            if (f.isJavaFrame() && f.getMethod().getType().getName().startsWith("dev.coffer.")) {
+              waitByFrame.merge(type + " under " + name(f), ms, Double::sum);
+              break;
+            }
+          }
+        }
+        continue;
+      }
+      if (!type.equals("jdk.ExecutionSample")) {
         continue;
       }
       RecordedStackTrace st = e.getStackTrace();
@@ -55,6 +73,19 @@ final class Profile {
     out.put("top_self_frames_pct", topPct(self, samples, top));
     out.put("first_coffer_frame_pct", topPct(firstOurs, samples, top));
     out.put("inclusive_by_area_pct", topPct(inclusivePackages, samples, top));
+    out.put("off_cpu_ms_by_event", round(waitMs, top));
+    out.put("off_cpu_ms_by_first_coffer_frame", round(waitByFrame, top));
+    return out;
+  }
+
+  /** Events with a duration that mean the importing (main) thread waited (profile.jfc records those over 10-20 ms). */
+  private static final java.util.Set<String> OFF_CPU = java.util.Set.of("jdk.FileForce", "jdk.ThreadPark",
+      "jdk.ThreadSleep", "jdk.JavaMonitorWait", "jdk.JavaMonitorEnter", "jdk.FileRead", "jdk.FileWrite");
+
+  private static Map<String, Double> round(Map<String, Double> ms, int top) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    ms.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(top)
+        .forEach(en -> out.put(en.getKey(), Math.round(en.getValue() * 10) / 10.0));
     return out;
   }
 

@@ -24,8 +24,8 @@ record Scale(String name, long smallSize, long largeSize, int runs, int searchWa
 
   static Scale of(String name) {
     return switch (name) {
-      case "small" -> new Scale("small", 10_000, 40_000, 3, 3, 20, 256, 200, 1, 3, 1, List.of(10_000, 100_000));
-      case "full" -> new Scale("full", 200_000, 1_000_000, 3, 5, 50, 1024, 1000, 2, 5, 2,
+      case "small" -> new Scale("small", 5_000, 20_000, 3, 3, 20, 256, 200, 1, 3, 1, List.of(10_000, 100_000));
+      case "full" -> new Scale("full", 25_000, 100_000, 3, 5, 50, 1024, 1000, 2, 5, 2,
           List.of(100_000, 1_000_000));
       default -> throw new IllegalArgumentException("--scale must be small or full, not '" + name + "'");
     };
