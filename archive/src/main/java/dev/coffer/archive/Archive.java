@@ -87,6 +87,43 @@ public interface Archive extends Closeable {
   /** The latest signed checkpoint (tree head); at size 0 right after creation. */
   dev.coffer.archive.checkpoint.Checkpoint latestCheckpoint();
 
+  /**
+   * The signed checkpoint of {@code size} records, if there is one: every commit boundary has one
+   * (its signature is checked on reading).
+   */
+  Optional<dev.coffer.archive.checkpoint.Checkpoint> checkpoint(long size) throws IOException;
+
+  /** The Ed25519 key the checkpoints are signed with. */
+  java.security.PublicKey signingKey();
+
+  /**
+   * Proves the record with {@code serial} is in the tree of the checkpoint of {@code treeSize} records.
+   * The proof is checked against the signed root before it is returned. Costs one sequential pass over
+   * the segments' digests up to {@code treeSize} (no record bodies), O(log n) memory.
+   *
+   * @throws IllegalArgumentException if there is no checkpoint of that size, or it does not cover the serial
+   * @throws dev.coffer.archive.store.CorruptObjectException if the stored data does not give the signed root
+   */
+  dev.coffer.archive.proof.InclusionProof proveInclusion(long serial, long treeSize) throws IOException;
+
+  /**
+   * Proves the record with this id is in the tree of the checkpoint of {@code treeSize} records.
+   *
+   * @throws IllegalArgumentException if no record has this id, or as {@link #proveInclusion(long, long)}
+   */
+  default dev.coffer.archive.proof.InclusionProof proveInclusion(String id, long treeSize) throws IOException {
+    StoredRecord r = get(id).orElseThrow(() -> new IllegalArgumentException("no archived record has id " + id));
+    return proveInclusion(r.serial(), treeSize);
+  }
+
+  /**
+   * Proves the checkpoint of {@code newSize} records extends the one of {@code oldSize} records. Costs a
+   * pass over the digests of the segments the proof's subtrees cover.
+   *
+   * @throws IllegalArgumentException unless both checkpoints exist and {@code oldSize <= newSize}
+   */
+  dev.coffer.archive.proof.ConsistencyProof proveConsistency(long oldSize, long newSize) throws IOException;
+
   /** The archive's data directory, or null for an in-memory archive. */
   Path directory();
 

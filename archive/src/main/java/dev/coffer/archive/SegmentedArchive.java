@@ -6,7 +6,12 @@ import dev.coffer.archive.checkpoint.CheckpointFormat;
 import dev.coffer.archive.idindex.IdIndex;
 import dev.coffer.archive.keys.SigningKeys;
 import dev.coffer.archive.layout.ArchiveLayout;
+import dev.coffer.archive.checkpoint.SignedNote;
 import dev.coffer.archive.merkle.MerkleFrontier;
+import dev.coffer.archive.merkle.MerkleProofs;
+import dev.coffer.archive.merkle.Rfc6962;
+import dev.coffer.archive.proof.ConsistencyProof;
+import dev.coffer.archive.proof.InclusionProof;
 import dev.coffer.archive.segment.Segment;
 import dev.coffer.archive.segment.SegmentEntry;
 import dev.coffer.archive.segment.SegmentFormat;
@@ -553,6 +558,98 @@ final class SegmentedArchive implements Archive {
   @Override
   public Checkpoint latestCheckpoint() {
     return latest;
+  }
+
+  // ---------------------------------------------------------------- proofs
+
+  @Override
+  public Optional<Checkpoint> checkpoint(long treeSize) throws IOException {
+    if (treeSize < 0 || treeSize > size) {
+      return Optional.empty();
+    }
+    Checkpoint l = latest;
+    if (l != null && l.size() == treeSize) {
+      return Optional.of(l);
+    }
+    String key = ArchiveLayout.checkpointKey(treeSize);
+    if (!store.exists(key)) {
+      return Optional.empty();
+    }
+    return Optional.of(readCheckpoint(key).checkpoint());
+  }
+
+  @Override
+  public java.security.PublicKey signingKey() {
+    return keys.publicKey();
+  }
+
+  private Checkpoint requireCheckpoint(long treeSize) throws IOException {
+    return checkpoint(treeSize).orElseThrow(() -> new IllegalArgumentException("no signed checkpoint of size " + treeSize
+        + " (checkpoints exist at commit boundaries, from 0 to " + size + ")"));
+  }
+
+  @Override
+  public InclusionProof proveInclusion(long serial, long treeSize) throws IOException {
+    ensureOpen();
+    Checkpoint cp = requireCheckpoint(treeSize);
+    if (serial < 1 || serial > treeSize) {
+      throw new IllegalArgumentException("serial " + serial + " is not in the checkpoint of size " + treeSize);
+    }
+    Segment seg = segmentHolding(serial);
+    SegmentEntry e = seg.entry(serial);
+    byte[] digest = Digests.sha256(e.canonical());
+    String key = ArchiveLayout.segmentKey(seg.firstSerial());
+    if (!Arrays.equals(digest, e.digest())) {
+      throw new CorruptObjectException(key, "record " + serial + " does not match its digest (run coffer verify)",
+          Digests.hex(e.digest()), Digests.hex(digest));
+    }
+    List<MerkleProofs.Range> ranges = MerkleProofs.inclusionRanges(serial - 1, treeSize);
+    List<byte[]> path = LeafScan.subtreeHashes(store, startSegment(ranges), ranges);
+    if (!MerkleProofs.verifyInclusion(serial - 1, treeSize, Rfc6962.leafHash(digest), path, cp.root())) {
+      throw new CorruptObjectException(ArchiveLayout.checkpointKey(treeSize),
+          "the segments' digests do not give the signed root (run coffer verify)", cp.rootHex(), "another root");
+    }
+    return new InclusionProof(e.id(), e.canonical(), digest, serial - 1, treeSize, path,
+        SignedNote.render(cp, keys.publicKey()), SignedNote.rawPublicKey(keys.publicKey()));
+  }
+
+  @Override
+  public ConsistencyProof proveConsistency(long oldSize, long newSize) throws IOException {
+    ensureOpen();
+    if (oldSize > newSize) {
+      throw new IllegalArgumentException("the old size " + oldSize + " is larger than the new size " + newSize);
+    }
+    Checkpoint older = requireCheckpoint(oldSize);
+    Checkpoint newer = requireCheckpoint(newSize);
+    List<MerkleProofs.Range> ranges = MerkleProofs.consistencyRanges(oldSize, newSize);
+    List<byte[]> path = LeafScan.subtreeHashes(store, startSegment(ranges), ranges);
+    if (!MerkleProofs.verifyConsistency(oldSize, newSize, older.root(), newer.root(), path)) {
+      throw new CorruptObjectException(ArchiveLayout.checkpointKey(newSize),
+          "the segments' digests do not prove checkpoint " + newSize + " extends checkpoint " + oldSize + " (run coffer verify)",
+          "a consistent history", "a mismatch");
+    }
+    java.security.PublicKey pub = keys.publicKey();
+    return new ConsistencyProof(oldSize, newSize, path, SignedNote.render(older, pub), SignedNote.render(newer, pub),
+        SignedNote.rawPublicKey(pub));
+  }
+
+  /** The first serial of the segment holding the earliest leaf of {@code ranges} (1 if there are none). */
+  private long startSegment(List<MerkleProofs.Range> ranges) throws IOException {
+    if (ranges.isEmpty()) {
+      return 1;
+    }
+    long firstLeaf = ranges.stream().mapToLong(MerkleProofs.Range::from).min().orElseThrow();
+    long first = idIndex.segmentOf(firstLeaf + 1);
+    if (first < 1) {
+      throw new IOException("the derived id index does not know serial " + (firstLeaf + 1) + " (run coffer reindex)");
+    }
+    return first;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("archive " + archiveId + " is closed");
+    }
   }
 
   @Override

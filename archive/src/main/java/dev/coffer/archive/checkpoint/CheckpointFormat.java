@@ -101,7 +101,7 @@ public final class CheckpointFormat {
     }
   }
 
-  private static Checkpoint parseBody(String key, byte[] body, byte[] sig) throws CorruptObjectException {
+  static Checkpoint parseBody(String key, byte[] body, byte[] sig) throws CorruptObjectException {
     String text = new String(body, StandardCharsets.UTF_8);
     String[] lines = text.split("\n", -1);
     if (lines.length != 5 || !lines[4].isEmpty() || !lines[0].startsWith(Checkpoint.ORIGIN_PREFIX)

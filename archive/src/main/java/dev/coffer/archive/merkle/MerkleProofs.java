@@ -12,7 +12,9 @@ import java.util.List;
  * {@code s} is leaf {@code s - 1}).
  *
  * <p>Generation reads leaf hashes through {@link LeafHashes} and recomputes the subtrees it needs:
- * O(size) hashing. Verification is O(log size) and needs only the proof.
+ * O(size) hashing; {@link #inclusionRanges} and {@link #consistencyRanges} name those subtrees so a
+ * caller can compute them in one sequential pass instead. Verification is O(log size) and needs only
+ * the proof.
  */
 public final class MerkleProofs {
   private MerkleProofs() {}
@@ -36,32 +38,53 @@ public final class MerkleProofs {
     return Rfc6962.nodeHash(subtreeHash(from, from + k, leaves), subtreeHash(from + k, to, leaves));
   }
 
+  /** The leaves {@code [from, to)} of one subtree; a proof hash is the Merkle Tree Hash of such a range. */
+  public record Range(long from, long to) {
+    public Range {
+      if (from < 0 || to <= from) {
+        throw new IllegalArgumentException("empty or negative leaf range [" + from + ", " + to + ")");
+      }
+    }
+  }
+
   /**
    * The audit path proving leaf {@code index} is in the tree of {@code size} leaves.
    *
    * @throws IllegalArgumentException unless {@code 0 <= index < size}
    */
   public static List<byte[]> inclusionProof(long index, long size, LeafHashes leaves) throws IOException {
+    return hashes(inclusionRanges(index, size), leaves);
+  }
+
+  /**
+   * The leaf ranges whose Merkle Tree Hashes form the audit path of leaf {@code index} in the tree of
+   * {@code size} leaves (RFC 6962 §2.1.1 PATH), in proof order: disjoint, and together every leaf but
+   * {@code index}. Callers that read leaves sequentially (a streaming pass over an archive) use this to
+   * compute all of them in one pass.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= index < size}
+   */
+  public static List<Range> inclusionRanges(long index, long size) {
     if (index < 0 || index >= size) {
       throw new IllegalArgumentException("leaf index " + index + " is not in a tree of size " + size);
     }
-    List<byte[]> proof = new ArrayList<>();
-    path(index, 0, size, leaves, proof);
-    return proof;
+    List<Range> out = new ArrayList<>();
+    path(index, 0, size, out);
+    return out;
   }
 
-  private static void path(long m, long from, long to, LeafHashes leaves, List<byte[]> out) throws IOException {
+  private static void path(long m, long from, long to, List<Range> out) {
     long n = to - from;
     if (n == 1) {
       return;
     }
     long k = largestPowerOfTwoBelow(n);
     if (m < k) {
-      path(m, from, from + k, leaves, out);
-      out.add(subtreeHash(from + k, to, leaves));
+      path(m, from, from + k, out);
+      out.add(new Range(from + k, to));
     } else {
-      path(m - k, from + k, to, leaves, out);
-      out.add(subtreeHash(from, from + k, leaves));
+      path(m - k, from + k, to, out);
+      out.add(new Range(from, from + k));
     }
   }
 
@@ -72,33 +95,50 @@ public final class MerkleProofs {
    * @throws IllegalArgumentException unless {@code 0 <= size1 <= size2}
    */
   public static List<byte[]> consistencyProof(long size1, long size2, LeafHashes leaves) throws IOException {
+    return hashes(consistencyRanges(size1, size2), leaves);
+  }
+
+  /**
+   * The leaf ranges whose Merkle Tree Hashes form the consistency proof from {@code size1} to
+   * {@code size2} (RFC 6962 §2.1.2 SUBPROOF), in proof order; disjoint.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= size1 <= size2}
+   */
+  public static List<Range> consistencyRanges(long size1, long size2) {
     if (size1 < 0 || size1 > size2) {
       throw new IllegalArgumentException("no consistency proof from size " + size1 + " to size " + size2);
     }
-    List<byte[]> proof = new ArrayList<>();
+    List<Range> out = new ArrayList<>();
     if (size1 > 0 && size1 < size2) {
-      subproof(size1, 0, size2, true, leaves, proof);
+      subproof(size1, 0, size2, true, out);
     }
-    return proof;
+    return out;
   }
 
-  private static void subproof(long m, long from, long to, boolean wholeKnown, LeafHashes leaves, List<byte[]> out)
-      throws IOException {
+  private static void subproof(long m, long from, long to, boolean wholeKnown, List<Range> out) {
     long n = to - from;
     if (m == n) {
       if (!wholeKnown) {
-        out.add(subtreeHash(from, to, leaves));
+        out.add(new Range(from, to));
       }
       return;
     }
     long k = largestPowerOfTwoBelow(n);
     if (m <= k) {
-      subproof(m, from, from + k, wholeKnown, leaves, out);
-      out.add(subtreeHash(from + k, to, leaves));
+      subproof(m, from, from + k, wholeKnown, out);
+      out.add(new Range(from + k, to));
     } else {
-      subproof(m - k, from + k, to, false, leaves, out);
-      out.add(subtreeHash(from, from + k, leaves));
+      subproof(m - k, from + k, to, false, out);
+      out.add(new Range(from, from + k));
     }
+  }
+
+  private static List<byte[]> hashes(List<Range> ranges, LeafHashes leaves) throws IOException {
+    List<byte[]> out = new ArrayList<>(ranges.size());
+    for (Range r : ranges) {
+      out.add(subtreeHash(r.from(), r.to(), leaves));
+    }
+    return out;
   }
 
   /**

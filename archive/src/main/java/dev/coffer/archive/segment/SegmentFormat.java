@@ -198,6 +198,33 @@ public final class SegmentFormat {
     return new Segment(h.firstSerial(), h.archivedAt(), entries);
   }
 
+  /** A segment's header and record digests, without its body. */
+  public record HeaderAndDigests(Header header, byte[][] digests) {}
+
+  /**
+   * Reads only the header and the record digests from the start of a segment object: about 32 bytes
+   * per record, no decompression. The CRC at the end is not read, so damage is not detected here;
+   * callers must check what they derive (the proofs are checked against the signed root before they
+   * are handed out, and {@code verify} checks every CRC).
+   *
+   * @throws CorruptObjectException if the header is malformed or the object ends early
+   */
+  public static HeaderAndDigests readDigests(String key, java.io.InputStream in) throws java.io.IOException {
+    byte[] head = in.readNBytes(HEADER_LENGTH);
+    if (head.length < HEADER_LENGTH) {
+      throw new CorruptObjectException(key, "segment truncated", ">= " + HEADER_LENGTH + " bytes", head.length + " bytes");
+    }
+    Header h = header(key, ByteBuffer.wrap(head));
+    byte[][] digests = new byte[h.count()][];
+    for (int i = 0; i < h.count(); i++) {
+      digests[i] = in.readNBytes(32);
+      if (digests[i].length < 32) {
+        throw new CorruptObjectException(key, "segment ends inside its digests", h.count() + " digests", i + " digests");
+      }
+    }
+    return new HeaderAndDigests(h, digests);
+  }
+
   private static Header header(String key, ByteBuffer b) throws CorruptObjectException {
     int magic = b.getInt();
     if (magic != MAGIC) {
