@@ -42,6 +42,7 @@ import picocli.CommandLine.Command;
       ShowCommand.class,
       ConversationsCommand.class,
       ExportCommand.class,
+      ProofCommand.class,
       ReindexCommand.class,
       GenerateCommand.class,
       DemoCommand.class,
