@@ -193,13 +193,16 @@ final class SegmentedArchive implements Archive {
   /** One caller's append, waiting for a group commit. */
   private static final class Pending {
     final SegmentEntry[] items;
+    /** The appended records, index for index with {@code items}, handed on to commit listeners. */
+    final Record[] records;
     final long bytes;
     volatile boolean done;
     AppendResult result;
     Throwable error;
 
-    Pending(SegmentEntry[] items, long bytes) {
+    Pending(SegmentEntry[] items, Record[] records, long bytes) {
       this.items = items;
+      this.records = records;
       this.bytes = bytes;
     }
   }
@@ -219,6 +222,7 @@ final class SegmentedArchive implements Archive {
     // dedupe and the write are serialized.
     MessageDigest sha = sha256();
     SegmentEntry[] items = new SegmentEntry[records.size()];
+    Record[] appended = new Record[items.length];
     long bytes = 0;
     for (int i = 0; i < items.length; i++) {
       Record r = records.get(i);
@@ -231,9 +235,10 @@ final class SegmentedArchive implements Archive {
             + " bytes as canonical JSON; the limit is " + SegmentFormat.MAX_RECORD_BYTES + " (keep large content in blobs)");
       }
       items[i] = new SegmentEntry(r.id(), sha.digest(canonical), canonical);
+      appended[i] = r;
       bytes += canonical.length;
     }
-    Pending p = new Pending(items, bytes);
+    Pending p = new Pending(items, appended, bytes);
     queue.add(p);
     commitLock.lock();
     try {
@@ -293,12 +298,14 @@ final class SegmentedArchive implements Archive {
   private void commit(List<Pending> batch) throws IOException {
     Map<String, Long> inCommit = new HashMap<>();
     List<SegmentEntry> fresh = new ArrayList<>();
+    List<Record> freshRecords = new ArrayList<>();
     long next = size + 1;
     List<List<AppendResult.Outcome>> outcomes = new ArrayList<>();
     try (IdIndex.Lookup lookup = idIndex.lookup()) {
       for (Pending p : batch) {
         List<AppendResult.Outcome> out = new ArrayList<>(p.items.length);
-        for (SegmentEntry e : p.items) {
+        for (int k = 0; k < p.items.length; k++) {
+          SegmentEntry e = p.items[k];
           Long seen = inCommit.get(e.id());
           if (seen != null) {
             out.add(new AppendResult.Outcome(e.id(), seen, true));
@@ -311,6 +318,7 @@ final class SegmentedArchive implements Archive {
           }
           inCommit.put(e.id(), next);
           fresh.add(e);
+          freshRecords.add(p.records[k]);
           out.add(new AppendResult.Outcome(e.id(), next, false));
           next++;
         }
@@ -323,7 +331,7 @@ final class SegmentedArchive implements Archive {
       chunkBytes += fresh.get(i).canonical().length;
       boolean full = i + 1 - from >= options.maxCommitRecords() || chunkBytes >= options.maxCommitBytes();
       if (full || i == fresh.size() - 1) {
-        commitSegment(fresh.subList(from, i + 1));
+        commitSegment(fresh.subList(from, i + 1), freshRecords.subList(from, i + 1));
         from = i + 1;
         chunkBytes = 0;
       }
@@ -333,7 +341,7 @@ final class SegmentedArchive implements Archive {
     }
   }
 
-  private void commitSegment(List<SegmentEntry> entries) throws IOException {
+  private void commitSegment(List<SegmentEntry> entries, List<Record> records) throws IOException {
     long first = size + 1;
     long now = options.clock().millis();
     Segment seg = new Segment(first, now, entries);
@@ -355,8 +363,10 @@ final class SegmentedArchive implements Archive {
     if (!listeners.isEmpty()) { // 4. listeners
       List<StoredRecord> stored = new ArrayList<>(entries.size());
       long serial = first;
-      for (SegmentEntry e : entries) {
-        stored.add(new StoredRecord(serial++, Digests.hex(e.digest()), e.canonical(), now));
+      for (int i = 0; i < entries.size(); i++) {
+        SegmentEntry e = entries.get(i);
+        // The appended object rides along, so listeners need not parse the bytes just written.
+        stored.add(StoredRecord.committed(serial++, Digests.hex(e.digest()), e.canonical(), now, records.get(i)));
       }
       List<StoredRecord> view = List.copyOf(stored);
       for (CommitListener l : listeners) {
