@@ -47,8 +47,19 @@ public final class RecordJson {
     return node;
   }
 
-  /** The RFC 8785 canonical bytes of the record. */
+  /**
+   * The RFC 8785 canonical bytes of the record: {@link CanonicalJson#serialize} of {@link #tree},
+   * written directly from the record without building the tree.
+   *
+   * @throws IllegalArgumentException if a string holds an unpaired surrogate or an integer is beyond
+   *     ±2<sup>53</sup> (as {@link CanonicalJson} refuses them)
+   */
   public static byte[] canonical(Record record) {
+    return CanonicalRecords.canonical(record);
+  }
+
+  /** The canonical bytes by way of the Jackson tree: the reference {@link #canonical} must equal. */
+  static byte[] canonicalViaTree(Record record) {
     return CanonicalJson.serialize(tree(record));
   }
 
