@@ -56,7 +56,7 @@ import org.apache.lucene.index.DirectoryReader;
  *       every checkpoint's CRC, form, signature, archive id, stored frontier; records not covered by
  *       any checkpoint;
  *   <li>every blob decoded and rehashed against its key;
- *   <li>the derived id index: each file's Lucene checksum, Lucene CheckIndex, and that it maps
+ *   <li>the derived id index: each file's Lucene checksum, that its last commit opens, and that it maps
  *       every record's id to its serial ("derived index damaged, run coffer reindex"): {@link IdIndexCheck}.
  * </ul>
  * Reads are sequential and whole-object, so verify runs at close to disk or SHA-256 speed.
