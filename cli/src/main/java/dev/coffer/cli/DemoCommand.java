@@ -104,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
 
       output.line("");
       output.line("3. Searching for 'contract' (every search is archived as an audit record)");
-      SearchRequest request = SearchRequest.builder().query("contract").limit(3).highlight("«", "»").build();
+      SearchRequest request = SearchRequest.builder().query("contract").kinds(SearchCommand.CONTENT_KINDS).limit(3).highlight("«", "»").build();
       var results = ws.index.search(request);
       ws.audit(actor, "search", List.of(), java.util.Map.of("query", "contract", "hits", Long.toString(results.totalHits()), "via", "demo"));
       output.line("   " + results.totalHits() + " hits; the first " + results.hits().size() + ":");

@@ -50,8 +50,13 @@ final class SearchCommand implements Callable<Integer> {
   String until;
 
   @Option(names = "--kind", paramLabel = "KIND", split = ",",
-      description = "Only these record kinds (message, system, call, unparsed, audit, …); repeatable or comma-separated.")
+      description = "Only these record kinds (message, system, call, unparsed, audit, …); repeatable or "
+          + "comma-separated. Default: every kind but audit (audit records are searched by asking for them).")
   java.util.Set<String> kinds;
+
+  /** What a search looks at unless told otherwise: what people said and did, not Coffer's own audit trail. */
+  static final java.util.Set<String> CONTENT_KINDS = SearchRequest.KINDS.stream()
+      .filter(k -> !k.equals("audit")).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   @Option(names = "--has-attachment", description = "Only records with an attachment.")
   boolean hasAttachment;
@@ -92,7 +97,7 @@ final class SearchCommand implements Callable<Integer> {
     try (Workspace ws = Workspace.open(data.resolve(), output)) {
       SearchRequest request = SearchRequest.builder()
           .query(query.equals("*") ? "" : query)
-          .kinds(kinds == null ? java.util.Set.of() : kinds)
+          .kinds(kinds == null ? CONTENT_KINDS : kinds)
           .hasAttachment(hasAttachment ? Boolean.TRUE : null)
           .sort(sort)
           .from(from)

@@ -101,6 +101,11 @@ class CliTest {
     assertThat(human.status()).isZero();
     assertThat(human.out()).contains("1 hit").contains("«auction»").contains("Priya Raman");
 
+    // The searches above are audit records holding their queries; content searches do not see them.
+    assertThat(coffer("search", "内幕交易", "--data", data.toString(), "--json").json().get("total").asLong()).isEqualTo(1);
+    assertThat(coffer("search", "内幕交易", "--kind", "audit", "--data", data.toString(), "--json").json().get("total").asLong())
+        .isGreaterThanOrEqualTo(1);
+
     List<JsonNode> audits = exportedRecords().stream().filter(r -> r.get("kind").asText().equals("audit")).toList();
     assertThat(audits).anySatisfy(a -> {
       assertThat(a.get("action").asText()).isEqualTo("search");
