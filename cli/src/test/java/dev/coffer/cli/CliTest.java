@@ -195,6 +195,54 @@ class CliTest {
   }
 
   @Test
+  void reindexRebuildsTheSearchIndexAndTheIdIndexFromTheArchiveAlone() throws IOException {
+    init();
+    importFixture();
+    long before = coffer("search", "*", "--data", data.toString(), "--json").json().get("total").asLong();
+    // Throw the derived state away entirely.
+    try (Stream<Path> files = Files.walk(data.resolve("index"))) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Run r = coffer("reindex", "--ids", "--data", data.toString(), "--json");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.json().get("records_indexed").asLong()).isGreaterThanOrEqualTo(13);
+    assertThat(coffer("search", "*", "--data", data.toString(), "--json").json().get("total").asLong()).isEqualTo(before);
+    assertThat(coffer("search", "内幕交易", "--data", data.toString(), "--json").json().get("total").asLong()).isEqualTo(1);
+    // The rebuilt id index still refuses duplicates.
+    JsonNode again = importFixture();
+    assertThat(again.get("duplicates").asLong()).isEqualTo(12);
+    assertThat(coffer("verify", "--data", data.toString()).status()).isZero();
+  }
+
+  @Test
+  void generateIsDeterministicForASeedAndItsOutputImportsWithoutLoss() throws IOException {
+    Path a = tmp.resolve("a.txt");
+    Path b = tmp.resolve("b.txt");
+    assertThat(coffer("generate", "whatsapp", "--messages", "300", "--seed", "5", "--platform", "ios", "--locale", "de", "--out", a.toString()).status()).isZero();
+    assertThat(coffer("generate", "whatsapp", "--messages", "300", "--seed", "5", "--platform", "ios", "--locale", "de", "--out", b.toString()).status()).isZero();
+    assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+    assertThat(coffer("generate", "whatsapp", "--messages", "300", "--seed", "5", "--out", a.toString()).status())
+        .as("never overwrites").isNotZero();
+    init();
+    Run r = coffer("import", "whatsapp", a.toString(), "--zone", "Europe/Berlin", "--data", data.toString(), "--json");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.json().get("lines_covered").asLong()).isEqualTo(r.json().get("lines_total").asLong());
+    assertThat(r.json().get("date_order").asText()).isEqualTo("DMY");
+  }
+
+  @Test
+  void demoRunsEndToEndAndIsSafeToRunAgain() throws IOException {
+    Run first = coffer("demo", "--messages", "60", "--data", data.toString());
+    assertThat(first.status()).as(first.out() + first.err()).isZero();
+    assertThat(first.out()).contains("OK: every digest", "Next, try:", "./coffer show ");
+    Run second = coffer("demo", "--messages", "60", "--data", data.toString());
+    assertThat(second.status()).as(second.err()).isZero();
+    assertThat(second.out()).contains("      1 new").doesNotContain("     61 new");
+  }
+
+  @Test
   void helpReadsLikeAWellKeptCli() {
     Run help = coffer("--help");
     assertThat(help.status()).isZero();
