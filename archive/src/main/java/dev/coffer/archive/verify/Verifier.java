@@ -497,12 +497,31 @@ public final class Verifier {
 
       /** Reads the remaining checkpoints; returns the largest checkpoint size within the records. */
       long finish(long treeSize, long recordCount) throws IOException {
+        // treeSize < 0: a damaged or missing segment above already broke the tree. The checkpoints
+        // past it cannot be compared with records; say so once instead of once per checkpoint, so
+        // the operator sees the cause first and its consequence as one line.
+        String firstUnchecked = null;
+        long unchecked = 0;
+        long largest = 0;
         while (next != null) {
           if (next.checkpoint().size() > recordCount) {
-            problem(objectFile(nextKey), "checkpoint covers more records than the segments hold",
-                "<= " + recordCount, String.valueOf(next.checkpoint().size()));
+            if (treeSize < 0) {
+              if (firstUnchecked == null) {
+                firstUnchecked = objectFile(nextKey);
+              }
+              unchecked++;
+              largest = Math.max(largest, next.checkpoint().size());
+            } else {
+              problem(objectFile(nextKey), "checkpoint covers more records than the segments hold",
+                  "<= " + recordCount, String.valueOf(next.checkpoint().size()));
+            }
           }
           pull();
+        }
+        if (unchecked > 0) {
+          problem(firstUnchecked, unchecked + " checkpoint(s), up to size " + largest
+                  + ", cannot be checked: the damaged segment(s) reported above break the tree",
+              "<= " + recordCount, String.valueOf(largest));
         }
         return lastSeen;
       }

@@ -130,6 +130,20 @@ class VerifyTest {
   }
 
   @Test
+  void aDamagedSegmentIsNamedFirstAndTheCheckpointsItHidesAreOneConsequenceLine() throws IOException {
+    Path data = build(dir.resolve("data"));
+    Path segment = data.resolve("objects").resolve(ArchiveLayout.segmentKey(24));
+    byte[] bytes = Files.readAllBytes(segment);
+    bytes[bytes.length / 2] ^= 0x10;
+    Files.write(segment, bytes);
+    VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
+    assertThat(r.ok()).isFalse();
+    assertThat(r.problems().get(0).object()).isEqualTo("objects/" + ArchiveLayout.segmentKey(24));
+    assertThat(r.problems()).noneMatch(p -> p.what().contains("covers more records than the segments hold"));
+    assertThat(r.problems()).filteredOn(p -> p.what().contains("cannot be checked")).hasSizeLessThanOrEqualTo(1);
+  }
+
+  @Test
   void aMissingLastCheckpointLeavesRecordsUncovered() throws IOException {
     Path data = build(dir.resolve("data"));
     Files.delete(data.resolve("objects").resolve(ArchiveLayout.checkpointKey(115)));
