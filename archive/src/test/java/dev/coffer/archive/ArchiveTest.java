@@ -50,11 +50,11 @@ class ArchiveTest {
   @Test
   void appendAssignsGapFreeSerialsAndReadsBack() throws IOException {
     try (Archive a = create()) {
-      AppendResult r = a.append(TestRecords.messages(0, 10));
+      AppendResult r = a.append(RecordFixtures.messages(0, 10));
       assertThat(r.appended()).isEqualTo(10);
       assertThat(r.outcomes()).extracting(AppendResult.Outcome::serial).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
       assertThat(a.size()).isEqualTo(10);
-      Record third = TestRecords.message(2);
+      Record third = RecordFixtures.message(2);
       StoredRecord s = a.get(3).orElseThrow();
       assertThat(s.canonical()).isEqualTo(RecordJson.canonical(third));
       assertThat(s.digest()).isEqualTo(RecordJson.digest(RecordJson.canonical(third)));
@@ -72,16 +72,16 @@ class ArchiveTest {
   @Test
   void duplicatesAcrossCallsAndWithinABatchKeepTheirFirstSerial() throws IOException {
     try (Archive a = create()) {
-      a.append(TestRecords.messages(0, 5));
-      List<Record> batch = new ArrayList<>(TestRecords.messages(3, 4)); // 3,4 known; 5,6 new
-      batch.add(TestRecords.message(5)); // repeated within the batch
+      a.append(RecordFixtures.messages(0, 5));
+      List<Record> batch = new ArrayList<>(RecordFixtures.messages(3, 4)); // 3,4 known; 5,6 new
+      batch.add(RecordFixtures.message(5)); // repeated within the batch
       AppendResult r = a.append(batch);
       assertThat(r.outcomes()).extracting(AppendResult.Outcome::serial).containsExactly(4L, 5L, 6L, 7L, 6L);
       assertThat(r.outcomes()).extracting(AppendResult.Outcome::duplicate).containsExactly(true, true, false, false, true);
       assertThat(r.appended()).isEqualTo(2);
       assertThat(r.duplicates()).isEqualTo(3);
       assertThat(a.size()).isEqualTo(7);
-      AppendResult again = a.append(TestRecords.messages(0, 7));
+      AppendResult again = a.append(RecordFixtures.messages(0, 7));
       assertThat(again.appended()).isZero();
       assertThat(a.size()).isEqualTo(7);
       assertThat(a.append(List.of()).outcomes()).isEmpty();
@@ -93,7 +93,7 @@ class ArchiveTest {
     String id;
     Checkpoint before;
     try (Archive a = create()) {
-      a.append(TestRecords.messages(0, 100));
+      a.append(RecordFixtures.messages(0, 100));
       id = a.archiveId();
       before = a.latestCheckpoint();
       assertThat(before.size()).isEqualTo(100);
@@ -102,9 +102,9 @@ class ArchiveTest {
       assertThat(a.archiveId()).isEqualTo(id);
       assertThat(a.size()).isEqualTo(100);
       assertThat(a.latestCheckpoint()).isEqualTo(before);
-      assertThat(a.contains(TestRecords.message(42).id())).isTrue();
-      assertThat(a.append(TestRecords.messages(90, 20)).appended()).isEqualTo(10);
-      assertThat(a.get(TestRecords.message(105).id()).orElseThrow().serial()).isEqualTo(106);
+      assertThat(a.contains(RecordFixtures.message(42).id())).isTrue();
+      assertThat(a.append(RecordFixtures.messages(90, 20)).appended()).isEqualTo(10);
+      assertThat(a.get(RecordFixtures.message(105).id()).orElseThrow().serial()).isEqualTo(106);
       assertThat(a.directory()).isEqualTo(data().toAbsolutePath().normalize());
     }
   }
@@ -113,8 +113,8 @@ class ArchiveTest {
   void checkpointsAreSignedAndTheirRootIsTheMerkleRootOfTheDigests() throws IOException {
     try (Archive a = create()) {
       assertThat(a.latestCheckpoint().size()).isZero();
-      a.append(TestRecords.messages(0, 7));
-      a.append(TestRecords.messages(7, 6));
+      a.append(RecordFixtures.messages(0, 7));
+      a.append(RecordFixtures.messages(7, 6));
       Checkpoint cp = a.latestCheckpoint();
       MerkleFrontier f = new MerkleFrontier();
       a.scan(1, r -> {
@@ -170,7 +170,7 @@ class ArchiveTest {
         results.add(pool.submit(() -> {
           AppendResult last = null;
           for (int i = 0; i < 50; i++) {
-            last = a.append(TestRecords.messages(base + i * 10L, 10));
+            last = a.append(RecordFixtures.messages(base + i * 10L, 10));
           }
           return last;
         }));
@@ -200,20 +200,20 @@ class ArchiveTest {
   @Test
   void largeAppendsAreSplitIntoSegmentsOfTheConfiguredSize() throws IOException {
     try (Archive a = Archives.create(data(), ArchiveOptions.defaults().withMaxCommitRecords(10))) {
-      a.append(TestRecords.messages(0, 35));
+      a.append(RecordFixtures.messages(0, 35));
       try (Stream<Path> s = Files.walk(data().resolve("objects/segments"))) {
         assertThat(s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted())
             .containsExactly("00000000000000000001.seg", "00000000000000000011.seg", "00000000000000000021.seg",
                 "00000000000000000031.seg");
       }
-      assertThat(a.get(35).orElseThrow().record().id()).isEqualTo(TestRecords.message(34).id());
+      assertThat(a.get(35).orElseThrow().record().id()).isEqualTo(RecordFixtures.message(34).id());
     }
   }
 
   @Test
   void scanStreamsFromASerialAndStopsWhenAsked() throws IOException {
     try (Archive a = Archives.create(data(), ArchiveOptions.defaults().withMaxCommitRecords(7))) {
-      a.append(TestRecords.messages(0, 50));
+      a.append(RecordFixtures.messages(0, 50));
       List<Long> seen = new ArrayList<>();
       a.scan(23, r -> {
         seen.add(r.serial());
@@ -240,17 +240,17 @@ class ArchiveTest {
       List<Throwable> nested = new ArrayList<>();
       a.addCommitListener(records -> {
         try {
-          a.append(TestRecords.messages(900, 1));
+          a.append(RecordFixtures.messages(900, 1));
         } catch (IllegalStateException e) {
           nested.add(e);
         }
       });
-      a.append(TestRecords.messages(0, 3));
-      a.append(TestRecords.messages(0, 4));
+      a.append(RecordFixtures.messages(0, 3));
+      a.append(RecordFixtures.messages(0, 4));
       assertThat(got).extracting(StoredRecord::serial).containsExactly(1L, 2L, 3L, 4L);
       assertThat(nested).hasSize(2);
       assertThat(a.size()).isEqualTo(4);
-      assertThat(got.get(3).record().id()).isEqualTo(TestRecords.message(3).id());
+      assertThat(got.get(3).record().id()).isEqualTo(RecordFixtures.message(3).id());
     }
   }
 
@@ -322,8 +322,8 @@ class ArchiveTest {
   void inMemoryArchiveBehavesTheSame() throws IOException {
     try (Archive a = Archives.inMemory(ArchiveOptions.defaults().withClock(FIXED))) {
       assertThat(a.directory()).isNull();
-      a.append(TestRecords.messages(0, 20));
-      assertThat(a.append(TestRecords.messages(10, 20)).appended()).isEqualTo(10);
+      a.append(RecordFixtures.messages(0, 20));
+      assertThat(a.append(RecordFixtures.messages(10, 20)).appended()).isEqualTo(10);
       assertThat(a.size()).isEqualTo(30);
       assertThat(a.get(30).orElseThrow().archivedAt()).isEqualTo(FIXED.millis());
       assertThat(a.latestCheckpoint().size()).isEqualTo(30);
@@ -333,17 +333,17 @@ class ArchiveTest {
   @Test
   void theIdIndexCatchesUpAfterACrashAndIsRebuiltWhenDropped() throws IOException {
     Archive a = Archives.create(data(), ArchiveOptions.defaults().withIdIndexCommitRecords(1_000_000).withMaxCommitRecords(50));
-    a.append(TestRecords.messages(0, 500));
+    a.append(RecordFixtures.messages(0, 500));
     ((SegmentedArchive) a).crashForTest(); // the id index never committed these
     try (Archive b = Archives.open(data(), ArchiveOptions.defaults())) {
       assertThat(b.size()).isEqualTo(500);
-      assertThat(b.contains(TestRecords.message(499).id())).isTrue();
-      assertThat(b.append(TestRecords.messages(0, 500)).appended()).isZero();
+      assertThat(b.contains(RecordFixtures.message(499).id())).isTrue();
+      assertThat(b.append(RecordFixtures.messages(0, 500)).appended()).isZero();
     }
     Archives.dropIdIndex(data());
     try (Archive c = Archives.open(data(), ArchiveOptions.defaults())) {
-      assertThat(c.get(TestRecords.message(250).id()).orElseThrow().serial()).isEqualTo(251);
-      assertThat(c.append(TestRecords.messages(0, 501)).appended()).isEqualTo(1);
+      assertThat(c.get(RecordFixtures.message(250).id()).orElseThrow().serial()).isEqualTo(251);
+      assertThat(c.append(RecordFixtures.messages(0, 501)).appended()).isEqualTo(1);
     }
   }
 
@@ -360,9 +360,9 @@ class ArchiveTest {
   @Test
   void recordsProveAgainstTheSignedCheckpoint() throws IOException {
     try (Archive a = Archives.inMemory(ArchiveOptions.defaults().withMaxCommitRecords(9))) {
-      a.append(TestRecords.messages(0, 20));
+      a.append(RecordFixtures.messages(0, 20));
       Checkpoint older = a.latestCheckpoint();
-      a.append(TestRecords.messages(20, 17));
+      a.append(RecordFixtures.messages(20, 17));
       Checkpoint cp = a.latestCheckpoint();
       List<byte[]> leaves = new ArrayList<>();
       a.scan(1, r -> leaves.add(dev.coffer.archive.merkle.Rfc6962.leafHash(Digests.unhex(r.digest()))));
@@ -381,17 +381,17 @@ class ArchiveTest {
   @Test
   void randomReadsAcrossManySegmentsReturnTheRightRecords() throws IOException {
     try (Archive a = Archives.create(data(), ArchiveOptions.defaults().withMaxCommitRecords(13))) {
-      a.append(TestRecords.messages(0, 400));
+      a.append(RecordFixtures.messages(0, 400));
       Random r = new Random(5);
       for (int i = 0; i < 300; i++) {
         long serial = 1 + r.nextInt(400);
-        assertThat(a.get(serial).orElseThrow().record().id()).isEqualTo(TestRecords.message(serial - 1).id());
-        assertThat(a.get(TestRecords.message(serial - 1).id()).orElseThrow().serial()).isEqualTo(serial);
+        assertThat(a.get(serial).orElseThrow().record().id()).isEqualTo(RecordFixtures.message(serial - 1).id());
+        assertThat(a.get(RecordFixtures.message(serial - 1).id()).orElseThrow().serial()).isEqualTo(serial);
       }
     }
     try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
-      assertThat(a.get(399).orElseThrow().record().id()).isEqualTo(TestRecords.message(398).id());
-      assertThat(a.get(14).orElseThrow().record().id()).isEqualTo(TestRecords.message(13).id());
+      assertThat(a.get(399).orElseThrow().record().id()).isEqualTo(RecordFixtures.message(398).id());
+      assertThat(a.get(14).orElseThrow().record().id()).isEqualTo(RecordFixtures.message(13).id());
     }
   }
 }

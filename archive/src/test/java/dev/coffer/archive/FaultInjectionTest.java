@@ -45,7 +45,7 @@ class FaultInjectionTest {
     boolean failed = false;
     for (int batch = 0; batch < 100 && !failed; batch++) {
       // overlapping batches: each repeats 3 records of the one before
-      List<Record> records = TestRecords.messages(batch * 10L - (batch == 0 ? 0 : 3), batch == 0 ? 10 : 13);
+      List<Record> records = RecordFixtures.messages(batch * 10L - (batch == 0 ? 0 : 3), batch == 0 ? 10 : 13);
       try {
         if (batch % 3 == 1) {
           blobs.add(a.putBlob(("raw original " + batch).getBytes(StandardCharsets.UTF_8)));
@@ -61,7 +61,7 @@ class FaultInjectionTest {
     }
     assertThat(failed).as("write %d never failed", failAt).isTrue();
     // A failed commit stops the archive; a failed blob write does not, but the store keeps failing.
-    assertThatThrownBy(() -> a.append(TestRecords.messages(5000, 1))).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> a.append(RecordFixtures.messages(5000, 1))).isInstanceOf(IOException.class);
     if (crashInsteadOfClose) {
       ((SegmentedArchive) a).crashForTest();
     } else {
@@ -81,7 +81,7 @@ class FaultInjectionTest {
       assertThat(expected[0] - 1).isEqualTo(b.size());
       assertThat(b.latestCheckpoint().size()).isEqualTo(b.size());
       long before = b.size();
-      AppendResult more = b.append(TestRecords.messages(100_000, 5));
+      AppendResult more = b.append(RecordFixtures.messages(100_000, 5));
       assertThat(more.outcomes().get(0).serial()).isEqualTo(before + 1);
     }
     VerifyReport report = Verifier.verify(data, VerifyListener.NONE);

@@ -34,7 +34,7 @@ class KillTest {
           long serial = Long.parseLong(f[3]);
           for (int i = 0; i < count; i++) {
             StoredRecord s = a.get(serial + i).orElseThrow(() -> new AssertionError("acknowledged serial missing: " + line));
-            assertThat(s.record().id()).isEqualTo(TestRecords.message(n + i).id());
+            assertThat(s.record().id()).isEqualTo(RecordFixtures.message(n + i).id());
           }
         }
         assertThat(a.size()).isGreaterThanOrEqualTo(total);
@@ -51,7 +51,7 @@ class KillTest {
   private static List<String> runAndKill(Path data, long millis) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), data.toString());
+        "-cp", System.getProperty("java.class.path"), CrashChildHarness.class.getName(), data.toString());
     pb.redirectError(ProcessBuilder.Redirect.DISCARD);
     Process p = pb.start();
     List<String> acks = new ArrayList<>();

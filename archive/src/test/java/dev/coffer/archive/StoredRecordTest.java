@@ -20,15 +20,15 @@ class StoredRecordTest {
     try (Archive a = Archives.create(dir.resolve("data"), ArchiveOptions.defaults())) {
       List<StoredRecord> got = new ArrayList<>();
       a.addCommitListener(got::addAll);
-      a.append(TestRecords.messages(0, 3));
+      a.append(RecordFixtures.messages(0, 3));
       // 1 and 2 are already archived, 5 appears twice in one batch: only 3, 4, 5 are fresh.
-      List<Record> batch = new ArrayList<>(TestRecords.messages(1, 5));
-      batch.add(2, TestRecords.message(5));
+      List<Record> batch = new ArrayList<>(RecordFixtures.messages(1, 5));
+      batch.add(2, RecordFixtures.message(5));
       a.append(batch);
       assertThat(got).extracting(StoredRecord::serial).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
       assertThat(got).extracting(s -> s.record().id())
-          .containsExactly(TestRecords.message(0).id(), TestRecords.message(1).id(), TestRecords.message(2).id(),
-              TestRecords.message(5).id(), TestRecords.message(3).id(), TestRecords.message(4).id());
+          .containsExactly(RecordFixtures.message(0).id(), RecordFixtures.message(1).id(), RecordFixtures.message(2).id(),
+              RecordFixtures.message(5).id(), RecordFixtures.message(3).id(), RecordFixtures.message(4).id());
       for (StoredRecord s : got) {
         StoredRecord read = a.get(s.serial()).orElseThrow();
         assertThat(read).isEqualTo(s).hasSameHashCodeAs(s);
@@ -40,13 +40,13 @@ class StoredRecordTest {
 
   @Test
   void equalityIsByValueOfTheArchivedFields() {
-    byte[] bytes = RecordJson.canonical(TestRecords.message(1));
+    byte[] bytes = RecordJson.canonical(RecordFixtures.message(1));
     String digest = Digests.sha256Hex(bytes);
     StoredRecord s = new StoredRecord(7, digest, bytes, 1000);
     assertThat(s).isEqualTo(new StoredRecord(7, digest, bytes.clone(), 1000));
-    assertThat(s).isEqualTo(StoredRecord.committed(7, digest, bytes, 1000, TestRecords.message(1)));
+    assertThat(s).isEqualTo(StoredRecord.committed(7, digest, bytes, 1000, RecordFixtures.message(1)));
     assertThat(s).isNotEqualTo(new StoredRecord(8, digest, bytes, 1000));
     assertThat(s).isNotEqualTo(new StoredRecord(7, digest, bytes, 1001));
-    assertThat(s.record()).isEqualTo(TestRecords.message(1));
+    assertThat(s.record()).isEqualTo(RecordFixtures.message(1));
   }
 }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coffer.archive.Archive;
 import dev.coffer.archive.ArchiveOptions;
 import dev.coffer.archive.Archives;
-import dev.coffer.archive.TestRecords;
+import dev.coffer.archive.RecordFixtures;
 import dev.coffer.archive.checkpoint.SignedNote;
 import dev.coffer.archive.keys.SigningKeys;
 import dev.coffer.model.Digests;
@@ -41,7 +41,7 @@ class ProofTest {
     int done = 0;
     for (int batch = 1; done < n; batch++) {
       int k = Math.min(batch, n - done);
-      a.append(TestRecords.messages(done + 1L, k));
+      a.append(RecordFixtures.messages(done + 1L, k));
       done += k;
     }
     return a;
@@ -126,13 +126,13 @@ class ProofTest {
         for (long s : serials) {
           InclusionProof p = a.proveInclusion(s, n);
           assertThat(p.serial()).isEqualTo(s);
-          assertThat(p.recordId()).isEqualTo(TestRecords.message(s).id());
+          assertThat(p.recordId()).isEqualTo(RecordFixtures.message(s).id());
           assertValid("inclusion-" + n + "-" + s, p);
         }
         // against an older checkpoint, by id
         List<Long> b = boundaries(n);
         long older = b.get(b.size() / 2 + 1 > b.size() - 1 ? b.size() - 1 : b.size() / 2 + 1);
-        InclusionProof old = a.proveInclusion(TestRecords.message(1).id(), older);
+        InclusionProof old = a.proveInclusion(RecordFixtures.message(1).id(), older);
         assertThat(old.treeSize()).isEqualTo(older);
         assertValid("inclusion-" + n + "-1-at-" + older, old);
       }
@@ -289,8 +289,8 @@ class ProofTest {
   void proofsStillWorkAfterReopening() throws Exception {
     Path dir = tmp.resolve("reopen");
     try (Archive a = Archives.create(dir, ArchiveOptions.defaults())) {
-      a.append(TestRecords.messages(1, 5));
-      a.append(TestRecords.messages(6, 20));
+      a.append(RecordFixtures.messages(1, 5));
+      a.append(RecordFixtures.messages(6, 20));
     }
     try (Archive a = Archives.open(dir, ArchiveOptions.defaults())) {
       assertValid("reopened-inclusion", a.proveInclusion(3, 25));

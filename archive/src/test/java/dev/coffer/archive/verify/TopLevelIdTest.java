@@ -2,7 +2,7 @@ package dev.coffer.archive.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coffer.archive.TestRecords;
+import dev.coffer.archive.RecordFixtures;
 import dev.coffer.model.Record;
 import dev.coffer.model.RecordJson;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ class TopLevelIdTest {
   @Test
   void agreesWithTheModelOnRealRecords() {
     for (int i = 0; i < 50; i++) {
-      Record r = TestRecords.message(i);
+      Record r = RecordFixtures.message(i);
       assertThat(TopLevelId.of(RecordJson.canonical(r))).isEqualTo(r.id());
     }
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.coffer.archive.Archive;
 import dev.coffer.archive.ArchiveOptions;
 import dev.coffer.archive.Archives;
-import dev.coffer.archive.TestRecords;
+import dev.coffer.archive.RecordFixtures;
 import dev.coffer.archive.layout.ArchiveLayout;
 import dev.coffer.archive.segment.Segment;
 import dev.coffer.archive.segment.SegmentEntry;
@@ -30,7 +30,7 @@ class VerifyTest {
   static Path build(Path data) throws IOException {
     try (Archive a = Archives.create(data, ArchiveOptions.defaults().withMaxCommitRecords(20))) {
       for (int i = 0; i < 5; i++) {
-        a.append(TestRecords.messages(i * 23L, 23));
+        a.append(RecordFixtures.messages(i * 23L, 23));
       }
       a.putBlob("an exported chat, compressible\n".repeat(400).getBytes(StandardCharsets.UTF_8));
       byte[] media = new byte[5000];
@@ -203,7 +203,7 @@ class VerifyTest {
     Archives.dropIdIndex(data);
     assertThat(Verifier.verify(data, VerifyListener.NONE).problems()).isEmpty();
     try (Archive a = Archives.open(data, ArchiveOptions.defaults())) {
-      a.append(TestRecords.messages(1000, 10));
+      a.append(RecordFixtures.messages(1000, 10));
       assertThat(Verifier.verify(data, VerifyListener.NONE).problems()).isEmpty();
     }
   }
@@ -213,11 +213,11 @@ class VerifyTest {
     Path data = build(dir.resolve("data"));
     Path other = dir.resolve("other");
     try (Archive a = Archives.create(other, ArchiveOptions.defaults())) {
-      a.append(TestRecords.messages(50_000, 115)); // same count, other ids
+      a.append(RecordFixtures.messages(50_000, 115)); // same count, other ids
     }
     Path index = data.resolve("idindex");
-    dev.coffer.archive.TestFiles.deleteTree(index);
-    dev.coffer.archive.TestFiles.copyTree(other.resolve("idindex"), index);
+    dev.coffer.archive.FileFixtures.deleteTree(index);
+    dev.coffer.archive.FileFixtures.copyTree(other.resolve("idindex"), index);
     VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
     assertThat(r.problems()).singleElement().satisfies(p -> {
       assertThat(p.object()).isEqualTo("idindex");

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Synthetic records for archive tests (shipped in the test-jar). */
-public final class TestRecords {
-  private TestRecords() {}
+public final class RecordFixtures {
+  private RecordFixtures() {}
 
   /** A message whose id derives from {@code n}: the same n gives the same id. */
   public static Record message(long n) {

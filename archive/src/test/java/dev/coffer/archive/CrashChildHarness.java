@@ -6,8 +6,8 @@ import java.nio.file.Path;
  * Child process for {@link KillTest}: appends until killed, printing one line per acknowledged batch,
  * {@code ACK <first message number> <count> <first serial>}, only after append returned.
  */
-public final class CrashChild {
-  private CrashChild() {}
+public final class CrashChildHarness {
+  private CrashChildHarness() {}
 
   public static void main(String[] args) throws Exception {
     Path data = Path.of(args[0]);
@@ -19,7 +19,7 @@ public final class CrashChild {
       threads[t] = new Thread(() -> {
         try {
           for (long n = base; ; n += 100) {
-            AppendResult r = archive.append(TestRecords.messages(n, 100));
+            AppendResult r = archive.append(RecordFixtures.messages(n, 100));
             long first = r.outcomes().get(0).serial();
             synchronized (System.out) {
               System.out.println("ACK " + n + " 100 " + first + " " + (r.appended() == 100));

@@ -7,8 +7,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** File-tree helpers for tests. */
-public final class TestFiles {
-  private TestFiles() {}
+public final class FileFixtures {
+  private FileFixtures() {}
 
   public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * belongs to the bench module; this is the archive's own quick look, with no timed assertions).
  */
 @EnabledIfSystemProperty(named = "coffer.measure", matches = "true")
-class ThroughputMeasurement {
+class ThroughputHarness {
   @TempDir Path dir;
 
   private static long cpuNanos() {
@@ -42,7 +42,7 @@ class ThroughputMeasurement {
         long base = (long) t * 1_000_000_000L;
         fs.add(pool.submit(() -> {
           for (int i = 0; i < perThread; i += batch) {
-            a.append(TestRecords.messages(base + i, Math.min(batch, perThread - i)));
+            a.append(RecordFixtures.messages(base + i, Math.min(batch, perThread - i)));
           }
           return null;
         }));
@@ -79,8 +79,8 @@ class ThroughputMeasurement {
     System.out.println("[measure] data dir: " + data + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
     if (Boolean.getBoolean("coffer.measure.keep")) {
       Path keep = Path.of(System.getProperty("coffer.measure.keep.to", "/tmp/coffer-measure"));
-      TestFiles.deleteTree(keep);
-      TestFiles.copyTree(data, keep);
+      FileFixtures.deleteTree(keep);
+      FileFixtures.copyTree(data, keep);
     }
   }
 }
