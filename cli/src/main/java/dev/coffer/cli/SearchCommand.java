@@ -110,6 +110,8 @@ final class SearchCommand implements Callable<Integer> {
           .highlight(color ? "\u001b[1;33m" : "«", color ? "\u001b[0m" : "»")
           .build();
       SearchResults results = ws.index.search(request);
+      // The page's total is a lower bound past 10,000 hits; a reviewer is told the exact figure.
+      long total = results.totalExact() ? results.totalHits() : ws.index.count(request);
 
       Map<String, String> detail = new LinkedHashMap<>();
       detail.put("query", query);
@@ -121,7 +123,7 @@ final class SearchCommand implements Callable<Integer> {
       put(detail, "kinds", kinds == null ? null : String.join(",", new java.util.TreeSet<>(kinds)));
       put(detail, "has_attachment", hasAttachment ? "true" : null);
       detail.put("page", Integer.toString(page));
-      detail.put("hits", Long.toString(results.totalHits()));
+      detail.put("hits", Long.toString(total));
       ws.audit(Actor.current(), "search", List.of(), detail);
 
       if (json) {
@@ -141,13 +143,13 @@ final class SearchCommand implements Callable<Integer> {
           hits.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("total", results.totalHits());
+        out.put("total", total);
         out.put("page", page);
         out.put("hits", hits);
         output.json(out);
       } else {
-        output.line(results.totalHits() + " hit" + (results.totalHits() == 1 ? "" : "s")
-            + (results.totalHits() > limit ? ", page " + page + " of " + ((results.totalHits() + limit - 1) / limit) : ""));
+        output.line(total + " hit" + (total == 1 ? "" : "s")
+            + (total > limit ? ", page " + page + " of " + ((total + limit - 1) / limit) : ""));
         for (Hit h : results.hits()) {
           output.line("");
           output.line(Dates.local(h.sentAt(), z) + "  " + nz(h.conversationTitle()) + "  "

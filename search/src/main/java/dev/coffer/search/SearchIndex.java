@@ -611,6 +611,17 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
    * @throws IllegalArgumentException if the query text is not valid syntax or the cursor is not one
    *     this index gave for the same sort (the message says what is wrong, for the user)
    */
+  /**
+   * The exact number of records matching {@code request}'s query and filters (paging, sort and
+   * highlighting are ignored). {@link #search} stops counting at {@link #EXACT_TOTAL_UP_TO} to stay
+   * fast; call this when the exact figure matters (a reviewer's "how many matched?").
+   */
+  public long count(SearchRequest request) throws IOException {
+    ensureOpen();
+    Query query = queries.query(request);
+    return withSearcher(s -> (long) s.count(query));
+  }
+
   public SearchResults search(SearchRequest request) throws IOException {
     ensureOpen();
     Query query = queries.query(request);

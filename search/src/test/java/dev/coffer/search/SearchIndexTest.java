@@ -82,6 +82,22 @@ class SearchIndexTest {
   }
 
   @Test
+  void countIsExactWhereSearchTotalsAreOnlyALowerBound() throws IOException {
+    List<Record> many = new java.util.ArrayList<>();
+    for (int i = 0; i < SearchIndex.EXACT_TOTAL_UP_TO + 1500; i++) {
+      many.add(message("n" + i, DESK, ALEX, T0.plusSeconds(i), "bulk note " + i));
+    }
+    index.committed(stored(1, many));
+    index.refresh();
+    SearchRequest all = SearchRequest.builder().query("bulk").limit(5).build();
+    SearchResults page = index.search(all);
+    assertThat(page.totalHits()).isGreaterThanOrEqualTo(SearchIndex.EXACT_TOTAL_UP_TO);
+    assertThat(index.count(all)).isEqualTo(SearchIndex.EXACT_TOTAL_UP_TO + 1500);
+    assertThat(index.count(SearchRequest.builder().query("").from("+15551234567").limit(1).build()))
+        .isEqualTo(SearchIndex.EXACT_TOTAL_UP_TO + 1500);
+  }
+
+  @Test
   void findsChineseWordsInsideSentencesWithoutSpaces() throws IOException {
     add(message("m1", DESK, WEI, T0, "我们明天在北京讨论内幕交易的问题"),
         message("m2", DESK, WEI, T0.plusSeconds(60), "交易已经完成"));
