@@ -21,8 +21,7 @@ final class ConversationsCommand implements Callable<Integer> {
   @Option(names = "--zone", paramLabel = "ZONE", description = "Time zone for display (default: system zone).")
   ZoneId zone;
 
-  @Option(names = "--json", description = "Print machine-readable JSON.")
-  boolean json;
+  @Mixin JsonOption jsonOption;
 
   @Mixin DataDirOption data;
 
@@ -30,11 +29,11 @@ final class ConversationsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
+    Output output = jsonOption.output(spec);
     ZoneId z = zone == null ? ZoneId.systemDefault() : zone;
     try (Workspace ws = Workspace.open(data.resolve(), output)) {
       List<ConversationSummary> all = ws.index.conversations();
-      if (json) {
+      if (jsonOption.json) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (ConversationSummary c : all) {
           Map<String, Object> m = new LinkedHashMap<>();

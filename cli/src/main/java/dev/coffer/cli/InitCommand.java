@@ -23,14 +23,13 @@ import picocli.CommandLine.Model.CommandSpec;
 final class InitCommand implements Callable<Integer> {
   @Mixin DataDirOption data;
 
-  @Option(names = "--json", description = "Print machine-readable JSON.")
-  boolean json;
+  @Mixin JsonOption jsonOption;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
+    Output output = jsonOption.output(spec);
     Path dir = data.resolve();
     if (Archives.exists(dir)) {
       output.warn("coffer: an archive already exists at " + dir + " (nothing changed)");

@@ -25,8 +25,7 @@ final class ReindexCommand implements Callable<Integer> {
   @Option(names = "--ids", description = "Also drop and rebuild the archive's id index (dedupe lookups).")
   boolean ids;
 
-  @Option(names = "--json", description = "Print machine-readable JSON.")
-  boolean json;
+  @Mixin JsonOption jsonOption;
 
   @Mixin DataDirOption data;
 
@@ -34,7 +33,7 @@ final class ReindexCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
+    Output output = jsonOption.output(spec);
     Path dir = data.resolve();
     if (ids) {
       Archives.dropIdIndex(dir);

@@ -74,8 +74,7 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--zone", paramLabel = "ZONE", description = "Time zone for dates and display (default: system zone).")
   ZoneId zone;
 
-  @Option(names = "--json", description = "Print machine-readable JSON.")
-  boolean json;
+  @Mixin JsonOption jsonOption;
 
   @Mixin DataDirOption data;
 
@@ -83,7 +82,7 @@ final class SearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
+    Output output = jsonOption.output(spec);
     ZoneId z = zone == null ? ZoneId.systemDefault() : zone;
     if (limit < 1 || limit > 10_000) {
       throw new IllegalArgumentException("--limit must be between 1 and 10000, was " + limit);
@@ -93,7 +92,7 @@ final class SearchCommand implements Callable<Integer> {
     }
     Instant sinceInstant = Dates.start(since, z, "--since");
     Instant untilInstant = Dates.end(until, z, "--until");
-    boolean color = !json && Output.interactive();
+    boolean color = !jsonOption.json && Output.interactive();
     try (Workspace ws = Workspace.open(data.resolve(), output)) {
       SearchRequest request = SearchRequest.builder()
           .query(query.equals("*") ? "" : query)
@@ -126,7 +125,7 @@ final class SearchCommand implements Callable<Integer> {
       detail.put("hits", Long.toString(total));
       ws.audit(Actor.current(), "search", List.of(), detail);
 
-      if (json) {
+      if (jsonOption.json) {
         List<Map<String, Object>> hits = new ArrayList<>();
         for (Hit h : results.hits()) {
           Map<String, Object> m = new LinkedHashMap<>();

@@ -32,8 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
           + "and what was found."
     })
 final class VerifyCommand implements Callable<Integer> {
-  @Option(names = "--json", description = "Print machine-readable JSON.")
-  boolean json;
+  @Mixin JsonOption jsonOption;
 
   @Mixin DataDirOption data;
 
@@ -41,7 +40,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
+    Output output = jsonOption.output(spec);
     Path dir = data.resolve();
     if (!Archives.exists(dir)) {
       throw new NoArchiveException(dir);
@@ -70,7 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
       }
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    if (json) {
+    if (jsonOption.json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("ok", problems.isEmpty());
       m.put("records", report.records());

@@ -32,7 +32,7 @@ import java.util.Set;
  * file to be byte-identical to the re-rendered key and any changed byte is found:
  * <ul>
  *   <li>{@value #PUBLIC_FILE}: {@code -----BEGIN PUBLIC KEY-----}, X.509 SubjectPublicKeyInfo DER;
- *   <li>{@value #PRIVATE_FILE}: {@code -----BEGIN PRIVATE KEY-----}, PKCS#8 DER; permissions 0600.
+ *   <li>{@value #PRIVATE_FILE}: a PEM block of type {@code PRIVATE KEY} holding PKCS#8 DER; permissions 0600.
  * </ul>
  * Reading checks that the private key signs what the public key verifies. Issue 3 adds the data
  * encryption keys here.
