@@ -47,6 +47,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       DemoCommand.class,
       ConformanceCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Coffer implements Runnable {

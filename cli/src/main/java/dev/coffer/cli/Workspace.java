@@ -2,11 +2,11 @@ package dev.coffer.cli;
 
 import dev.coffer.archive.Archive;
 import dev.coffer.archive.ArchiveOptions;
-import dev.coffer.archive.Archives;
 import dev.coffer.model.Audit;
 import dev.coffer.model.Ids;
 import dev.coffer.model.Party;
 import dev.coffer.model.Source;
+import dev.coffer.search.IndexedArchive;
 import dev.coffer.search.SearchIndex;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,42 +24,42 @@ final class Workspace implements AutoCloseable {
   final Archive archive;
   final SearchIndex index;
 
-  private Workspace(Path dir, Archive archive, SearchIndex index) {
+  private final IndexedArchive opened;
+
+  private Workspace(Path dir, Archive archive, SearchIndex index, IndexedArchive opened) {
     this.dir = dir;
     this.archive = archive;
     this.index = index;
+    this.opened = opened;
   }
 
   /** The search index's directory inside a data directory. */
   static Path indexDir(Path dataDir) {
-    return dataDir.resolve("index");
+    return IndexedArchive.indexDir(dataDir);
   }
 
   static Workspace open(Path dir, Output output) throws IOException {
-    Archive archive = Archives.open(dir, ArchiveOptions.defaults());
-    SearchIndex index = null;
+    Progress[] bar = new Progress[1];
+    IndexedArchive.CatchUpProgress progress = new IndexedArchive.CatchUpProgress() {
+      @Override
+      public java.util.function.LongConsumer starting(long behind) {
+        bar[0] = Progress.start(output, "Indexing", behind, "rec", 1);
+        return bar[0]::to;
+      }
+
+      @Override
+      public void finished() {
+        bar[0].close();
+        bar[0] = null;
+      }
+    };
     try {
-      index = SearchIndex.open(indexDir(dir));
-      // Subscribe first, then catch up: nothing committed during the catch-up can be missed.
-      archive.addCommitListener(index);
-      long behind = archive.size() - index.indexedThrough();
-      if (behind > 0) {
-        try (Progress p = Progress.start(output, "Indexing", behind, "rec", 1)) {
-          long base = index.indexedThrough();
-          index.catchUp(archive, done -> p.to(done - base));
-        } catch (IOException | RuntimeException e) {
-          // A search over an index that lags the archive would silently miss records: refuse.
-          throw new IOException("the search index could not be brought up to date with the archive ("
-              + e.getMessage() + "); the archive is unaffected: run 'coffer reindex', and 'coffer verify'", e);
-        }
+      IndexedArchive ia = IndexedArchive.open(dir, ArchiveOptions.defaults(), progress);
+      return new Workspace(dir, ia.archive(), ia.index(), ia);
+    } finally {
+      if (bar[0] != null) {
+        bar[0].close();
       }
-      return new Workspace(dir, archive, index);
-    } catch (IOException | RuntimeException e) {
-      if (index != null) {
-        index.close();
-      }
-      archive.close();
-      throw e;
     }
   }
 
@@ -80,10 +80,6 @@ final class Workspace implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    try {
-      index.close();
-    } finally {
-      archive.close();
-    }
+    opened.close();
   }
 }

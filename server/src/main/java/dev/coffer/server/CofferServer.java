@@ -1,0 +1,239 @@
+package dev.coffer.server;
+
+import dev.coffer.archive.ArchiveOptions;
+import dev.coffer.search.IndexedArchive;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Coffer server: one process hosting the capture endpoints, {@code GET /health}, and whatever
+ * {@link ServerExtension}s are installed (the reviewer web app), over one open archive and its search
+ * index.
+ *
+ * <pre>{@code
+ * try (CofferServer server = CofferServer.start(config, CofferServer.discoverExtensions())) {
+ *   server.awaitStop();
+ * }
+ * }</pre>
+ *
+ * <p>Start opens the archive at {@link ServerConfig#dataDir()} (it must exist: {@code coffer init})
+ * and brings the index up to date before listening. {@link #close()} stops listening, lets requests in
+ * progress finish, stops the extensions, then closes index and archive.
+ */
+public final class CofferServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
+
+  private final Javalin app;
+  private final IndexedArchive opened;
+  private final ServerContext context;
+  private final List<ServerExtension> extensions;
+  private final List<AutoCloseable> parts;
+  private final ServerConnector connector;
+  private final Object stopLock = new Object();
+  private boolean stopped;
+
+  private CofferServer(Javalin app, IndexedArchive opened, ServerContext context, List<ServerExtension> extensions,
+      List<AutoCloseable> parts, ServerConnector connector) {
+    this.app = app;
+    this.opened = opened;
+    this.context = context;
+    this.extensions = extensions;
+    this.parts = parts;
+    this.connector = connector;
+  }
+
+  /** The extensions on the class path ({@code META-INF/services/dev.coffer.server.ServerExtension}). */
+  public static List<ServerExtension> discoverExtensions() {
+    List<ServerExtension> out = new ArrayList<>();
+    ServiceLoader.load(ServerExtension.class).forEach(out::add);
+    return out;
+  }
+
+  /** Starts with the system clock. */
+  public static CofferServer start(ServerConfig config, List<? extends ServerExtension> extensions)
+      throws IOException {
+    return start(config, extensions, Clock.systemUTC());
+  }
+
+  /**
+   * Opens the archive and index, installs the endpoints and the extensions, and listens.
+   *
+   * @throws dev.coffer.archive.NoArchiveException if there is no archive at the data directory
+   * @throws IllegalArgumentException naming the setting if the TLS key store cannot be used
+   * @throws IOException if the archive, the index or the port cannot be opened
+   */
+  public static CofferServer start(ServerConfig config, List<? extends ServerExtension> extensions, Clock clock)
+      throws IOException {
+    SslContextFactory.Server ssl = config.tls() == null ? null : sslContext(config.tls());
+    IndexedArchive opened = IndexedArchive.open(config.dataDir(), ArchiveOptions.defaults(),
+        behind -> {
+          LOG.info("search index is {} records behind the archive; catching up", behind);
+          return done -> {};
+        });
+    List<AutoCloseable> parts = new ArrayList<>();
+    List<ServerExtension> installed = new ArrayList<>();
+    try {
+      CaptureHealth health = new CaptureHealth(clock);
+      ServerContext context = new ServerContext(config.dataDir(), opened.archive(), opened.index(), clock, config,
+          health);
+      ServerConnector[] connector = new ServerConnector[1];
+      Exception[] installFailure = new Exception[1];
+      Javalin app = Javalin.create(jc -> {
+        configure(jc, config, ssl, connector);
+        jc.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
+        for (ServerExtension e : extensions) {
+          try {
+            e.install(jc, context);
+            installed.add(e);
+          } catch (Exception ex) {
+            installFailure[0] = ex;
+            return;
+          }
+        }
+      });
+      if (installFailure[0] != null) {
+        throw new IOException("a server extension failed to install: " + installFailure[0], installFailure[0]);
+      }
+      app.start();
+      CofferServer server = new CofferServer(app, opened, context, installed, parts, connector[0]);
+      LOG.info("coffer server listening on {} (data {}, archive {} records)", server.uri(), config.dataDir(),
+          opened.archive().size());
+      return server;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(parts, installed);
+      opened.close();
+      throw e;
+    }
+  }
+
+  private static void configure(JavalinConfig jc, ServerConfig config, SslContextFactory.Server ssl,
+      ServerConnector[] connector) {
+    jc.startup.showJavalinBanner = false;
+    jc.startup.showOldJavalinVersionWarning = false;
+    jc.concurrency.useVirtualThreads = true;
+    // Bodies are read by the endpoints themselves within these bounds; this is the backstop.
+    jc.http.maxRequestSize = config.limits().maxBodyBytes();
+    jc.jetty.modifyHttpConfiguration(h -> {
+      h.setSendServerVersion(false);
+      h.setSendXPoweredBy(false);
+    });
+    jc.jetty.addConnector((server, httpConfig) -> {
+      ServerConnector c = connector(server, httpConfig, ssl);
+      c.setHost(config.host());
+      c.setPort(config.port());
+      // A client that sends nothing for this long is cut off (slow clients cannot hold threads).
+      c.setIdleTimeout(config.limits().requestTimeout().toMillis());
+      connector[0] = c;
+      return c;
+    });
+  }
+
+  private static ServerConnector connector(Server server, HttpConfiguration httpConfig, SslContextFactory.Server ssl) {
+    if (ssl == null) {
+      return new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+    }
+    HttpConfiguration https = new HttpConfiguration(httpConfig);
+    https.addCustomizer(new SecureRequestCustomizer());
+    return new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+  }
+
+  /** Loads the key store now, so a wrong password or file fails at start naming the setting. */
+  static SslContextFactory.Server sslContext(ServerConfig.Tls tls) {
+    KeyStore ks;
+    try (InputStream in = Files.newInputStream(tls.keyStore())) {
+      ks = KeyStore.getInstance(tls.keyStore().toString().endsWith(".jks") ? "JKS" : "PKCS12");
+      ks.load(in, tls.password().chars());
+    } catch (Exception e) {
+      throw ServerConfig.invalid("tls.keystore", tls.keyStore().toString(),
+          "cannot be opened with tls.keystore-password (" + e.getClass().getSimpleName() + ")");
+    }
+    SslContextFactory.Server f = new SslContextFactory.Server();
+    f.setKeyStore(ks);
+    f.setKeyStorePassword(tls.password().reveal());
+    f.setKeyManagerPassword(tls.password().reveal());
+    f.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+    return f;
+  }
+
+  /** The port the server listens on (the real one when configured as 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** The server's base URI, e.g. {@code https://localhost:8443}. */
+  public URI uri() {
+    String host = context.config().host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "localhost";
+    }
+    return URI.create((context.config().tls() == null ? "http" : "https") + "://" + host + ":" + port());
+  }
+
+  /** What the endpoints and extensions share. */
+  public ServerContext context() {
+    return context;
+  }
+
+  /** Blocks until {@link #close()} is called from another thread (or the process is stopped). */
+  public void awaitStop() throws InterruptedException {
+    synchronized (stopLock) {
+      while (!stopped) {
+        stopLock.wait();
+      }
+    }
+  }
+
+  /** Stops listening, then closes extensions, the capture parts, the index and the archive. */
+  @Override
+  public void close() throws IOException {
+    synchronized (stopLock) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      stopLock.notifyAll();
+    }
+    try {
+      app.stop();
+    } finally {
+      closeQuietly(parts, extensions);
+      opened.close();
+      LOG.info("coffer server stopped");
+    }
+  }
+
+  private static void closeQuietly(List<AutoCloseable> parts, List<ServerExtension> extensions) {
+    for (ServerExtension e : extensions) {
+      try {
+        e.close();
+      } catch (Exception ex) {
+        LOG.warn("server extension {} failed to close: {}", e.getClass().getName(), ex.toString());
+      }
+    }
+    for (AutoCloseable p : parts.reversed()) {
+      try {
+        p.close();
+      } catch (Exception ex) {
+        LOG.warn("{} failed to close: {}", p.getClass().getSimpleName(), ex.toString());
+      }
+    }
+  }
+}

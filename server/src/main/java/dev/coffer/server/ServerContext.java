@@ -1,0 +1,31 @@
+package dev.coffer.server;
+
+import dev.coffer.archive.Archive;
+import dev.coffer.search.SearchIndex;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What the running server shares with its endpoints and {@link ServerExtension}s. The archive and the
+ * index are open for the server's lifetime (the index follows the archive's commits, so a record is
+ * searchable once its append returns and the index refreshes); do not close them.
+ *
+ * @param dataDir the data directory
+ * @param archive the archive (thread-safe; concurrent appends share group commits)
+ * @param index the search index kept in step with the archive
+ * @param clock the time source (tests control it)
+ * @param config the validated configuration (secrets are redacted in its {@code toString})
+ * @param health capture health: per connector counts, last record times, failures, alerts
+ */
+public record ServerContext(
+    Path dataDir, Archive archive, SearchIndex index, Clock clock, ServerConfig config, CaptureHealth health) {
+  public ServerContext {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(index, "index");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(health, "health");
+  }
+}
