@@ -49,9 +49,18 @@ final class OaRecords {
     String from = nonBlank(f.get("FromUserName"));
     String type = nonBlank(f.get("MsgType"));
     if (to == null || from == null || type == null) {
-      return List.of(unparsed(raw, range, xml, "a field every callback has is missing: "
-          + (to == null ? "ToUserName " : "") + (from == null ? "FromUserName " : "")
-          + (type == null ? "MsgType" : "").strip()));
+      List<String> missing = new ArrayList<>();
+      if (to == null) {
+        missing.add("ToUserName");
+      }
+      if (from == null) {
+        missing.add("FromUserName");
+      }
+      if (type == null) {
+        missing.add("MsgType");
+      }
+      return List.of(unparsed(raw, range, xml,
+          "a field every callback has is missing: " + String.join(", ", missing)));
     }
     String createTime = nonBlank(f.get("CreateTime"));
     Instant sentAt = seconds(createTime);
@@ -123,9 +132,12 @@ final class OaRecords {
     return Ids.derive("wechat-oa/message", officialAccount, msgId);
   }
 
-  /** An unparsed record whose id derives from the digest of what it keeps: a retry gets the same id. */
+  /**
+   * An unparsed record whose id derives from the digest of what it keeps (not from how it was
+   * delivered): a retry, or the same body in another mode, gets the same id.
+   */
   static Unparsed unparsed(String raw, String range, String text, String diagnostic) {
-    return new Unparsed(Ids.derive("wechat-oa/unparsed", raw, range), CHANNEL, null, null, null,
+    return new Unparsed(Ids.derive("wechat-oa/unparsed", raw), CHANNEL, null, null, null,
         null, text, diagnostic, new Source(CONNECTOR, null, raw, range, null));
   }
 
