@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -99,6 +100,12 @@ public final class CofferServer implements AutoCloseable {
       Javalin app = Javalin.create(jc -> {
         configure(jc, config, ssl, connector);
         jc.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
+        Semaphore inFlight = new Semaphore(config.limits().maxInFlight());
+        if (config.weChat() != null) {
+          health.register(WeChatEndpoint.CONNECTOR, config.silenceOf(WeChatEndpoint.CONNECTOR));
+          new WeChatEndpoint(config.weChat(), context,
+              new CapturePipeline(context, WeChatEndpoint.CONNECTOR, inFlight)).install(jc);
+        }
         for (ServerExtension e : extensions) {
           try {
             e.install(jc, context);
