@@ -48,6 +48,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ConformanceCommand.class,
       ServeCommand.class,
+      DirectoryCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Coffer implements Runnable {

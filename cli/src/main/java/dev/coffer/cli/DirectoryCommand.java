@@ -1,0 +1,218 @@
+package dev.coffer.cli;
+
+import dev.coffer.archive.Archive;
+import dev.coffer.archive.ArchiveOptions;
+import dev.coffer.archive.Archives;
+import dev.coffer.model.Audit;
+import dev.coffer.model.Record;
+import dev.coffer.server.directory.Directory;
+import dev.coffer.server.directory.DirectoryStore;
+import dev.coffer.server.directory.Employee;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "directory",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Who is who: employees and their phone numbers, WhatsApp Business numbers, WeChat OpenIDs and WeCom "
+          + "user ids, so records name the employee (custodian) behind a handle.",
+      "The directory is kept inside the archive (a blob plus an audit record per import); stop 'coffer serve' "
+          + "before importing (one process opens the archive at a time) and start it again to use the new one."
+    },
+    subcommands = {
+      DirectoryCommand.Import.class,
+      DirectoryCommand.ListEmployees.class,
+      DirectoryCommand.Unmapped.class,
+    })
+final class DirectoryCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Exit status of a refused directory file (nothing imported). */
+  static final int REFUSED = 10;
+
+  @Command(name = "import", mixinStandardHelpOptions = true,
+      description = "Import a directory from CSV (header: id,name,email,phones,whatsapp,wechat_openid,wecom_userid; "
+          + "several values in a cell separated by ';') or JSON ({\"employees\":[…]}). It replaces the current "
+          + "directory; every version stays in the archive. A file with an invalid row is refused whole.")
+  static final class Import implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "The directory file (.csv or .json).")
+    Path file;
+
+    @Option(names = "--format", paramLabel = "csv|json", description = "Input format (default: from the file name).")
+    Directory.Format format;
+
+    @Option(names = "--region", paramLabel = "CC", description = "Region for phone numbers written without a "
+        + "country code, e.g. GB (default: numbers must start with +).")
+    String region;
+
+    @Mixin JsonOption jsonOption;
+    @Mixin DataDirOption data;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Output output = jsonOption.output(spec);
+      Directory.Format f = format != null ? format
+          : file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? Directory.Format.JSON
+          : Directory.Format.CSV;
+      Directory directory;
+      try {
+        directory = Directory.parse(Files.readAllBytes(file), f, region == null ? null : region.toUpperCase(Locale.ROOT));
+      } catch (Directory.RefusedException e) {
+        output.warn("coffer: " + e.getMessage());
+        return REFUSED;
+      }
+      Path dir = data.resolve();
+      Actor actor = Actor.current();
+      String digest;
+      try (Archive archive = Archives.open(dir, ArchiveOptions.defaults())) {
+        digest = DirectoryStore.importDirectory(archive, dir, directory, actor.name(), actor.host(),
+            file.getFileName().toString());
+      }
+      int handles = directory.employees().stream().mapToInt(e -> e.handles().size()).sum();
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("employees", directory.employees().size());
+      result.put("handles", handles);
+      result.put("directory", digest);
+      output.json(result);
+      output.line("Imported a directory of " + directory.employees().size() + " employees with " + handles
+          + " handles (archived as blob " + digest + ").");
+      return Coffer.OK;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List the current directory's employees and their handles (an audit record names who looked).")
+  static final class ListEmployees implements Callable<Integer> {
+    @Mixin JsonOption jsonOption;
+    @Mixin DataDirOption data;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Output output = jsonOption.output(spec);
+      Path dir = data.resolve();
+      try (Archive archive = Archives.open(dir, ArchiveOptions.defaults())) {
+        Directory d = DirectoryStore.load(archive, dir);
+        Workspace.audit(archive, Actor.current(), "directory-view", List.of(),
+            Map.of("directory", String.valueOf(DirectoryStore.latestDigest(dir))));
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Employee e : d.employees()) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("id", e.id());
+          m.put("name", e.name());
+          m.put("email", e.email());
+          m.put("phones", e.phones());
+          m.put("whatsapp", e.whatsAppNumbers());
+          m.put("wechat_openid", e.weChatOpenIds());
+          m.put("wecom_userid", e.weComUserIds());
+          list.add(m);
+          output.line(e.id() + "  " + e.name() + (e.email() == null ? "" : " <" + e.email() + ">"));
+          line(output, "phones", e.phones());
+          line(output, "whatsapp", e.whatsAppNumbers());
+          line(output, "wechat openid", e.weChatOpenIds());
+          line(output, "wecom userid", e.weComUserIds());
+        }
+        if (d.employees().isEmpty()) {
+          output.line("No directory imported yet: coffer directory import FILE");
+        }
+        output.json(list);
+      }
+      return Coffer.OK;
+    }
+
+    private static void line(Output output, String label, List<String> values) {
+      if (!values.isEmpty()) {
+        output.line("    " + label + ": " + String.join(", ", values));
+      }
+    }
+  }
+
+  @Command(name = "unmapped", mixinStandardHelpOptions = true,
+      description = "List handles seen in archived records that no employee in the directory maps to, most "
+          + "frequent first, for an admin to resolve (customers appear here too: map only employees).")
+  static final class Unmapped implements Callable<Integer> {
+    @Option(names = "--channel", paramLabel = "NAME", description = "Only this channel (whatsapp, wechat, wecom).")
+    String channel;
+
+    @Option(names = "--limit", paramLabel = "N", description = "At most N handles (default 100).")
+    int limit = 100;
+
+    @Mixin JsonOption jsonOption;
+    @Mixin DataDirOption data;
+    @Spec CommandSpec spec;
+
+    record Seen(String channel, String handle, long records, Instant last) {}
+
+    @Override
+    public Integer call() throws Exception {
+      Output output = jsonOption.output(spec);
+      Path dir = data.resolve();
+      try (Archive archive = Archives.open(dir, ArchiveOptions.defaults())) {
+        Directory d = DirectoryStore.load(archive, dir);
+        Map<String, long[]> counts = new HashMap<>();
+        Map<String, Instant> last = new HashMap<>();
+        archive.scan(1, stored -> {
+          Record r = stored.record();
+          if (r instanceof Audit || (channel != null && !channel.equals(r.channel()))) {
+            return true;
+          }
+          for (String h : new java.util.LinkedHashSet<>(Directory.handlesOf(r))) {
+            if (!d.maps(h)) {
+              String key = r.channel() + "\u0000" + h;
+              counts.computeIfAbsent(key, k -> new long[1])[0]++;
+              if (r.sentAt() != null) {
+                last.merge(key, r.sentAt(), (a, b) -> a.isAfter(b) ? a : b);
+              }
+            }
+          }
+          return true;
+        });
+        List<Seen> seen = new ArrayList<>();
+        counts.forEach((k, c) -> {
+          int z = k.indexOf('\u0000');
+          seen.add(new Seen(k.substring(0, z), k.substring(z + 1), c[0], last.get(k)));
+        });
+        seen.sort(java.util.Comparator.comparingLong(Seen::records).reversed().thenComparing(Seen::handle));
+        List<Seen> shown = seen.subList(0, Math.min(limit, seen.size()));
+        Workspace.audit(archive, Actor.current(), "directory-unmapped", List.of(),
+            Map.of("handles", String.valueOf(shown.size())));
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Seen s : shown) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("channel", s.channel());
+          m.put("handle", s.handle());
+          m.put("records", s.records());
+          m.put("last", s.last() == null ? null : s.last().toString());
+          list.add(m);
+          output.line(String.format(Locale.ROOT, "%-9s %-28s %8d  %s", s.channel(), s.handle(), s.records(),
+              s.last() == null ? "" : s.last().toString()));
+        }
+        output.line(seen.isEmpty() ? "Every handle in the archive maps to an employee (or there are no records)."
+            : shown.size() + " of " + seen.size() + " unmapped handles shown.");
+        output.json(list);
+      }
+      return Coffer.OK;
+    }
+  }
+}
