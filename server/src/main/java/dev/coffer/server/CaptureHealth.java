@@ -86,6 +86,16 @@ public final class CaptureHealth {
     counters(connector).sequenceGaps.incrementAndGet();
   }
 
+  /** Sets a named fact about a connector (e.g. back-fill progress per number); never content. */
+  public void detail(String connector, String name, String value) {
+    counters(connector).details.put(name, value);
+  }
+
+  /** Adds to a named count of a connector (e.g. contact-book changes received). */
+  public void count(String connector, String name, long delta) {
+    counters(connector).counts.merge(name, delta, Long::sum);
+  }
+
   /**
    * Connectors silent beyond their window that have not been alerted since their last record; each is
    * returned once per silence (the caller logs and archives the alert).
@@ -118,7 +128,8 @@ public final class CaptureHealth {
       out.put(name, new ConnectorStatus(c.requests.get(), c.records.get(), c.duplicates.get(), c.unparsed.get(),
           c.signatureFailures.get(), c.refused.get(), c.failures.get(), c.mediaPending.getAsLong(),
           c.sequenceGaps.get(), c.lagMillis.get(), last, c.lastRequest.get(), c.window,
-          quiet.compareTo(c.window) > 0, c.alerts.get()));
+          quiet.compareTo(c.window) > 0, c.alerts.get(), new java.util.TreeMap<>(c.counts),
+          new java.util.TreeMap<>(c.details)));
     });
     return out;
   }
@@ -146,10 +157,13 @@ public final class CaptureHealth {
    * @param silenceWindow how long without a record is an alert
    * @param silent true if silent beyond the window now
    * @param alerts silence alerts raised since start
+   * @param counts connector-specific counts by name
+   * @param details connector-specific facts by name (e.g. history back-fill progress)
    */
   public record ConnectorStatus(long requests, long records, long duplicates, long unparsed,
       long signatureFailures, long refused, long failures, long mediaPending, long sequenceGaps, long lagMillis,
-      Instant lastRecord, Instant lastRequest, Duration silenceWindow, boolean silent, long alerts) {}
+      Instant lastRecord, Instant lastRequest, Duration silenceWindow, boolean silent, long alerts,
+      Map<String, Long> counts, Map<String, String> details) {}
 
   private Counters counters(String connector) {
     return connectors.computeIfAbsent(connector, c -> new Counters(ServerConfig.DEFAULT_SILENCE));
@@ -171,6 +185,8 @@ public final class CaptureHealth {
     final AtomicReference<Instant> lastRequest = new AtomicReference<>();
     final java.util.concurrent.atomic.AtomicBoolean alerted = new java.util.concurrent.atomic.AtomicBoolean();
     volatile LongSupplier mediaPending = () -> 0;
+    final Map<String, Long> counts = new ConcurrentHashMap<>();
+    final Map<String, String> details = new ConcurrentHashMap<>();
 
     Counters(Duration window) {
       this.window = window;

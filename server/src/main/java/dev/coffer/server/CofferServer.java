@@ -100,12 +100,7 @@ public final class CofferServer implements AutoCloseable {
       Javalin app = Javalin.create(jc -> {
         configure(jc, config, ssl, connector);
         jc.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
-        Semaphore inFlight = new Semaphore(config.limits().maxInFlight());
-        if (config.weChat() != null) {
-          health.register(WeChatEndpoint.CONNECTOR, config.silenceOf(WeChatEndpoint.CONNECTOR));
-          new WeChatEndpoint(config.weChat(), context,
-              new CapturePipeline(context, WeChatEndpoint.CONNECTOR, inFlight)).install(jc);
-        }
+        installCapture(jc, context, parts);
         for (ServerExtension e : extensions) {
           try {
             e.install(jc, context);
@@ -128,6 +123,24 @@ public final class CofferServer implements AutoCloseable {
       closeQuietly(parts, installed);
       opened.close();
       throw e;
+    }
+  }
+
+  /** The capture endpoints that are configured, sharing one in-flight bound. */
+  private static void installCapture(JavalinConfig jc, ServerContext context, List<AutoCloseable> parts) {
+    ServerConfig config = context.config();
+    CaptureHealth health = context.health();
+    Semaphore inFlight = new Semaphore(config.limits().maxInFlight());
+    if (config.whatsApp() != null) {
+      health.register(WhatsAppEndpoint.CONNECTOR, config.silenceOf(WhatsAppEndpoint.CONNECTOR));
+      new WhatsAppEndpoint(config.whatsApp(), context,
+          new CapturePipeline(context, WhatsAppEndpoint.CONNECTOR, inFlight),
+          refs -> health.count(WhatsAppEndpoint.CONNECTOR, "media_unfetched", refs.size())).install(jc);
+    }
+    if (config.weChat() != null) {
+      health.register(WeChatEndpoint.CONNECTOR, config.silenceOf(WeChatEndpoint.CONNECTOR));
+      new WeChatEndpoint(config.weChat(), context,
+          new CapturePipeline(context, WeChatEndpoint.CONNECTOR, inFlight)).install(jc);
     }
   }
 
