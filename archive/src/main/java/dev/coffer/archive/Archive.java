@@ -22,7 +22,11 @@ import java.util.Optional;
  *       with the same id in one batch: the first wins, the second is a duplicate.
  *   <li><b>Gap-free serials.</b> Appended records get serials 1, 2, 3, … in append order, with no
  *       gaps, across restarts and crashes.
- *   <li><b>Immutable.</b> Nothing here rewrites or deletes a record or blob.
+ *   <li><b>Immutable.</b> Nothing rewrites or deletes a record before its retention ends. The one
+ *       removal is {@link #dispose}: after a record's retain-until, with no legal hold covering it, its
+ *       content is replaced by a tombstone that keeps its digest (the Merkle tree, checkpoints and every
+ *       earlier proof still verify). Any other attempt is refused and archived as a {@code worm.refused}
+ *       audit record.
  *   <li><b>Thread-safe.</b> All methods may be called from any thread; appends are serialized
  *       internally (concurrent callers share group commits).
  * </ul>
@@ -60,10 +64,13 @@ public interface Archive extends Closeable {
   /** True if a record with this id is archived. */
   boolean contains(String id) throws IOException;
 
-  /** The archived record with this id, if any. */
+  /**
+   * The archived record with this id, if any; empty for a record disposition removed ({@link #contains}
+   * stays true for it, so a re-delivered copy is still a duplicate).
+   */
   Optional<StoredRecord> get(String id) throws IOException;
 
-  /** The archived record with this serial, if any. */
+  /** The archived record with this serial, if any; empty for a disposed record. */
   Optional<StoredRecord> get(long serial) throws IOException;
 
   /** Number of records archived = the highest serial (serials start at 1). */
@@ -71,7 +78,8 @@ public interface Archive extends Closeable {
 
   /**
    * Visits records in serial order starting at {@code fromSerial} (1 for all), streaming: memory use
-   * does not grow with the archive's size.
+   * does not grow with the archive's size. Disposed records (tombstones) are skipped, so nothing
+   * rebuilt from a scan (the search index) brings them back.
    */
   void scan(long fromSerial, RecordVisitor visitor) throws IOException;
 
@@ -112,7 +120,13 @@ public interface Archive extends Closeable {
    * @throws IllegalArgumentException if no record has this id, or as {@link #proveInclusion(long, long)}
    */
   default dev.coffer.archive.proof.InclusionProof proveInclusion(String id, long treeSize) throws IOException {
-    StoredRecord r = get(id).orElseThrow(() -> new IllegalArgumentException("no archived record has id " + id));
+    Optional<StoredRecord> found = get(id);
+    if (found.isEmpty()) {
+      throw new IllegalArgumentException(contains(id)
+          ? "record " + id + " was disposed after its retention: no new proof of it can be made (proofs issued before still verify)"
+          : "no archived record has id " + id);
+    }
+    StoredRecord r = found.get();
     return proveInclusion(r.serial(), treeSize);
   }
 
@@ -129,6 +143,46 @@ public interface Archive extends Closeable {
 
   /** The archive's id (32 lowercase hex), named in every checkpoint. */
   String archiveId();
+
+  /** The archive's clock: archive times, checkpoint times and retention decisions use it. */
+  java.time.Clock clock();
+
+  /**
+   * Retention, legal holds, restrictions and dispositions as the archive's audit trail makes them
+   * now (a consistent, immutable snapshot). The first call reads the archive's audit records (a pass
+   * over every segment); later calls are kept current by each commit.
+   */
+  dev.coffer.archive.retention.RetentionLedger retention() throws IOException;
+
+  /**
+   * Removes the content of records whose retention has ended and that no active legal hold covers,
+   * leaving tombstones with their digests. First archives {@code disposition} audit records naming every
+   * record with its digest, policy version and the reason; then rewrites each affected segment
+   * crash-safely (new bytes under {@code rewrites/}, the segment replaced, the staging object removed;
+   * opening the archive finishes or rolls back an interrupted rewrite).
+   *
+   * <p>All or nothing on the check: if any id is unknown, still in retention, covered by an active hold
+   * (or in {@code queryHeld}), or part of the retention trail, nothing is removed, a {@code worm.refused}
+   * audit record is archived, and {@link dev.coffer.archive.retention.RetentionViolationException} is
+   * thrown. Records already disposed are skipped.
+   *
+   * @param queryHeld ids the active holds' queries match now (from a search index); may be empty
+   */
+  dev.coffer.archive.retention.Disposal dispose(List<String> ids, dev.coffer.archive.retention.Actor actor, String reason,
+      java.util.Set<String> queryHeld) throws IOException;
+
+  /**
+   * Registers a listener told the ids of records {@link #dispose} removed, after the segments are
+   * rewritten (the search index deletes them). A listener that throws is logged and skipped; derived
+   * state is rebuilt from the archive, which no longer returns the records.
+   */
+  void addDisposalListener(DisposalListener listener);
+
+  /** Told which records disposition removed. */
+  @FunctionalInterface
+  interface DisposalListener {
+    void disposed(List<String> ids) throws IOException;
+  }
 
   /** Receives records during {@link #scan}; return false to stop. */
   @FunctionalInterface

@@ -12,14 +12,23 @@ import dev.coffer.archive.merkle.MerkleProofs;
 import dev.coffer.archive.merkle.Rfc6962;
 import dev.coffer.archive.proof.ConsistencyProof;
 import dev.coffer.archive.proof.InclusionProof;
+import dev.coffer.archive.retention.Actor;
+import dev.coffer.archive.retention.Disposal;
+import dev.coffer.archive.retention.LegalHold;
+import dev.coffer.archive.retention.RetentionLedger;
+import dev.coffer.archive.retention.RetentionViolationException;
 import dev.coffer.archive.segment.Segment;
 import dev.coffer.archive.segment.SegmentEntry;
 import dev.coffer.archive.segment.SegmentFormat;
 import dev.coffer.archive.store.CorruptObjectException;
 import dev.coffer.archive.store.ObjectExistsException;
 import dev.coffer.archive.store.ObjectStore;
+import dev.coffer.model.Audit;
 import dev.coffer.model.Digests;
+import dev.coffer.model.Ids;
+import dev.coffer.model.Party;
 import dev.coffer.model.Record;
+import dev.coffer.model.Source;
 import dev.coffer.model.RecordJson;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -59,6 +68,7 @@ final class SegmentedArchive implements Archive {
 
   private final Path directory;
   private final ObjectStore store;
+  private final WormObjectStore worm;
   private final String archiveId;
   private final SigningKeys keys;
   private final IdIndex idIndex;
@@ -69,6 +79,13 @@ final class SegmentedArchive implements Archive {
   private final ReentrantLock commitLock = new ReentrantLock();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final CopyOnWriteArrayList<CommitListener> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<DisposalListener> disposalListeners = new CopyOnWriteArrayList<>();
+  /** Readers of segments share it; a disposition rewrite (delete, then put) takes it alone. */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock rewriteLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+  /** Serializes retention acts (check against the ledger, then append) and dispositions. */
+  private final ReentrantLock retentionLock = new ReentrantLock();
+  /** Built on first use by {@link #retention()}, then advanced by each commit (under commitLock). */
+  private volatile RetentionLedger ledger;
   private MerkleFrontier frontier; // guarded by commitLock
   private long addedSinceIndexCommit; // guarded by commitLock
   private volatile long size;
@@ -82,7 +99,8 @@ final class SegmentedArchive implements Archive {
   SegmentedArchive(Path directory, ObjectStore store, String archiveId, SigningKeys keys, IdIndex idIndex,
       ArchiveOptions options, Path staging, boolean ownsStaging) {
     this.directory = directory;
-    this.store = store;
+    this.worm = new WormObjectStore(store, this::refusedObjectOperation);
+    this.store = worm;
     this.archiveId = archiveId;
     this.keys = keys;
     this.idIndex = idIndex;
@@ -99,6 +117,7 @@ final class SegmentedArchive implements Archive {
    * published atomically, so there is never a partial one to repair.
    */
   void recover() throws IOException {
+    finishRewrites();
     long covered = idIndex.coveredSerial();
     MerkleFrontier f = null;
     if (covered > 0) {
@@ -171,6 +190,37 @@ final class SegmentedArchive implements Archive {
     }
   }
 
+  /**
+   * Finishes or rolls back segment rewrites a crash interrupted (see {@link #rewriteSegment}): if the
+   * segment is missing, the old one was already removed after the new bytes were durable, so the new
+   * bytes are put in its place; if it exists, it is either the new bytes (done) or the old ones (the
+   * rewrite had not started to replace it: rolled back, the next disposition does it again). Either
+   * way the staging object goes.
+   */
+  private void finishRewrites() throws IOException {
+    List<String> pending;
+    try (Stream<String> keys = store.list(ArchiveLayout.REWRITES)) {
+      pending = keys.toList();
+    }
+    for (String key : pending) {
+      long first = ArchiveLayout.serialOfRewriteKey(key);
+      if (first < 1) {
+        continue;
+      }
+      String segmentKey = ArchiveLayout.segmentKey(first);
+      if (!store.exists(segmentKey)) {
+        byte[] bytes = store.get(key);
+        SegmentFormat.decodeStructure(key, bytes); // never put damaged bytes in place of evidence
+        store.put(segmentKey, bytes);
+        LOG.warn("archive {}: finished the disposition rewrite of segment {} interrupted by a crash", archiveId, first);
+      } else {
+        LOG.warn("archive {}: rolled back an interrupted disposition rewrite of segment {} (the next disposition repeats it)",
+            archiveId, first);
+      }
+      store.delete(key);
+    }
+  }
+
   private CheckpointFormat.Stored readCheckpoint(String key) throws IOException {
     CheckpointFormat.Stored st = CheckpointFormat.decode(key, store.get(key));
     if (!st.checkpoint().verifySignature(keys.publicKey())) {
@@ -209,6 +259,35 @@ final class SegmentedArchive implements Archive {
 
   @Override
   public AppendResult append(List<? extends Record> records) throws IOException {
+    List<Audit> acts = new ArrayList<>();
+    for (Record r : records) {
+      if (r instanceof Audit a && RetentionLedger.TRAIL.contains(a.action())) {
+        if (a.action().equals(RetentionLedger.DISPOSITION)) {
+          // Verify accepts a tombstone only if a disposition record names it: only dispose() writes them.
+          throw new IllegalArgumentException("disposition records are written only by the archive's dispose()");
+        }
+        acts.add(a);
+      }
+    }
+    if (acts.isEmpty()) {
+      return appendChecked(records);
+    }
+    // A retention act must be valid against the state it follows (next policy version, floors only
+    // raised, release of an active hold): checked and appended under one lock, so two acts cannot race.
+    retentionLock.lock();
+    try {
+      RetentionLedger l = retention();
+      for (Audit a : acts) {
+        l.check(a);
+        l = l.with(List.of(StoredRecord.committed(Long.MAX_VALUE, "", new byte[] {'{'}, 0, a)));
+      }
+      return appendChecked(records);
+    } finally {
+      retentionLock.unlock();
+    }
+  }
+
+  private AppendResult appendChecked(List<? extends Record> records) throws IOException {
     ensureUsable();
     if (commitLock.isHeldByCurrentThread()) {
       // A listener runs inside a commit whose serials are already assigned; a nested commit would
@@ -360,7 +439,8 @@ final class SegmentedArchive implements Archive {
       idIndex.commit();
       addedSinceIndexCommit = 0;
     }
-    if (!listeners.isEmpty()) { // 4. listeners
+    RetentionLedger current = ledger;
+    if (!listeners.isEmpty() || current != null) {
       List<StoredRecord> stored = new ArrayList<>(entries.size());
       long serial = first;
       for (int i = 0; i < entries.size(); i++) {
@@ -369,6 +449,9 @@ final class SegmentedArchive implements Archive {
         stored.add(StoredRecord.committed(serial++, Digests.hex(e.digest()), e.canonical(), now, records.get(i)));
       }
       List<StoredRecord> view = List.copyOf(stored);
+      if (current != null) {
+        ledger = current.with(view);
+      }
       for (CommitListener l : listeners) {
         try {
           l.committed(view);
@@ -461,6 +544,9 @@ final class SegmentedArchive implements Archive {
     }
     Segment seg = segmentHolding(serial);
     SegmentEntry e = seg.entry(serial);
+    if (e.disposed()) {
+      return Optional.empty();
+    }
     return Optional.of(new StoredRecord(serial, Digests.hex(e.digest()), e.canonical(), seg.archivedAt()));
   }
 
@@ -496,6 +582,13 @@ final class SegmentedArchive implements Archive {
       return map.get(first);
     }
 
+    synchronized void remove(long first) {
+      Segment old = map.remove(first);
+      if (old != null) {
+        held -= weight(old);
+      }
+    }
+
     synchronized void put(Segment seg) {
       long weight = weight(seg);
       if (weight > budget || map.containsKey(seg.firstSerial())) {
@@ -522,7 +615,12 @@ final class SegmentedArchive implements Archive {
 
   private Segment readSegment(String key) throws IOException {
     // The CRC is checked on every read; recomputing every digest is verify's job.
-    return SegmentFormat.decodeStructure(key, store.get(key));
+    rewriteLock.readLock().lock();
+    try {
+      return SegmentFormat.decodeStructure(key, store.get(key));
+    } finally {
+      rewriteLock.readLock().unlock();
+    }
   }
 
   @Override
@@ -541,12 +639,18 @@ final class SegmentedArchive implements Archive {
     if (first < 1) {
       throw new IOException("the derived id index does not know serial " + from + " (run coffer reindex)");
     }
+    // The read lock is held across the listing, so a disposition rewrite (which removes a segment key
+    // for a moment) cannot make the scan skip a segment.
+    rewriteLock.readLock().lock();
     try (Stream<String> segmentKeys = store.list(ArchiveLayout.SEGMENTS, ArchiveLayout.segmentKey(first))) {
       Iterator<String> it = segmentKeys.iterator();
       while (it.hasNext()) {
         Segment seg = readSegment(it.next());
         for (long s = Math.max(from, seg.firstSerial()); s <= Math.min(end, seg.lastSerial()); s++) {
           SegmentEntry e = seg.entry(s);
+          if (e.disposed()) {
+            continue;
+          }
           if (!visitor.visit(new StoredRecord(s, Digests.hex(e.digest()), e.canonical(), seg.archivedAt()))) {
             return;
           }
@@ -557,6 +661,8 @@ final class SegmentedArchive implements Archive {
       }
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    } finally {
+      rewriteLock.readLock().unlock();
     }
   }
 
@@ -568,6 +674,269 @@ final class SegmentedArchive implements Archive {
   @Override
   public Checkpoint latestCheckpoint() {
     return latest;
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  @Override
+  public java.time.Clock clock() {
+    return options.clock();
+  }
+
+  @Override
+  public RetentionLedger retention() throws IOException {
+    RetentionLedger l = ledger;
+    if (l != null) {
+      return l;
+    }
+    retentionLock.lock();
+    try {
+      if (ledger != null) {
+        return ledger;
+      }
+      // A pass over every record, parsing only audit records; then the tail committed meanwhile is
+      // read under the commit lock, and from then on each commit advances the ledger.
+      long through = size;
+      RetentionLedger built = readLedger(RetentionLedger.empty(), 1, through);
+      commitLock.lock();
+      try {
+        ledger = readLedger(built, through + 1, size);
+        return ledger;
+      } finally {
+        commitLock.unlock();
+      }
+    } finally {
+      retentionLock.unlock();
+    }
+  }
+
+  private static final byte[] AUDIT_KIND = "\"kind\":\"audit\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private RetentionLedger readLedger(RetentionLedger start, long from, long to) throws IOException {
+    if (from > to) {
+      return start;
+    }
+    RetentionLedger[] l = {start};
+    List<StoredRecord> batch = new ArrayList<>();
+    scan(from, r -> {
+      if (r.serial() > to) {
+        return false;
+      }
+      // In canonical JSON an unescaped "kind":"audit" occurs only as the record's own kind (quotes
+      // inside strings are escaped), so only audit records are parsed.
+      if (contains(r.canonical(), AUDIT_KIND)) {
+        batch.add(r);
+        if (batch.size() >= 1024) {
+          l[0] = l[0].with(List.copyOf(batch));
+          batch.clear();
+        }
+      }
+      return true;
+    });
+    return l[0].with(batch);
+  }
+
+  private static boolean contains(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Most records one disposition audit record names (a larger disposition archives several). */
+  private static final int DISPOSITION_CHUNK = 2_000;
+
+  @Override
+  public Disposal dispose(List<String> ids, Actor actor, String reason, java.util.Set<String> queryHeld) throws IOException {
+    ensureUsable();
+    java.util.Objects.requireNonNull(actor, "actor");
+    if (reason == null || reason.isBlank()) {
+      throw new IllegalArgumentException("a disposition needs a reason");
+    }
+    java.util.Set<String> held = queryHeld == null ? java.util.Set.of() : queryHeld;
+    retentionLock.lock();
+    try {
+      RetentionLedger l = retention();
+      java.time.Instant now = options.clock().instant();
+      List<Disposal.Item> items = new ArrayList<>();
+      Map<String, String> refusals = new java.util.LinkedHashMap<>();
+      for (String id : new java.util.LinkedHashSet<>(ids)) {
+        long serial = id == null ? -1 : idIndex.find(id);
+        if (serial < 1) {
+          refusals.put(String.valueOf(id), "no such record");
+          continue;
+        }
+        Segment seg = segmentHolding(serial);
+        SegmentEntry e = seg.entry(serial);
+        if (e.disposed()) {
+          continue;
+        }
+        StoredRecord sr = new StoredRecord(serial, Digests.hex(e.digest()), e.canonical(), seg.archivedAt());
+        RetentionLedger.RetainUntil ru = l.retainUntil(sr);
+        if (ru.forever()) {
+          refusals.put(id, "part of the retention trail, kept for the archive's life");
+        } else if (ru.until().isAfter(now)) {
+          refusals.put(id, "in retention until " + ru.until() + " (policy version " + ru.policyVersion() + ", "
+              + ru.decision().rule() + (ru.extensions().isEmpty() ? "" : ", extended") + ")");
+        } else {
+          List<LegalHold> holds = l.holdsCovering(sr, held);
+          if (!holds.isEmpty()) {
+            refusals.put(id, "under legal hold " + holds.stream().map(h -> h.id() + " (" + h.matter() + ")").toList());
+          } else {
+            items.add(new Disposal.Item(id, serial, sr.digest(), ru.archivedAt(), ru.until(), ru.policyVersion(),
+                ru.decision().retentionClass().jsonName(), ru.decision().rule()));
+          }
+        }
+      }
+      if (!refusals.isEmpty()) {
+        Map<String, String> detail = new java.util.LinkedHashMap<>();
+        detail.put("attempt", "archive.dispose");
+        detail.put("reason", reason);
+        detail.put("refused", json(refusals));
+        auditInternal(actor, RetentionLedger.REFUSED, List.copyOf(refusals.keySet()), detail);
+        throw new RetentionViolationException("refused to dispose " + refusals.size() + " record(s): "
+            + refusals.entrySet().stream().limit(5).map(x -> x.getKey() + ": " + x.getValue()).toList()
+            + (refusals.size() > 5 ? " …" : "") + "; nothing was removed", List.copyOf(refusals.keySet()));
+      }
+      if (items.isEmpty()) {
+        return new Disposal(List.of(), List.of(), 0);
+      }
+      items.sort(Comparator.comparingLong(Disposal.Item::serial));
+      // 1. The evidence first: which records, their digests, under which policy, why. A crash after
+      //    this leaves records named here still present; the next disposition removes them.
+      List<String> auditIds = new ArrayList<>();
+      for (int from = 0; from < items.size(); from += DISPOSITION_CHUNK) {
+        List<Disposal.Item> chunk = items.subList(from, Math.min(items.size(), from + DISPOSITION_CHUNK));
+        Map<String, String> digests = new java.util.LinkedHashMap<>();
+        Map<String, String> policies = new java.util.LinkedHashMap<>();
+        for (Disposal.Item it : chunk) {
+          digests.put(it.id(), it.digest());
+          policies.put(it.id(), "v" + it.policyVersion() + " " + it.rule() + "; archived " + it.archivedAt()
+              + ", retain until " + it.retainUntil());
+        }
+        Map<String, String> detail = new java.util.LinkedHashMap<>();
+        detail.put("reason", reason);
+        detail.put("digests", json(digests));
+        detail.put("policies", json(policies));
+        detail.put("records", Integer.toString(chunk.size()));
+        auditIds.add(auditInternal(actor, RetentionLedger.DISPOSITION, chunk.stream().map(Disposal.Item::id).toList(), detail));
+      }
+      // 2. The tombstones, one segment rewrite at a time.
+      java.util.TreeMap<Long, java.util.Set<Long>> bySegment = new java.util.TreeMap<>();
+      for (Disposal.Item it : items) {
+        bySegment.computeIfAbsent(segmentHolding(it.serial()).firstSerial(), k -> new java.util.HashSet<>()).add(it.serial());
+      }
+      for (Map.Entry<Long, java.util.Set<Long>> e : bySegment.entrySet()) {
+        rewriteSegment(e.getKey(), e.getValue());
+      }
+      List<String> removed = items.stream().map(Disposal.Item::id).toList();
+      for (DisposalListener dl : disposalListeners) {
+        try {
+          dl.disposed(removed);
+        } catch (Exception | LinkageError ex) {
+          LOG.warn("archive {}: disposal listener {} failed: {}", archiveId, dl.getClass().getName(), ex.toString());
+        }
+      }
+      LOG.info("archive {}: disposed {} records in {} segments", archiveId, items.size(), bySegment.size());
+      return new Disposal(items, auditIds, bySegment.size());
+    } finally {
+      retentionLock.unlock();
+    }
+  }
+
+  /**
+   * Replaces segment {@code first} by the same segment with {@code serials} as tombstones: the new
+   * bytes are put under {@code rewrites/} (durable), the old segment is removed (the one delete
+   * {@link WormObjectStore} lets through), the new bytes are put in its place, the staging object is
+   * removed. Readers wait (rewrite lock). A failure stops the archive; reopening finishes the rewrite
+   * ({@link #finishRewrites}).
+   */
+  private void rewriteSegment(long first, java.util.Set<Long> serials) throws IOException {
+    String key = ArchiveLayout.segmentKey(first);
+    String staged = ArchiveLayout.rewriteKey(first);
+    rewriteLock.writeLock().lock();
+    try {
+      Segment old = SegmentFormat.decode(key, store.get(key), true);
+      List<SegmentEntry> entries = new ArrayList<>(old.count());
+      long serial = first;
+      for (SegmentEntry e : old.entries()) {
+        entries.add(serials.contains(serial) ? SegmentEntry.tombstone(e.id(), e.digest()) : e);
+        serial++;
+      }
+      byte[] bytes = SegmentFormat.encode(new Segment(first, old.archivedAt(), entries));
+      try {
+        if (store.exists(staged)) {
+          store.delete(staged);
+        }
+        store.put(staged, bytes);
+        worm.authorized(key, () -> store.delete(key));
+        store.put(key, bytes);
+        store.delete(staged);
+      } catch (IOException | RuntimeException ex) {
+        if (failure == null) {
+          failure = ex;
+        }
+        LOG.error("archive {}: rewrite of segment {} failed; the archive stops until reopened (which finishes it): {}",
+            archiveId, first, ex.toString());
+        throw ex;
+      } finally {
+        readCache.remove(first);
+        lastSegment = null;
+      }
+    } finally {
+      rewriteLock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public void addDisposalListener(DisposalListener listener) {
+    disposalListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Archives a refused attempt on the store's evidence as a {@code worm.refused} audit record. */
+  private void refusedObjectOperation(String key, String attempt) {
+    Map<String, String> detail = new java.util.LinkedHashMap<>();
+    detail.put("attempt", attempt);
+    detail.put("key", key);
+    try {
+      if (closed || failure != null || commitLock.isHeldByCurrentThread()) {
+        LOG.error("archive {}: refused {} of {}; the archive cannot record it now", archiveId, attempt, key);
+        return;
+      }
+      auditInternal(new Actor("process:" + System.getProperty("user.name", "unknown"), null, "unknown"),
+          RetentionLedger.REFUSED, List.of(), detail);
+      LOG.warn("archive {}: refused {} of {} (audited)", archiveId, attempt, key);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("archive {}: refused {} of {}; recording it failed: {}", archiveId, attempt, key, e.toString());
+    }
+  }
+
+  /** Appends one audit record the archive writes itself (bypassing the check that refuses them from callers). */
+  private String auditInternal(Actor actor, String action, List<String> targets, Map<String, String> detail) throws IOException {
+    java.time.Instant now = options.clock().instant();
+    Map<String, String> d = new java.util.LinkedHashMap<>(detail);
+    d.put("role", actor.role());
+    String id = Ids.derive("coffer/audit", actor.name(), now.toString(), action, java.util.UUID.randomUUID().toString());
+    appendChecked(List.of(new Audit(id, "coffer", null, new Party(actor.name(), null), now, null, action, targets, d,
+        actor.address(), new Source("coffer-archive", null, null, null, null))));
+    return id;
+  }
+
+  private static String json(Map<String, String> m) {
+    com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    m.forEach(o::put);
+    return o.toString();
+  }
+
+  /** The store this archive writes through (the WORM guard), for tests of what it refuses. */
+  ObjectStore objectStore() {
+    return store;
   }
 
   // ---------------------------------------------------------------- proofs
@@ -607,6 +976,10 @@ final class SegmentedArchive implements Archive {
     }
     Segment seg = segmentHolding(serial);
     SegmentEntry e = seg.entry(serial);
+    if (e.disposed()) {
+      throw new IllegalArgumentException("record " + e.id() + " (serial " + serial + ") was disposed after its retention: "
+          + "no new proof of it can be made (proofs issued before still verify; proofs of other records still work)");
+    }
     byte[] digest = Digests.sha256(e.canonical());
     String key = ArchiveLayout.segmentKey(seg.firstSerial());
     if (!Arrays.equals(digest, e.digest())) {
@@ -614,7 +987,7 @@ final class SegmentedArchive implements Archive {
           Digests.hex(e.digest()), Digests.hex(digest));
     }
     List<MerkleProofs.Range> ranges = MerkleProofs.inclusionRanges(serial - 1, treeSize);
-    List<byte[]> path = LeafScan.subtreeHashes(store, startSegment(ranges), ranges);
+    List<byte[]> path = leafScan(ranges);
     if (!MerkleProofs.verifyInclusion(serial - 1, treeSize, Rfc6962.leafHash(digest), path, cp.root())) {
       throw new CorruptObjectException(ArchiveLayout.checkpointKey(treeSize),
           "the segments' digests do not give the signed root (run coffer verify)", cp.rootHex(), "another root");
@@ -632,7 +1005,7 @@ final class SegmentedArchive implements Archive {
     Checkpoint older = requireCheckpoint(oldSize);
     Checkpoint newer = requireCheckpoint(newSize);
     List<MerkleProofs.Range> ranges = MerkleProofs.consistencyRanges(oldSize, newSize);
-    List<byte[]> path = LeafScan.subtreeHashes(store, startSegment(ranges), ranges);
+    List<byte[]> path = leafScan(ranges);
     if (!MerkleProofs.verifyConsistency(oldSize, newSize, older.root(), newer.root(), path)) {
       throw new CorruptObjectException(ArchiveLayout.checkpointKey(newSize),
           "the segments' digests do not prove checkpoint " + newSize + " extends checkpoint " + oldSize + " (run coffer verify)",
@@ -641,6 +1014,15 @@ final class SegmentedArchive implements Archive {
     java.security.PublicKey pub = keys.publicKey();
     return new ConsistencyProof(oldSize, newSize, path, SignedNote.render(older, pub), SignedNote.render(newer, pub),
         SignedNote.rawPublicKey(pub));
+  }
+
+  private List<byte[]> leafScan(List<MerkleProofs.Range> ranges) throws IOException {
+    rewriteLock.readLock().lock();
+    try {
+      return LeafScan.subtreeHashes(store, startSegment(ranges), ranges);
+    } finally {
+      rewriteLock.readLock().unlock();
+    }
   }
 
   /** The first serial of the segment holding the earliest leaf of {@code ranges} (1 if there are none). */

@@ -68,6 +68,15 @@ public final class StoredRecord {
     return canonical;
   }
 
+  /**
+   * True for the tombstone of a record disposition removed after its retention: serial and digest
+   * stay (the Merkle tree and every proof still verify), the content is gone and {@link #record()}
+   * throws. The archive's reads ({@code get}, {@code scan}) never return tombstones.
+   */
+  public boolean disposed() {
+    return canonical.length == 0;
+  }
+
   /** When the archive committed it (epoch milliseconds, UTC). */
   public long archivedAt() {
     return archivedAt;
@@ -80,6 +89,9 @@ public final class StoredRecord {
    * @throws IllegalArgumentException if the bytes are not a {@code coffer/1} record
    */
   public Record record() {
+    if (disposed()) {
+      throw new IllegalStateException("record at serial " + serial + " was disposed after its retention; only its digest is kept");
+    }
     return record != null ? record : RecordJson.parse(canonical);
   }
 

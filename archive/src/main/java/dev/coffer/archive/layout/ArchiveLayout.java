@@ -38,6 +38,12 @@ public final class ArchiveLayout {
   public static final String SEGMENTS = "segments/";
   public static final String CHECKPOINTS = "checkpoints/";
   public static final String BLOBS = "blobs/";
+  /**
+   * A segment being rewritten by disposition: the new bytes are put here first, then the segment is
+   * replaced, then this object is removed. Opening the archive finishes or rolls back an interrupted
+   * rewrite (see {@code docs/archive-format.md}).
+   */
+  public static final String REWRITES = "rewrites/";
 
   private ArchiveLayout() {}
 
@@ -53,6 +59,16 @@ public final class ArchiveLayout {
 
   public static String segmentKey(long firstSerial) {
     return numbered(SEGMENTS, firstSerial, ".seg");
+  }
+
+  /** Where the rewritten bytes of the segment starting at {@code firstSerial} wait during a rewrite. */
+  public static String rewriteKey(long firstSerial) {
+    return numbered(REWRITES, firstSerial, ".seg");
+  }
+
+  /** The first serial a well-formed rewrite key names, or -1. */
+  public static long serialOfRewriteKey(String key) {
+    return numberOf(key, REWRITES, ".seg");
   }
 
   public static String checkpointKey(long size) {

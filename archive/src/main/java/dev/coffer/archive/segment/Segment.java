@@ -21,6 +21,16 @@ public record Segment(long firstSerial, long archivedAt, List<SegmentEntry> entr
     entries = List.copyOf(entries);
   }
 
+  /** True if any entry is a tombstone (the segment was rewritten by disposition). */
+  public boolean hasTombstones() {
+    for (SegmentEntry e : entries) {
+      if (e.disposed()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Number of records. */
   public int count() {
     return entries.size();

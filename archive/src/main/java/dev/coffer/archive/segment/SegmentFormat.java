@@ -35,8 +35,14 @@ import java.util.zip.CRC32C;
 public final class SegmentFormat {
   /** "CFSG". */
   public static final int MAGIC = 0x43465347;
-  /** Current version byte. */
+  /** Version byte of a segment as committed: every entry holds its record. */
   public static final byte VERSION = 1;
+  /**
+   * Version byte of a segment rewritten by disposition: the same grammar, and entries whose
+   * canonical-length is 0 are tombstones (the digest in front is kept). A version-2 segment has at
+   * least one tombstone and a version-1 segment none, so each segment has exactly one encoding.
+   */
+  public static final byte VERSION_WITH_TOMBSTONES = 2;
   /** Body codec: stored as is. */
   public static final byte CODEC_RAW = 0;
   /** Body codec: zstd. */
@@ -79,7 +85,7 @@ public final class SegmentFormat {
     }
     int total = HEADER_LENGTH + 32 * entries.size() + body.length + 4;
     ByteBuffer out = ByteBuffer.allocate(total);
-    out.putInt(MAGIC).put(VERSION).put(codec).putLong(segment.firstSerial()).putInt(entries.size())
+    out.putInt(MAGIC).put(segment.hasTombstones() ? VERSION_WITH_TOMBSTONES : VERSION).put(codec).putLong(segment.firstSerial()).putInt(entries.size())
         .putLong(segment.archivedAt()).putInt(rawLength).putInt(body.length);
     for (SegmentEntry e : entries) {
       out.put(e.digest());
@@ -92,7 +98,11 @@ public final class SegmentFormat {
   }
 
   /** The header fields, read after the CRC has been checked. */
-  public record Header(long firstSerial, int count, long archivedAt, byte codec) {}
+  public record Header(long firstSerial, int count, long archivedAt, byte codec, byte version) {
+    public Header(long firstSerial, int count, long archivedAt, byte codec) {
+      this(firstSerial, count, archivedAt, codec, VERSION);
+    }
+  }
 
   /**
    * Decodes and checks a segment: length, CRC, magic, version, codec, body structure, and (if
@@ -123,6 +133,10 @@ public final class SegmentFormat {
     MessageDigest sha = sha256();
     long serial = s.firstSerial();
     for (SegmentEntry e : s.entries()) {
+      if (e.disposed()) {
+        serial++; // no content to hash; the digest is what disposition kept (verify checks it was authorized)
+        continue;
+      }
       byte[] actual = sha.digest(e.canonical());
       if (!Arrays.equals(actual, e.digest())) {
         out.add(new DigestMismatch(serial, Digests.hex(e.digest()), Digests.hex(actual)));
@@ -195,7 +209,13 @@ public final class SegmentFormat {
     if (r.hasRemaining()) {
       throw new CorruptObjectException(key, "segment body has trailing bytes", "0", String.valueOf(r.remaining()));
     }
-    return new Segment(h.firstSerial(), h.archivedAt(), entries);
+    Segment seg = new Segment(h.firstSerial(), h.archivedAt(), entries);
+    if (seg.hasTombstones() != (h.version() == VERSION_WITH_TOMBSTONES)) {
+      throw new CorruptObjectException(key, h.version() == VERSION
+          ? "a version-1 segment holds an empty record (only disposition's version-2 segments hold tombstones)"
+          : "a version-2 segment holds no tombstone", null, null);
+    }
+    return seg;
   }
 
   /** A segment's header and record digests, without its body. */
@@ -231,8 +251,9 @@ public final class SegmentFormat {
       throw new CorruptObjectException(key, "not a segment (magic)", hex32(MAGIC), hex32(magic));
     }
     byte version = b.get();
-    if (version != VERSION) {
-      throw new CorruptObjectException(key, "unsupported segment version", String.valueOf(VERSION), String.valueOf(version));
+    if (version != VERSION && version != VERSION_WITH_TOMBSTONES) {
+      throw new CorruptObjectException(key, "unsupported segment version", VERSION + " or " + VERSION_WITH_TOMBSTONES,
+          String.valueOf(version));
     }
     byte codec = b.get();
     if (codec != CODEC_RAW && codec != CODEC_ZSTD) {
@@ -245,7 +266,7 @@ public final class SegmentFormat {
       throw new CorruptObjectException(key, "segment header out of range", "first-serial >= 1, count >= 1",
           "first-serial " + first + ", count " + count);
     }
-    return new Header(first, count, archivedAt, codec);
+    return new Header(first, count, archivedAt, codec, version);
   }
 
   private static String hex32(int v) {

@@ -167,6 +167,11 @@ public final class Verifier {
             problem(rel, "unexpected file: not part of a Coffer archive", null, null);
             continue;
           }
+          if (rel.startsWith(ArchiveLayout.OBJECTS + "/" + ArchiveLayout.REWRITES)) {
+            problem(rel, "a disposition's segment rewrite was interrupted: open the archive (any coffer command) to "
+                + "finish or roll it back, then verify again", null, null);
+            continue;
+          }
           total += Files.size(p);
         }
       }
@@ -194,7 +199,7 @@ public final class Verifier {
       if (rel.startsWith(ArchiveLayout.OBJECTS + "/")) {
         String key = rel.substring(ArchiveLayout.OBJECTS.length() + 1);
         return ArchiveLayout.serialOfSegmentKey(key) >= 1 || ArchiveLayout.sizeOfCheckpointKey(key) >= 0
-            || ArchiveLayout.digestOfBlobKey(key) != null;
+            || ArchiveLayout.digestOfBlobKey(key) != null || ArchiveLayout.serialOfRewriteKey(key) >= 1;
       }
       return false;
     }
@@ -275,7 +280,14 @@ public final class Verifier {
 
     /** What a worker found in one segment; the caller folds these in serial order. */
     record Checked(String key, long keySerial, SegmentFormat.Header header, byte[][] leafHashes, List<Problem> problems,
-        long pairSum, CorruptObjectException corrupt) {}
+        long pairSum, CorruptObjectException corrupt, List<Tombstone> tombstones, java.util.Map<String, String> authorized) {}
+
+    /** A disposed record's tombstone: what a disposition audit record must name. */
+    record Tombstone(String key, long serial, String id, String digest) {}
+
+    /** id -> digest for every record a disposition audit record names. */
+    final java.util.Map<String, String> authorizedDisposals = new java.util.HashMap<>();
+    final List<Tombstone> tombstones = new ArrayList<>();
 
     /**
      * Decodes and checks one segment: CRC, structure, every digest, stored id = JSON id; sums the
@@ -286,7 +298,7 @@ public final class Verifier {
       try {
         seg = SegmentFormat.decodeStructure(key, bytes);
       } catch (CorruptObjectException e) {
-        return new Checked(key, keySerial, null, null, List.of(), 0, e);
+        return new Checked(key, keySerial, null, null, List.of(), 0, e, List.of(), java.util.Map.of());
       }
       List<Problem> found = new ArrayList<>();
       for (SegmentFormat.DigestMismatch m : SegmentFormat.digestMismatches(seg)) {
@@ -296,8 +308,15 @@ public final class Verifier {
       long serial = seg.firstSerial();
       byte[][] leafHashes = new byte[seg.count()][];
       int i = 0;
+      List<Tombstone> stones = new ArrayList<>();
+      java.util.Map<String, String> authorized = new java.util.HashMap<>();
       for (SegmentEntry e : seg.entries()) {
-        String jsonId = TopLevelId.of(e.canonical());
+        String jsonId = e.disposed() ? e.id() : TopLevelId.of(e.canonical());
+        if (e.disposed()) {
+          stones.add(new Tombstone(key, serial, e.id(), Digests.hex(e.digest())));
+        } else if (Dispositions.isDisposition(e.canonical())) {
+          Dispositions.read(e.canonical(), authorized);
+        }
         if (!e.id().equals(jsonId)) {
           found.add(new Problem(objectFile(key), "record " + serial + ": stored id differs from the id in its JSON", jsonId, e.id()));
         }
@@ -308,7 +327,7 @@ public final class Verifier {
         serial++;
       }
       return new Checked(key, keySerial, new SegmentFormat.Header(seg.firstSerial(), seg.count(), seg.archivedAt(), (byte) 0),
-          leafHashes, found, pairSum, null);
+          leafHashes, found, pairSum, null, stones, authorized);
     }
 
     /**
@@ -346,6 +365,16 @@ public final class Verifier {
         }
         while (!inFlight.isEmpty()) {
           fold.accept(await(inFlight.poll()));
+        }
+        for (Tombstone t : tombstones) {
+          String named = authorizedDisposals.get(t.id());
+          if (named == null) {
+            problem(objectFile(t.key()), "record " + t.serial() + " (" + t.id() + ") was removed, but no disposition "
+                + "record authorizes it: content deleted outside disposition", "a disposition audit record naming it", "none");
+          } else if (!named.equals(t.digest())) {
+            problem(objectFile(t.key()), "record " + t.serial() + " (" + t.id() + "): its tombstone's digest differs from "
+                + "the one its disposition record names", named, t.digest());
+          }
         }
         long last = cps.finish(fold.treeValid ? frontier.size() : -1, records);
         if (fold.treeValid && last < frontier.size()) {
@@ -427,6 +456,8 @@ public final class Verifier {
           }
         }
         pairSum += c.pairSum();
+        tombstones.addAll(c.tombstones());
+        authorizedDisposals.putAll(c.authorized());
         records += c.header().count();
         expectedNext = first + c.header().count();
       }

@@ -1,0 +1,138 @@
+package dev.coffer.archive;
+
+import dev.coffer.archive.layout.ArchiveLayout;
+import dev.coffer.archive.retention.RetentionViolationException;
+import dev.coffer.archive.store.ObjectExistsException;
+import dev.coffer.archive.store.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+
+/**
+ * The store the archive core writes through: it refuses, and reports, every delete of evidence
+ * (segments, checkpoints, blobs) and every attempt to put over an existing segment or checkpoint.
+ *
+ * <p>The only delete it lets through is the replacement of one segment by disposition, which the core
+ * authorizes for that key, on its own thread, after checking every tombstoned record's retention and
+ * holds ({@link #authorized}); the authorization cannot be made outside this package. Objects under
+ * {@code rewrites/} (a rewrite in progress) are not evidence and may be removed.
+ *
+ * <p>What this cannot stop: a process that opens the directory with its own store, or the operating
+ * system's {@code rm}. On the filesystem backend such a removal is found by {@code coffer verify} (a
+ * serial gap, an unauthorized tombstone); preventing it needs storage that enforces retention itself
+ * (S3 Object Lock in compliance mode).
+ */
+final class WormObjectStore implements ObjectStore {
+  private final ObjectStore delegate;
+  private final BiConsumer<String, String> refused;
+  private final ThreadLocal<String> authorizedDelete = new ThreadLocal<>();
+
+  /**
+   * @param refused told (key, what was attempted) about each refusal, after it is refused; the archive
+   *     turns it into a {@code worm.refused} audit record
+   */
+  WormObjectStore(ObjectStore delegate, BiConsumer<String, String> refused) {
+    this.delegate = delegate;
+    this.refused = refused;
+  }
+
+  /** Runs {@code action} with a delete of {@code segmentKey} allowed on this thread. */
+  void authorized(String segmentKey, IoAction action) throws IOException {
+    authorizedDelete.set(segmentKey);
+    try {
+      action.run();
+    } finally {
+      authorizedDelete.remove();
+    }
+  }
+
+  @FunctionalInterface
+  interface IoAction {
+    void run() throws IOException;
+  }
+
+  private static boolean evidence(String key) {
+    return key.startsWith(ArchiveLayout.SEGMENTS) || key.startsWith(ArchiveLayout.CHECKPOINTS)
+        || key.startsWith(ArchiveLayout.BLOBS);
+  }
+
+  @Override
+  public void put(String key, byte[] bytes) throws IOException {
+    try {
+      delegate.put(key, bytes);
+    } catch (ObjectExistsException e) {
+      overwriteAttempt(key);
+      throw e;
+    }
+  }
+
+  @Override
+  public void put(String key, InputStream in) throws IOException {
+    try {
+      delegate.put(key, in);
+    } catch (ObjectExistsException e) {
+      overwriteAttempt(key);
+      throw e;
+    }
+  }
+
+  @Override
+  public void put(String key, Path file) throws IOException {
+    try {
+      delegate.put(key, file);
+    } catch (ObjectExistsException e) {
+      overwriteAttempt(key);
+      throw e;
+    }
+  }
+
+  private void overwriteAttempt(String key) {
+    // A blob put of stored bytes is dedupe, not an overwrite: same key, same content by definition.
+    if (key.startsWith(ArchiveLayout.SEGMENTS) || key.startsWith(ArchiveLayout.CHECKPOINTS)) {
+      refused.accept(key, "objectstore.put over an existing object");
+    }
+  }
+
+  @Override
+  public byte[] get(String key) throws IOException {
+    return delegate.get(key);
+  }
+
+  @Override
+  public InputStream open(String key) throws IOException {
+    return delegate.open(key);
+  }
+
+  @Override
+  public boolean exists(String key) throws IOException {
+    return delegate.exists(key);
+  }
+
+  @Override
+  public long size(String key) throws IOException {
+    return delegate.size(key);
+  }
+
+  @Override
+  public Stream<String> list(String prefix, String fromKey) throws IOException {
+    return delegate.list(prefix, fromKey);
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    if (evidence(key) && !key.equals(authorizedDelete.get())) {
+      refused.accept(key, "objectstore.delete");
+      throw new RetentionViolationException("refused: " + key + " is archive evidence; only disposition removes "
+          + "records, after their retention, by rewriting their segment with tombstones", List.of(key));
+    }
+    delegate.delete(key);
+  }
+
+  @Override
+  public void close() throws IOException {
+    delegate.close();
+  }
+}

@@ -1,0 +1,137 @@
+package dev.coffer.archive.retention;
+
+import dev.coffer.archive.Archive;
+import dev.coffer.archive.StoredRecord;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds records whose retention has ended and that no legal hold covers, and removes them through
+ * {@link Archive#dispose} (which checks every one again, writes the disposition audit records and
+ * leaves tombstones). {@link #plan} is the dry run: it changes nothing.
+ *
+ * <pre>{@code
+ * DispositionReport preview = Disposition.plan(archive, queries);           // nothing changes
+ * DispositionReport done = Disposition.run(archive, actor, "quarterly disposition", queries);
+ * Disposition.runScheduled(archive, actor, executor, Duration.ofDays(1), queries, report -> log(report));
+ * }</pre>
+ */
+public final class Disposition {
+  private static final Logger LOG = LoggerFactory.getLogger(Disposition.class);
+  /** Records handed to one {@link Archive#dispose} call. */
+  private static final int BATCH = 10_000;
+
+  private Disposition() {}
+
+  /** Runs a legal hold's query through a search index: the ids it matches now. */
+  @FunctionalInterface
+  public interface HoldQueries {
+    /** No search index: holds are honoured through the ids their queries matched when created. */
+    HoldQueries NONE = q -> Set.of();
+
+    Set<String> matching(String query) throws IOException;
+  }
+
+  /** The dry run: what would be disposed now, and what holds keep. Writes nothing. */
+  public static DispositionReport plan(Archive archive, HoldQueries queries) throws IOException {
+    return plan(archive, queries, true);
+  }
+
+  private static DispositionReport plan(Archive archive, HoldQueries queries, boolean dryRun) throws IOException {
+    RetentionLedger l = archive.retention();
+    Instant now = archive.clock().instant();
+    Set<String> queryHeld = queryMatches(l, queries);
+    List<Disposal.Item> disposable = new ArrayList<>();
+    List<DispositionReport.Held> held = new ArrayList<>();
+    long[] counts = new long[2]; // examined, retained
+    long through = archive.size();
+    archive.scan(1, (StoredRecord sr) -> {
+      if (sr.serial() > through) {
+        return false;
+      }
+      counts[0]++;
+      RetentionLedger.RetainUntil ru = l.retainUntil(sr);
+      if (ru.forever() || ru.until().isAfter(now)) {
+        counts[1]++;
+        return true;
+      }
+      List<LegalHold> holds = l.holdsCovering(sr, queryHeld);
+      String id = sr.record().id();
+      if (!holds.isEmpty()) {
+        held.add(new DispositionReport.Held(id, sr.serial(), ru.until(), holds.stream().map(h -> h.id() + " (" + h.matter() + ")").toList()));
+      } else {
+        disposable.add(new Disposal.Item(id, sr.serial(), sr.digest(), ru.archivedAt(), ru.until(), ru.policyVersion(),
+            ru.decision().retentionClass().jsonName(), ru.decision().rule()));
+      }
+      return true;
+    });
+    return new DispositionReport(now, dryRun, l.currentPolicy().version(), counts[0], counts[1], disposable, held, List.of(), 0);
+  }
+
+  /**
+   * Disposes of every record whose retention has ended and that no hold covers, and reports it.
+   *
+   * @throws RetentionViolationException if the archive refused (a hold or policy changed between the
+   *     plan and the act): nothing of that batch was removed, and the refusal is archived
+   */
+  public static DispositionReport run(Archive archive, Actor actor, String reason, HoldQueries queries) throws IOException {
+    DispositionReport plan = plan(archive, queries, false);
+    Set<String> queryHeld = queryMatches(archive.retention(), queries);
+    List<Disposal.Item> done = new ArrayList<>();
+    List<String> audits = new ArrayList<>();
+    int segments = 0;
+    List<Disposal.Item> items = plan.disposable();
+    for (int from = 0; from < items.size(); from += BATCH) {
+      List<String> ids = items.subList(from, Math.min(items.size(), from + BATCH)).stream().map(Disposal.Item::id).toList();
+      Disposal d = archive.dispose(ids, actor, reason, queryHeld);
+      done.addAll(d.records());
+      audits.addAll(d.auditRecords());
+      segments += d.segmentsRewritten();
+    }
+    return new DispositionReport(plan.at(), false, plan.policyVersion(), plan.examined(), plan.retained(), done, plan.held(),
+        audits, segments);
+  }
+
+  /**
+   * Runs {@link #run} every {@code period} on {@code executor} (first run after one period) and hands
+   * each report to {@code reports}. A failed run is logged and retried at the next period. Cancel the
+   * returned future to stop.
+   */
+  public static ScheduledFuture<?> runScheduled(Archive archive, Actor actor, ScheduledExecutorService executor,
+      Duration period, HoldQueries queries, Consumer<DispositionReport> reports) {
+    if (period.isNegative() || period.isZero()) {
+      throw new IllegalArgumentException("disposition period must be positive, got " + period);
+    }
+    long ms = period.toMillis();
+    return executor.scheduleWithFixedDelay(() -> {
+      try {
+        reports.accept(run(archive, actor, "scheduled disposition", queries));
+      } catch (IOException | RuntimeException e) {
+        LOG.error("scheduled disposition failed (retried next period): {}", e.toString());
+      }
+    }, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  private static Set<String> queryMatches(RetentionLedger l, HoldQueries queries) throws IOException {
+    Set<String> out = new HashSet<>();
+    for (LegalHold h : l.activeHolds()) {
+      for (HoldScope s : h.scopes()) {
+        if (s instanceof HoldScope.Query q) {
+          out.addAll(queries.matching(q.query()));
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,93 @@
+package dev.coffer.archive.retention;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a disposition found and did: every record whose retention has ended, which of them legal holds
+ * keep (and which holds), and which were removed, each with its digest, retain-until and the policy
+ * version and rule that fixed it. {@link #toJson()} for machines, {@link #toText()} for people.
+ *
+ * @param at the archive time the decision was taken at
+ * @param dryRun true if nothing was changed
+ * @param policyVersion the policy version in force at {@code at}
+ * @param examined records looked at (tombstones excluded)
+ * @param retained records still in retention (or retention-trail records)
+ * @param disposable records past retention with no hold: removed unless {@code dryRun}
+ * @param held records past retention kept by a legal hold
+ * @param auditRecords the disposition audit records written (empty on a dry run)
+ * @param segmentsRewritten segment objects rewritten with tombstones
+ */
+public record DispositionReport(Instant at, boolean dryRun, int policyVersion, long examined, long retained,
+    List<Disposal.Item> disposable, List<Held> held, List<String> auditRecords, int segmentsRewritten) {
+
+  public DispositionReport {
+    disposable = List.copyOf(disposable);
+    held = List.copyOf(held);
+    auditRecords = List.copyOf(auditRecords);
+  }
+
+  /** A record past its retention that holds keep. */
+  public record Held(String id, long serial, Instant retainUntil, List<String> holds) {}
+
+  public String toJson() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("at", at.toString());
+    o.put("dry_run", dryRun);
+    o.put("policy_version", policyVersion);
+    o.put("examined", examined);
+    o.put("retained", retained);
+    o.put("disposable", disposable.size());
+    o.put("held", held.size());
+    o.put("segments_rewritten", segmentsRewritten);
+    ArrayNode audits = o.putArray("audit_records");
+    auditRecords.forEach(audits::add);
+    ArrayNode items = o.putArray(dryRun ? "would_dispose" : "disposed");
+    for (Disposal.Item i : disposable) {
+      ObjectNode n = items.addObject();
+      n.put("id", i.id());
+      n.put("serial", i.serial());
+      n.put("digest", i.digest());
+      n.put("archived_at", i.archivedAt().toString());
+      n.put("retain_until", i.retainUntil().toString());
+      n.put("policy_version", i.policyVersion());
+      n.put("class", i.retentionClass());
+      n.put("rule", i.rule());
+      n.put("why", "retention ended " + i.retainUntil() + " and no legal hold covers it");
+    }
+    ArrayNode hs = o.putArray("kept_by_hold");
+    for (Held h : held) {
+      ObjectNode n = hs.addObject();
+      n.put("id", h.id());
+      n.put("serial", h.serial());
+      n.put("retain_until", h.retainUntil().toString());
+      ArrayNode ids = n.putArray("holds");
+      h.holds().forEach(ids::add);
+    }
+    return o.toPrettyString();
+  }
+
+  public String toText() {
+    List<String> out = new ArrayList<>();
+    out.add((dryRun ? "Disposition dry run" : "Disposition") + " at " + at + " (policy version " + policyVersion + " in force)");
+    out.add("  examined " + examined + " records: " + retained + " still in retention, " + held.size()
+        + " past retention but under legal hold, " + disposable.size() + (dryRun ? " would be disposed" : " disposed"));
+    if (!dryRun && !disposable.isEmpty()) {
+      out.add("  " + segmentsRewritten + " segment(s) rewritten with tombstones; audit record(s): " + String.join(", ", auditRecords));
+    }
+    for (Disposal.Item i : disposable) {
+      out.add("  " + (dryRun ? "would dispose " : "disposed ") + i.id() + "  serial " + i.serial() + "  sha256 " + i.digest());
+      out.add("      archived " + i.archivedAt() + ", retain until " + i.retainUntil() + " under policy v" + i.policyVersion()
+          + " (" + i.rule() + "); no hold covers it");
+    }
+    for (Held h : held) {
+      out.add("  kept " + h.id() + "  serial " + h.serial() + "  (retention ended " + h.retainUntil() + ") by hold "
+          + String.join(", ", h.holds()));
+    }
+    return String.join("\n", out);
+  }
+}
