@@ -119,6 +119,10 @@ final class Show {
         body(lines, u.text());
       }
       case Audit a -> lines.add(mark + when + "  audit: " + who(a.sender()) + " " + a.action());
+      case dev.coffer.model.Completion c -> lines.add(mark + when + "  📎 attachment " + c.index()
+          + " of " + c.target() + " received: " + nz(c.attachment().name()) + " ("
+          + nz(c.attachment().mediaType()) + ", " + c.attachment().size() + " bytes, sha256 "
+          + c.attachment().sha256() + ")");
     }
     return lines;
   }

@@ -209,6 +209,12 @@ final class CanonicalRecords {
       .add("address", Audit::address)
       .done();
 
+  private static final Shape<Completion> COMPLETION = CanonicalRecords.<Completion>record("completion")
+      .add("target", Completion::target)
+      .add("index", Completion::index)
+      .add("attachment", Completion::attachment)
+      .done();
+
   /** The RFC 8785 bytes of {@code record}. */
   static byte[] canonical(Record record) {
     Out out = new Out(512);
@@ -223,6 +229,7 @@ final class CanonicalRecords {
       case Consent c -> CONSENT.write(c, out);
       case Unparsed u -> UNPARSED.write(u, out);
       case Audit a -> AUDIT.write(a, out);
+      case Completion c -> COMPLETION.write(c, out);
     }
     return out.toByteArray();
   }

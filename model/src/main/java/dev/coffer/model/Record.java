@@ -29,9 +29,11 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = Consent.class, name = "consent"),
     @JsonSubTypes.Type(value = Unparsed.class, name = "unparsed"),
     @JsonSubTypes.Type(value = Audit.class, name = "audit"),
+    @JsonSubTypes.Type(value = Completion.class, name = "completion"),
 })
 public sealed interface Record
-    permits Message, SystemEvent, Call, Reaction, Edit, Delete, Receipt, Consent, Unparsed, Audit {
+    permits Message, SystemEvent, Call, Reaction, Edit, Delete, Receipt, Consent, Unparsed, Audit,
+        Completion {
 
   /** The schema name every record carries. */
   String SCHEMA = "coffer/1";
@@ -42,7 +44,10 @@ public sealed interface Record
   /** {@code whatsapp}, {@code wechat}, {@code wecom}, or {@code coffer} for Coffer's own audit records. */
   String channel();
 
-  /** The conversation the record belongs to; {@code null} only for audit records and unreadable input. */
+  /**
+   * The conversation the record belongs to; {@code null} only for audit records, unreadable input
+   * and platform events about an account rather than a conversation.
+   */
   Conversation conversation();
 
   /** Who sent it (or, for audit records, who acted); {@code null} when the source does not say. */
@@ -71,6 +76,7 @@ public sealed interface Record
       case Consent c -> "consent";
       case Unparsed u -> "unparsed";
       case Audit a -> "audit";
+      case Completion c -> "completion";
     };
   }
 }

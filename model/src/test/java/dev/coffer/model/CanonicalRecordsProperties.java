@@ -55,7 +55,7 @@ class CanonicalRecordsProperties {
     Instant sentAt = maybe(r, () -> instant(r));
     String sourceTime = nstr(r);
     Source source = new Source(str(r, false), nstr(r), nstr(r), nstr(r), nstr(r));
-    return switch (r.nextInt(10)) {
+    return switch (r.nextInt(11)) {
       case 0 -> new Message(id, channel, conv, sender, sentAt, sourceTime, nstr(r),
           maybe(r, () -> list(r, () -> attachment(r))), nstr(r), r.nextBoolean(), r.nextBoolean(),
           r.nextBoolean(), maybe(r, () -> location(r)), maybe(r, () -> contact(r)), maybe(r, () -> poll(r)),
@@ -76,6 +76,8 @@ class CanonicalRecordsProperties {
       case 7 -> new Consent(id, channel, conv, sender, sentAt, sourceTime,
           r.nextBoolean() ? Consent.Status.AGREE : Consent.Status.DISAGREE, source);
       case 8 -> new Unparsed(id, channel, conv, sender, sentAt, sourceTime, nstr(r), str(r, false), source);
+      case 9 -> new Completion(id, channel, conv, sender, sentAt, sourceTime, str(r, false), r.nextInt(4),
+          attachment(r), source);
       default -> new Audit(id, channel, conv, party(r), instant(r), sourceTime, str(r, false),
           maybe(r, () -> list(r, () -> str(r, false))), maybe(r, () -> map(r)), nstr(r), source);
     };

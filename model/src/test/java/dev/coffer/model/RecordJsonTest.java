@@ -63,6 +63,8 @@ class RecordJsonTest {
         new Receipt("6".repeat(32), "whatsapp", DESK, p, t, null, "w", Receipt.Status.FAILED, p, "131026", SOURCE),
         new Consent("7".repeat(32), "wecom", DESK, p, t, null, Consent.Status.DISAGREE, SOURCE),
         new Unparsed("8".repeat(32), "whatsapp", null, null, null, null, "\u0000garbage", "no header", SOURCE),
+        new Completion("a".repeat(32), "whatsapp", DESK, null, t, null, "m".repeat(32), 0,
+            new Attachment("q3.pdf", "application/pdf", 1234L, "cd".repeat(32), "figures", false, false), SOURCE),
         new Audit("9".repeat(32), "coffer", null, new Party("alice", null), t, null, "import", List.of("a"), Map.of("zone", "UTC"), "127.0.0.1", SOURCE));
     for (Record r : all) {
       byte[] bytes = RecordJson.canonical(r);

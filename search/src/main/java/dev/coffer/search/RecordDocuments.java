@@ -176,6 +176,10 @@ final class RecordDocuments {
       case Receipt r -> append(b, r.error());
       case Consent c -> { }
       case Unparsed u -> append(b, u.text());
+      case dev.coffer.model.Completion c -> {
+        append(b, c.attachment().name());
+        append(b, c.attachment().caption());
+      }
       case Audit a -> {
         append(b, a.action());
         appendValues(b, a.detail());

@@ -120,6 +120,7 @@ public final class Directory {
       case dev.coffer.model.Delete d -> { }
       case dev.coffer.model.Consent c -> { }
       case dev.coffer.model.Unparsed u -> { }
+      case dev.coffer.model.Completion c -> { }
       case dev.coffer.model.Audit a -> out.clear(); // Coffer users, not handles on a channel
     }
     return out;

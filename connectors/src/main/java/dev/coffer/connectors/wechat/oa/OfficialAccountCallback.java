@@ -237,6 +237,7 @@ public final class OfficialAccountCallback {
       case dev.coffer.model.Consent x -> x;
       case Unparsed x -> x;
       case dev.coffer.model.Audit x -> x;
+      case dev.coffer.model.Completion x -> x;
     };
   }
 
