@@ -49,6 +49,7 @@ import picocli.CommandLine.Command;
       ConformanceCommand.class,
       ServeCommand.class,
       DirectoryCommand.class,
+      StatusCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Coffer implements Runnable {

@@ -48,11 +48,13 @@ public final class CofferServer implements AutoCloseable {
   private final List<ServerExtension> extensions;
   private final List<AutoCloseable> parts;
   private final ServerConnector connector;
+  private final MetricsListener metrics;
   private final Object stopLock = new Object();
   private boolean stopped;
 
   private CofferServer(Javalin app, IndexedArchive opened, ServerContext context, List<ServerExtension> extensions,
-      List<AutoCloseable> parts, ServerConnector connector) {
+      List<AutoCloseable> parts, ServerConnector connector, MetricsListener metrics) {
+    this.metrics = metrics;
     this.app = app;
     this.opened = opened;
     this.context = context;
@@ -97,10 +99,15 @@ public final class CofferServer implements AutoCloseable {
           health);
       ServerConnector[] connector = new ServerConnector[1];
       Exception[] installFailure = new Exception[1];
+      CaptureStatus[] statusHolder = new CaptureStatus[1];
       Javalin app = Javalin.create(jc -> {
         configure(jc, config, ssl, connector);
         jc.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
         installCapture(jc, context, parts);
+        CaptureStatus status = new CaptureStatus(context, CaptureStatus.interval(config));
+        parts.add(status);
+        statusHolder[0] = status;
+        status.install(jc);
         for (ServerExtension e : extensions) {
           try {
             e.install(jc, context);
@@ -114,8 +121,13 @@ public final class CofferServer implements AutoCloseable {
       if (installFailure[0] != null) {
         throw new IOException("a server extension failed to install: " + installFailure[0], installFailure[0]);
       }
+      MetricsListener metrics = null;
+      if (config.metricsEnabled()) {
+        metrics = new MetricsListener(config, statusHolder[0]);
+        parts.add(metrics);
+      }
       app.start();
-      CofferServer server = new CofferServer(app, opened, context, installed, parts, connector[0]);
+      CofferServer server = new CofferServer(app, opened, context, installed, parts, connector[0], metrics);
       LOG.info("coffer server listening on {} (data {}, archive {} records)", server.uri(), config.dataDir(),
           opened.archive().size());
       return server;
@@ -196,6 +208,11 @@ public final class CofferServer implements AutoCloseable {
   /** The port the server listens on (the real one when configured as 0). */
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /** The metrics listener's port, or -1 when metrics are off. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
   }
 
   /** The server's base URI, e.g. {@code https://localhost:8443}. */

@@ -66,6 +66,11 @@ public record ServerConfig(
     if (metricsPort < -1 || metricsPort > 65535) {
       throw invalid("metrics.port", String.valueOf(metricsPort), "must be -1 (off) or 0..65535");
     }
+    if (metricsPort >= 0 && statusToken == null
+        && !(metricsHost.equals("127.0.0.1") || metricsHost.equals("::1") || metricsHost.equals("localhost"))) {
+      throw invalid("metrics.host", metricsHost, "is not a loopback address: set status.token so that scrapers "
+          + "must authenticate");
+    }
   }
 
   /**
