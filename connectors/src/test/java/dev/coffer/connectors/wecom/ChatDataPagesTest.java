@@ -296,6 +296,11 @@ class ChatDataPagesTest {
       return delegate.append(records);
     }
 
+    @Override public java.time.Clock clock() { return delegate.clock(); }
+    @Override public dev.coffer.archive.retention.RetentionLedger retention() throws IOException { return delegate.retention(); }
+    @Override public dev.coffer.archive.retention.Disposal dispose(List<String> ids, dev.coffer.archive.retention.Actor actor,
+        String reason, java.util.Set<String> queryHeld) throws IOException { return delegate.dispose(ids, actor, reason, queryHeld); }
+    @Override public void addDisposalListener(DisposalListener l) { delegate.addDisposalListener(l); }
     @Override public String putBlob(byte[] bytes) throws IOException { return delegate.putBlob(bytes); }
     @Override public String putBlob(Path file) throws IOException { return delegate.putBlob(file); }
     @Override public String putBlob(InputStream in) throws IOException { return delegate.putBlob(in); }
