@@ -1,6 +1,10 @@
 package dev.coffer.server;
 
 import dev.coffer.archive.ArchiveOptions;
+import dev.coffer.connectors.whatsapp.cloud.MediaCompletion;
+import dev.coffer.connectors.whatsapp.cloud.MediaFetcher;
+import dev.coffer.connectors.whatsapp.cloud.MediaRef;
+import dev.coffer.connectors.whatsapp.cloud.RetryPolicy;
 import dev.coffer.search.IndexedArchive;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -41,6 +45,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CofferServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
+
+  /** How often the media queue looks for due fetches. */
+  static final java.time.Duration MEDIA_POLL = java.time.Duration.ofSeconds(1);
 
   private final Javalin app;
   private final IndexedArchive opened;
@@ -147,13 +154,61 @@ public final class CofferServer implements AutoCloseable {
       health.register(WhatsAppEndpoint.CONNECTOR, config.silenceOf(WhatsAppEndpoint.CONNECTOR));
       new WhatsAppEndpoint(config.whatsApp(), context,
           new CapturePipeline(context, WhatsAppEndpoint.CONNECTOR, inFlight),
-          refs -> health.count(WhatsAppEndpoint.CONNECTOR, "media_unfetched", refs.size())).install(jc);
+          mediaQueue(context, parts)).install(jc);
     }
     if (config.weChat() != null) {
       health.register(WeChatEndpoint.CONNECTOR, config.silenceOf(WeChatEndpoint.CONNECTOR));
       new WeChatEndpoint(config.weChat(), context,
           new CapturePipeline(context, WeChatEndpoint.CONNECTOR, inFlight)).install(jc);
     }
+  }
+
+  /**
+   * Where a webhook's media references go once its records are durable: the media completion queue
+   * (fetch, verify, store, archive a completion record; retried with backoff; rebuilt from the archive
+   * at start, so a restart loses nothing), or, without an access token, nowhere: the attachments stay
+   * pending in the archive and a later start with a token completes them.
+   */
+  private static java.util.function.Consumer<List<MediaRef>> mediaQueue(ServerContext context,
+      List<AutoCloseable> parts) {
+    ServerConfig.WhatsApp wa = context.config().whatsApp();
+    String connector = WhatsAppEndpoint.CONNECTOR;
+    if (wa.accessToken() == null) {
+      LOG.warn("{}: no access token (whatsapp.access-token): media stay pending until one is configured", connector);
+      return refs -> context.health().count(connector, "media_not_fetched_no_token", refs.size());
+    }
+    MediaFetcher fetcher = new MediaFetcher(wa.graphUrl(), wa.accessToken().reveal(),
+        java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build(),
+        RetryPolicy.defaults());
+    MediaCompletion completion = new MediaCompletion(context.archive(), fetcher, context.clock());
+    context.health().mediaPending(connector, () -> completion.pending().size());
+    java.util.concurrent.atomic.AtomicReference<AutoCloseable> loop = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread starter = Thread.ofVirtual().name("coffer-media-rebuild").start(() -> {
+      try {
+        MediaCompletion.Rebuild r = completion.rebuild();
+        LOG.info("{}: media pending from before this start: {} ({} unrecoverable)", connector, r.pending(),
+            r.unrecoverable().size());
+      } catch (IOException | RuntimeException e) {
+        LOG.error("{}: could not rebuild the pending media list from the archive: {}", connector, e.toString());
+      }
+      loop.set(completion.start(MEDIA_POLL));
+    });
+    parts.add(() -> {
+      starter.join();
+      AutoCloseable l = loop.get();
+      if (l != null) {
+        l.close();
+      }
+    });
+    return refs -> {
+      try {
+        completion.enqueue(refs);
+      } catch (IOException | RuntimeException e) {
+        // The message records are durable with their attachments pending: the next start's rebuild finds them.
+        LOG.error("{}: could not queue {} media fetch(es); they stay pending until the next start: {}", connector,
+            refs.size(), e.toString());
+      }
+    };
   }
 
   private static void configure(JavalinConfig jc, ServerConfig config, SslContextFactory.Server ssl,
