@@ -1,5 +1,7 @@
 package dev.coffer.cli;
 
+import dev.coffer.connectors.wechat.oa.OfficialAccountConformance;
+import dev.coffer.connectors.wecom.WeComConformance;
 import dev.coffer.connectors.whatsapp.cloud.CloudApiConformance;
 import dev.coffer.connectors.whatsapp.export.Conformance;
 import java.io.PrintStream;
@@ -14,31 +16,45 @@ import picocli.CommandLine.Parameters;
     name = "conformance",
     mixinStandardHelpOptions = true,
     description = {
-      "Check an importer against a directory of real-world samples. whatsapp-export: every file is "
-          + "imported into a fresh temporary archive (zone UTC) and every input line must be accounted "
-          + "for by a record. whatsapp-cloud: every webhook body (.json) must parse without an unparsed "
-          + "record, give canonical records and the same ids when parsed again.",
-      "Exit status 0 only when no file failed and no line was lost. Used by CI on ../shared/corpus."
+      "Check a connector against a directory of real-world samples:",
+      "  whatsapp-export  every file is imported into a fresh temporary archive (zone UTC) and every"
+          + " input line must be accounted for by a record.",
+      "  whatsapp-cloud   every webhook body (.json) must parse without an unparsed record, give"
+          + " canonical records and the same ids when parsed again.",
+      "  wechat-oa        the published crypto vectors are reproduced; every sample callback body is"
+          + " handled in plain and safe mode and gives records with the same ids, none unparsed.",
+      "  wecom            every .json/.jsonl is imported without keys; every message must give a"
+          + " record (only page items without a key may stay encrypted).",
+      "Exit status 0 only when no file failed and nothing was lost. Used by CI on ../shared/corpus."
     })
 final class ConformanceCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SOURCE", description = "The importer to check: whatsapp-export or whatsapp-cloud.")
+  @Parameters(index = "0", paramLabel = "SOURCE",
+      description = "The connector to check: whatsapp-export, whatsapp-cloud, wechat-oa, wecom.")
   String source;
 
   @Parameters(index = "1", paramLabel = "DIR", description = "Directory of sample inputs (searched recursively).")
   Path dir;
 
+  /** One check per connector, each a static run(dir, out) returning 0 when everything passed. */
+  @FunctionalInterface
+  private interface Check {
+    int run(Path dir, PrintStream out) throws Exception;
+  }
+
   @Override
   public Integer call() throws Exception {
-    if (!source.equals("whatsapp-export") && !source.equals("whatsapp-cloud")) {
-      throw new IllegalArgumentException(
-          "SOURCE must be whatsapp-export or whatsapp-cloud, not '" + source + "'");
-    }
+    Check check = switch (source) {
+      case "whatsapp-export" -> Conformance::run;
+      case "whatsapp-cloud" -> CloudApiConformance::run;
+      case "wechat-oa" -> OfficialAccountConformance::run;
+      case "wecom" -> WeComConformance::run;
+      default -> throw new IllegalArgumentException("SOURCE must be whatsapp-export, whatsapp-cloud,"
+          + " wechat-oa or wecom, not '" + source + "'");
+    };
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("not a directory: " + dir);
     }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    int status = source.equals("whatsapp-cloud") ? CloudApiConformance.run(dir, out)
-        : Conformance.run(dir, out);
-    return status == 0 ? Coffer.OK : Coffer.FAILED;
+    return check.run(dir, out) == 0 ? Coffer.OK : Coffer.FAILED;
   }
 }

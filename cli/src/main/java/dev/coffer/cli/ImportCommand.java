@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "import",
     mixinStandardHelpOptions = true,
     description = "Import conversations from a source into the archive.",
-    subcommands = {ImportCommand.WhatsApp.class})
+    subcommands = {ImportCommand.WhatsApp.class, ImportWeComCommand.class})
 final class ImportCommand implements Runnable {
   @Spec CommandSpec spec;
 
