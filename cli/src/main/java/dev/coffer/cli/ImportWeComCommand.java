@@ -1,5 +1,7 @@
 package dev.coffer.cli;
 
+import dev.coffer.connectors.wecom.FinanceSdkDecryptor;
+import dev.coffer.connectors.wecom.WeComDecryptor;
 import dev.coffer.connectors.wecom.WeComImportOptions;
 import dev.coffer.connectors.wecom.WeComImportReport;
 import dev.coffer.connectors.wecom.WeComImporter;
@@ -48,6 +50,12 @@ final class ImportWeComCommand implements Callable<Integer> {
       description = "Read page items with a seq above SEQ instead of above the cursor (e.g. 0 to re-read pages once the SDK is available).")
   Long fromSeq;
 
+  @Option(names = "--sdk",
+      description = "Decrypt messages and fetch media with Tencent's Finance SDK (its jar in $COFFER_CLASSPATH, "
+          + "its native library on -Djava.library.path in $COFFER_JAVA_OPTS; CorpID and archive Secret from "
+          + "$COFFER_WECOM_CORP_ID and $COFFER_WECOM_SECRET). Without it, page items stay encrypted and media pending.")
+  boolean sdk;
+
   @Option(names = "--json", description = "Print the import report as JSON.")
   boolean json;
 
@@ -68,8 +76,11 @@ final class ImportWeComCommand implements Callable<Integer> {
         .withCursor(WeComImportOptions.cursorIn(dataDir)).withFromSeq(fromSeq)
         .withActor(actor.name(), actor.host());
     WeComImportReport report;
-    try (Workspace ws = Workspace.open(dataDir, output)) {
-      report = new WeComImporter(ws.archive).importPath(path, options);
+    try (WeComDecryptor decryptor = sdk ? FinanceSdkDecryptor.load(System.getenv("COFFER_WECOM_CORP_ID"),
+            System.getenv("COFFER_WECOM_SECRET"), System.getenv("COFFER_WECOM_PROXY"),
+            System.getenv("COFFER_WECOM_PROXY_PASSWORD"), 30) : null;
+        Workspace ws = Workspace.open(dataDir, output)) {
+      report = new WeComImporter(ws.archive).importPath(path, options.withDecryptor(decryptor));
     }
     output.json(report);
     if (!json) {
@@ -79,7 +90,12 @@ final class ImportWeComCommand implements Callable<Integer> {
   }
 
   static void print(Output output, WeComImportReport r) {
+    int shown = 0;
     for (WeComImportReport.FileRead f : r.files()) {
+      if (++shown > 10) {
+        output.line("  … and " + (r.files().size() - 10) + " more file(s) (--json lists them all)");
+        break;
+      }
       output.line("Imported " + f.path() + "  (sha256 " + f.sha256() + ")");
     }
     output.line("  messages      " + r.messages() + " read, " + r.belowCursor() + " at or below the cursor (skipped)");
