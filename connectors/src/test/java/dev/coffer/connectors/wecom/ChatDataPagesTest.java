@@ -319,11 +319,6 @@ class ChatDataPagesTest {
     @Override public ConsistencyProof proveConsistency(long oldSize, long newSize) throws IOException { return delegate.proveConsistency(oldSize, newSize); }
     @Override public Path directory() { return delegate.directory(); }
     @Override public String archiveId() { return delegate.archiveId(); }
-    @Override public java.time.Clock clock() { return delegate.clock(); }
-    @Override public dev.coffer.archive.retention.RetentionLedger retention() throws IOException { return delegate.retention(); }
-    @Override public dev.coffer.archive.retention.Disposal dispose(List<String> ids, dev.coffer.archive.retention.Actor actor,
-        String reason, java.util.Set<String> queryHeld) throws IOException { return delegate.dispose(ids, actor, reason, queryHeld); }
-    @Override public void addDisposalListener(DisposalListener listener) { delegate.addDisposalListener(listener); }
     @Override public void close() throws IOException { }
   }
 }
