@@ -182,6 +182,7 @@ public final class WeComImporter {
     final List<String> warnings = new ArrayList<>();
     final List<String> gaps = new ArrayList<>();
     long messages;
+    long produced;
     long appended;
     long duplicates;
     long unparsed;
@@ -207,16 +208,24 @@ public final class WeComImporter {
             "the file is empty", null), null);
         return;
       }
+      long before = produced;
       if (isWholeValue(first)) {
         jsonLines(f, sha);
       } else {
         document(f, sha);
       }
+      if (produced == before) {
+        // Valid JSON holding no message (an empty array, a page without items): still a record.
+        String text = Files.size(f) > 1 << 20 ? null
+            : new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
+        add(WeComRecords.unparsed(Ids.derive("wecom/unparsed", sha, "file"), sha, "file", text,
+            "the file holds no WeCom message", null), null);
+      }
     }
 
     /** One JSON value per line: a bad line is one unparsed record, the others still read. */
     private void jsonLines(Path f, String sha) throws IOException {
-      try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+      try (BufferedReader r = lenient(f)) {
         int n = 0;
         for (String line; (line = r.readLine()) != null; ) {
           n++;
@@ -234,8 +243,6 @@ public final class WeComImporter {
           }
           value(node, range);
         }
-      } catch (java.nio.charset.MalformedInputException e) {
-        throw new IOException("a WeCom input file is not UTF-8 (blob " + sha + ")", e);
       }
     }
 
@@ -269,7 +276,7 @@ public final class WeComImporter {
     }
 
     private void rest(Path f, String sha, int fromLine, JsonProcessingException e) throws IOException {
-      List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+      List<String> lines = List.of(new String(Files.readAllBytes(f), StandardCharsets.UTF_8).split("\n", -1));
       int from = Math.min(fromLine, Math.max(lines.size(), 1));
       String range = "lines " + from + "-" + Math.max(from, lines.size());
       String text = String.join("\n", lines.subList(Math.min(from - 1, lines.size()), lines.size()));
@@ -400,6 +407,7 @@ public final class WeComImporter {
     }
 
     void add(Record r, Long seq) throws IOException {
+      produced++;
       byKind.merge(r.kind(), 1L, Long::sum);
       if (r instanceof Unparsed) {
         unparsed++;
@@ -496,16 +504,19 @@ public final class WeComImporter {
   }
 
   private static String firstNonBlankLine(Path f) throws IOException {
-    try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+    try (BufferedReader r = lenient(f)) {
       for (String line; (line = r.readLine()) != null; ) {
         if (!line.isBlank()) {
           return line;
         }
       }
       return null;
-    } catch (java.nio.charset.MalformedInputException e) {
-      throw new IOException("a WeCom input file is not UTF-8: " + f.getFileName(), e);
     }
+  }
+
+  /** Reads UTF-8, replacing undecodable bytes with U+FFFD (the archived file keeps the bytes). */
+  private static BufferedReader lenient(Path f) throws IOException {
+    return new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(f), StandardCharsets.UTF_8));
   }
 
   /** True if the line is one complete JSON value (then the file is read line by line). */

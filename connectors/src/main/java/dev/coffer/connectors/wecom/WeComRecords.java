@@ -48,8 +48,42 @@ final class WeComRecords {
 
   static Unparsed unparsed(String idKey, String raw, String range, String text, String diagnostic,
       String nativeId) {
-    return new Unparsed(idKey, CHANNEL, null, null, null, null, text, diagnostic,
-        new Source(CONNECTOR, nativeId, raw, range, null));
+    return new Unparsed(idKey, CHANNEL, null, null, null, null, clean(text), clean(diagnostic),
+        new Source(CONNECTOR, clean(nativeId), raw, range, null));
+  }
+
+  /**
+   * JSON's {@code \uD800} escapes can make strings with unpaired surrogates, which coffer/1 refuses
+   * (RFC 8785 needs valid Unicode): they become U+FFFD here; the archived input keeps the escapes.
+   */
+  static String clean(String s) {
+    if (s == null) {
+      return null;
+    }
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok;
+      if (Character.isHighSurrogate(c)) {
+        ok = i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        if (ok) {
+          if (b != null) {
+            b.append(c).append(s.charAt(i + 1));
+          }
+          i++;
+          continue;
+        }
+      } else {
+        ok = !Character.isLowSurrogate(c);
+      }
+      if (!ok && b == null) {
+        b = new StringBuilder(s.length()).append(s, 0, i);
+      }
+      if (b != null) {
+        b.append(ok ? c : '\uFFFD');
+      }
+    }
+    return b == null ? s : b.toString();
   }
 
   /** Records of one message; an unreadable message gives one {@code unparsed} record. */
@@ -84,8 +118,8 @@ final class WeComRecords {
     }
     List<String> to = new ArrayList<>();
     for (JsonNode t : iter(m.get("tolist"))) {
-      if (t.isValueNode() && !t.asText().isEmpty()) {
-        to.add(t.asText());
+      if (t.isValueNode() && !t.isNull() && !t.asText().isEmpty()) {
+        to.add(clean(t.asText()));
       }
     }
     String roomid = str(m, "roomid");
@@ -151,7 +185,7 @@ final class WeComRecords {
       case "vote" -> {
         List<Poll.Option> options = new ArrayList<>();
         for (JsonNode o : iter(m.get("voteitem"))) {
-          options.add(new Poll.Option(o.asText(), null));
+          options.add(new Poll.Option(clean(o.asText()), null));
         }
         String title = str(m, "votetitle");
         if (title == null) {
@@ -201,7 +235,7 @@ final class WeComRecords {
       try {
         inner = WeComImporter.JSON.readTree(content.asText());
       } catch (IOException e) {
-        lines.add(content.asText());
+        lines.add(clean(content.asText()));
         return;
       }
     } else if (content != null && content.isObject()) {
@@ -209,7 +243,7 @@ final class WeComRecords {
     }
     if (inner == null || !inner.isObject()) {
       if (content != null) {
-        lines.add(content.asText());
+        lines.add(clean(content.asText()));
       }
       return;
     }
@@ -265,7 +299,7 @@ final class WeComRecords {
       if (scalars) {
         List<String> values = new ArrayList<>();
         n.forEach(c -> values.add(c.asText()));
-        lines.add(path + ": " + String.join(", ", values));
+        lines.add(clean(path + ": " + String.join(", ", values)));
       } else {
         int i = 0;
         for (JsonNode c : n) {
@@ -273,7 +307,7 @@ final class WeComRecords {
         }
       }
     } else if (!n.isNull()) {
-      lines.add(path + ": " + n.asText());
+      lines.add(clean(path + ": " + n.asText()));
     }
   }
 
@@ -317,7 +351,7 @@ final class WeComRecords {
     if (n.isBigDecimal()) {
       return n.decimalValue().toPlainString();
     }
-    return n.asText();
+    return clean(n.asText());
   }
 
   /** Epoch milliseconds as an instant; 0, negatives and non-numbers are "no time". */
@@ -334,7 +368,7 @@ final class WeComRecords {
     if (v == null || v.isNull() || v.isContainerNode()) {
       return null;
     }
-    String s = v.asText();
+    String s = clean(v.asText());
     return s.isEmpty() ? null : s;
   }
 
