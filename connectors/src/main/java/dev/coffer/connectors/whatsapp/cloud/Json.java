@@ -54,7 +54,11 @@ final class Json {
       return null;
     }
     if (v.isBigDecimal()) {
-      return v.decimalValue().toPlainString();
+      java.math.BigDecimal d = v.decimalValue();
+      // Plain digits keep coordinates as written; but "1e999999999" in plain form is a billion
+      // digits from an 11-byte input, so far-out exponents keep the exponent form.
+      return Math.abs(d.scale()) > 64 || d.precision() - d.scale() > 64 ? d.toString()
+          : d.toPlainString();
     }
     return clean(v.asText());
   }

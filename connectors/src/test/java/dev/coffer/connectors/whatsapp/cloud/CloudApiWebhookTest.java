@@ -67,6 +67,28 @@ class CloudApiWebhookTest {
   }
 
   @Test
+  void aTinyNumberWithAHugeExponentStaysTiny() {
+    WebhookParse p = parse(envelope("messages", """
+        "messages":[{"from":"34612345678","id":"wamid.L1","timestamp":"1772445600","type":"location",
+          "location":{"latitude":1e999999999,"longitude":-2.5E-999999999}}]"""));
+    assertThat(p.records()).singleElement().isInstanceOfSatisfying(Message.class, m -> {
+      assertThat(m.location().latitude()).isEqualTo("1E+999999999");
+      assertThat(m.location().longitude()).isEqualTo("-2.5E-999999999");
+    });
+  }
+
+  @Test
+  void coordinatesKeepTheSourcesDigits() {
+    WebhookParse p = parse(envelope("messages", """
+        "messages":[{"from":"34612345678","id":"wamid.L2","timestamp":"1772445600","type":"location",
+          "location":{"latitude":51.50214569326172,"longitude":-0.120}}]"""));
+    assertThat(p.records()).singleElement().isInstanceOfSatisfying(Message.class, m -> {
+      assertThat(m.location().latitude()).isEqualTo("51.50214569326172");
+      assertThat(m.location().longitude()).isEqualTo("-0.120");
+    });
+  }
+
+  @Test
   void anUnknownFieldIsKeptVerbatim() {
     WebhookParse p = parse(envelope("brand_new_field", "\"thing\":{\"a\":1}"));
     assertThat(p.records()).singleElement().isInstanceOfSatisfying(Unparsed.class,
