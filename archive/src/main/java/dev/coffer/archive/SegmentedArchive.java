@@ -140,6 +140,7 @@ final class SegmentedArchive implements Archive {
     }
     long next = f.size() + 1;
     long replayed = 0;
+    long lastArchivedAt = -1;
     try (Stream<String> segmentKeys = store.list(ArchiveLayout.SEGMENTS, ArchiveLayout.segmentKey(next))) {
       Iterator<String> it = segmentKeys.iterator();
       while (it.hasNext()) {
@@ -160,6 +161,7 @@ final class SegmentedArchive implements Archive {
         idIndex.add(ids, seg.firstSerial());
         next = seg.lastSerial() + 1;
         replayed += seg.count();
+        lastArchivedAt = seg.archivedAt();
       }
     } catch (UncheckedIOException e) {
       throw e.getCause();
@@ -176,7 +178,9 @@ final class SegmentedArchive implements Archive {
         }
         latest = st.checkpoint();
       } else {
-        writeCheckpoint(options.clock().millis());
+        // The checkpoint of a commit carries the commit's time, also when recovery signs it late:
+        // verify then checks every segment's archived-at (where retention starts) against a signature.
+        writeCheckpoint(lastArchivedAt >= 0 ? lastArchivedAt : options.clock().millis());
         if (size > 0) {
           LOG.info("archive {}: signed checkpoint at size {} missing after an interrupted commit; wrote it", archiveId, size);
         }

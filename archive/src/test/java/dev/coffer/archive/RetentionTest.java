@@ -119,6 +119,24 @@ class RetentionTest {
   }
 
   @Test
+  void verifyCatchesAnArchiveTimeMovedBackToShortenRetention() throws IOException {
+    try (Archive a = open()) {
+      a.append(RecordFixtures.messages(0, 3));
+    }
+    // Someone rewrites the segment with archived-at three years earlier and a correct CRC.
+    try (dev.coffer.archive.store.FileObjectStore raw =
+        new dev.coffer.archive.store.FileObjectStore(dir.resolve(dev.coffer.archive.layout.ArchiveLayout.OBJECTS))) {
+      String key = dev.coffer.archive.layout.ArchiveLayout.segmentKey(1);
+      dev.coffer.archive.segment.Segment s = dev.coffer.archive.segment.SegmentFormat.decode(key, raw.get(key), true);
+      raw.delete(key);
+      raw.put(key, dev.coffer.archive.segment.SegmentFormat.encode(new dev.coffer.archive.segment.Segment(1,
+          s.archivedAt() - Period.ofYears(3).toTotalMonths() * 31L * 86_400_000L, s.entries())));
+    }
+    assertThat(dev.coffer.archive.verify.Verifier.verify(dir, dev.coffer.archive.verify.VerifyListener.NONE).problems())
+        .singleElement().satisfies(p -> assertThat(p.what()).contains("archived-at differs from the signed time"));
+  }
+
+  @Test
   void onlyComplianceRestrictsAndTheRestrictionIsAuditedState() throws IOException {
     String id = RecordFixtures.message(3).id();
     try (Archive a = open()) {

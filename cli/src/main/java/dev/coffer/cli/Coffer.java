@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit statuses (every command): 0 success; 1 the archive failed verification or the work did
  * not complete; 2 usage error; 3 input imported with diagnostics (some of it became {@code unparsed}
- * records, nothing lost); 5 no archive at the data directory; 10-16 input refused as unreadable or
+ * records, nothing lost); 4 refused by retention or a legal hold (audited); 5 no archive at the data directory; 10-16 input refused as unreadable or
  * hostile, nothing kept (see {@code coffer import whatsapp --help}).
  */
 @Command(
@@ -32,7 +32,8 @@ import picocli.CommandLine.Command;
       "  coffer search 'insider OR \"off the record\"'",
       "",
       "Exit status: 0 ok; 1 failed, or verify found a problem; 2 usage error; 3 imported, some lines",
-      "kept as unparsed records; 5 no archive at the data directory; 10-16 input refused, nothing kept.",
+      "kept as unparsed records; 4 refused by retention or a legal hold (audited); 5 no archive at the",
+      "data directory; 10-16 input refused, nothing kept.",
     },
     subcommands = {
       InitCommand.class,
@@ -44,6 +45,10 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       ProofCommand.class,
       ReindexCommand.class,
+      RetentionCommand.class,
+      HoldCommand.class,
+      DisposeCommand.class,
+      RestrictCommand.class,
       GenerateCommand.class,
       DemoCommand.class,
       ConformanceCommand.class,
@@ -56,6 +61,8 @@ public final class Coffer implements Runnable {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int USAGE = 2;
+  /** Refused by retention: the record is in retention or under a legal hold (the attempt is audited). */
+  static final int REFUSED = 4;
   static final int NO_ARCHIVE = 5;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

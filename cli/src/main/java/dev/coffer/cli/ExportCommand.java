@@ -43,6 +43,8 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE (refuses to overwrite) instead of standard output.")
   Path out;
 
+  @Mixin RoleOption role;
+
   @Mixin DataDirOption data;
 
   @Spec CommandSpec spec;
@@ -53,6 +55,9 @@ final class ExportCommand implements Callable<Integer> {
     // The archive alone: an export must work even when the derived search index is damaged.
     try (Archive archive = Archives.open(data.resolve(), ArchiveOptions.defaults())) {
       long[] written = {0};
+      // Restricted records leave only with the compliance role. The export reads the archive alone
+      // (no search index), so it asks the archive's retention state.
+      java.util.Set<String> hidden = role.compliance() ? java.util.Set.of() : archive.retention().restrictions().keySet();
       try (OutputStream sink = out == null
           ? new NonClosing(System.out)
           : new BufferedOutputStream(Files.newOutputStream(out, StandardOpenOption.CREATE_NEW), 1 << 16);
@@ -60,6 +65,9 @@ final class ExportCommand implements Callable<Integer> {
               : Progress.start(new Output(output.out(), output.err(), false), "Exporting", archive.size(), "rec", 1)) {
         archive.scan(1, (StoredRecord sr) -> {
           progress.by(1);
+          if (!hidden.isEmpty() && hidden.contains(sr.record().id())) {
+            return true;
+          }
           if (conversation != null) {
             Record r = sr.record();
             if (r.conversation() == null || !conversation.equals(r.conversation().id())) {
@@ -75,6 +83,7 @@ final class ExportCommand implements Callable<Integer> {
       Map<String, String> detail = new LinkedHashMap<>();
       detail.put("format", format.name());
       detail.put("records", Long.toString(written[0]));
+      detail.put("role", role.resolve());
       if (conversation != null) {
         detail.put("conversation", conversation);
       }

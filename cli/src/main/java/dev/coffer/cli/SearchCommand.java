@@ -74,6 +74,8 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--zone", paramLabel = "ZONE", description = "Time zone for dates and display (default: system zone).")
   ZoneId zone;
 
+  @Mixin RoleOption role;
+
   @Mixin JsonOption jsonOption;
 
   @Mixin DataDirOption data;
@@ -108,9 +110,11 @@ final class SearchCommand implements Callable<Integer> {
           .limit(limit)
           .highlight(color ? "\u001b[1;33m" : "«", color ? "\u001b[0m" : "»")
           .build();
-      SearchResults results = ws.index.search(request);
+      // Restricted records (erasure requested during retention) count nowhere unless acting as compliance.
+      java.util.Set<String> hidden = Restricted.hiddenFrom(role, ws);
+      SearchResults results = ws.index.search(request, hidden);
       // The page's total is a lower bound past 10,000 hits; a reviewer is told the exact figure.
-      long total = results.totalExact() ? results.totalHits() : ws.index.count(request);
+      long total = results.totalExact() ? results.totalHits() : ws.index.count(request, hidden);
 
       Map<String, String> detail = new LinkedHashMap<>();
       detail.put("query", query);
@@ -123,6 +127,7 @@ final class SearchCommand implements Callable<Integer> {
       put(detail, "has_attachment", hasAttachment ? "true" : null);
       detail.put("page", Integer.toString(page));
       detail.put("hits", Long.toString(total));
+      detail.put("role", role.resolve());
       ws.audit(Actor.current(), "search", List.of(), detail);
 
       if (jsonOption.json) {

@@ -48,6 +48,8 @@ final class ShowCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the records' canonical JSON as a JSON array.")
   boolean json;
 
+  @Mixin RoleOption role;
+
   @Mixin DataDirOption data;
 
   @Spec CommandSpec spec;
@@ -58,6 +60,11 @@ final class ShowCommand implements Callable<Integer> {
     ZoneId z = zone == null ? ZoneId.systemDefault() : zone;
     try (Workspace ws = Workspace.open(data.resolve(), output)) {
       ConversationSummary conv = resolve(ws, conversation);
+      // Restricted records are shown only to compliance; to anyone else they do not exist.
+      java.util.Set<String> hidden = Restricted.hiddenFrom(role, ws);
+      if (around != null && hidden.contains(around)) {
+        throw new IllegalArgumentException("no record with id " + around);
+      }
       List<Long> serials;
       long targetSerial = -1;
       String header;
@@ -79,12 +86,17 @@ final class ShowCommand implements Callable<Integer> {
       }
 
       List<Record> records = new ArrayList<>(serials.size());
+      List<Long> shownSerials = new ArrayList<>(serials.size());
       List<Object> jsonRecords = new ArrayList<>();
       for (long serial : serials) {
         Optional<StoredRecord> sr = ws.archive.get(serial);
         if (sr.isEmpty()) {
           throw new IOException("serial " + serial + " is indexed but not in the archive; run coffer verify");
         }
+        if (hidden.contains(sr.get().record().id())) {
+          continue;
+        }
+        shownSerials.add(serial);
         records.add(sr.get().record());
         if (json) {
           jsonRecords.add(RecordJson.mapper().readTree(sr.get().canonical()));
@@ -94,6 +106,7 @@ final class ShowCommand implements Callable<Integer> {
       Map<String, String> detail = new LinkedHashMap<>();
       detail.put("conversation", conv.id());
       detail.put("records_shown", Integer.toString(records.size()));
+      detail.put("role", role.resolve());
       if (around != null) {
         detail.put("around", around);
         detail.put("context", Integer.toString(context));
@@ -109,7 +122,7 @@ final class ShowCommand implements Callable<Integer> {
       output.line("conversation " + conv.id());
       Show show = new Show(z);
       for (int i = 0; i < records.size(); i++) {
-        for (String line : show.render(records.get(i), serials.get(i) == targetSerial)) {
+        for (String line : show.render(records.get(i), shownSerials.get(i) == targetSerial)) {
           output.line(line);
         }
       }

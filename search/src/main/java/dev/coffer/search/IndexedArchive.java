@@ -55,6 +55,7 @@ public final class IndexedArchive implements Closeable {
     try {
       index = SearchIndex.open(indexDir(dataDir));
       archive.addCommitListener(index);
+      archive.addDisposalListener(index); // records disposition removes leave the index too
       long behind = archive.size() - index.indexedThrough();
       if (behind > 0) {
         try {

@@ -103,7 +103,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Searches run concurrently with indexing.
  */
-public final class SearchIndex implements Closeable, Archive.CommitListener {
+public final class SearchIndex implements Closeable, Archive.CommitListener, Archive.DisposalListener {
   /** Up to this many hits, {@link SearchResults#totalHits()} is exact; beyond, a lower bound. */
   public static final int EXACT_TOTAL_UP_TO = 10_000;
 
@@ -266,6 +266,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
     }
     synchronized (indexLock) {
       List<Pending> batch = new ArrayList<>(records.size());
+      List<String> disposedIds = new ArrayList<>();
       for (StoredRecord stored : records) {
         Record record;
         try {
@@ -274,6 +275,9 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
           LOG.warn("serial {} (digest {}) is not a readable record; not indexed", stored.serial(),
               stored.digest());
           continue;
+        }
+        if (record instanceof dev.coffer.model.Audit a && "disposition".equals(a.action()) && a.targets() != null) {
+          disposedIds.addAll(a.targets());
         }
         boolean fresh = stored.serial() > maxSerialInIndex;
         long time = time(stored, record, fresh);
@@ -286,6 +290,12 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
         batch.add(new Pending(fresh, record.id(), documents.document(stored, record, time)));
       }
       write(batch);
+      // A disposition record is archived before the records it names are removed: dropping them
+      // here, in serial order with everything else, keeps the index right across crashes and
+      // rebuilds (a rebuild indexes them, then meets this record and drops them again).
+      if (!disposedIds.isEmpty()) {
+        writer.deleteDocuments(disposedIds.stream().map(i -> new Term(ID, i)).toArray(Term[]::new));
+      }
       for (StoredRecord stored : records) {
         indexed.add(stored.serial());
       }
@@ -420,7 +430,14 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
     }
     List<StoredRecord> batch = new ArrayList<>(CATCH_UP_BATCH);
     long[] count = {0};
+    // The scan skips records disposition removed: those serials are covered (nothing to index), or
+    // the gap-free prefix would stop at the first tombstone and every open would re-read the rest.
+    long[] expect = {from};
     archive.scan(from, record -> {
+      if (record.serial() > expect[0]) {
+        coverDisposed(expect[0], record.serial() - 1);
+      }
+      expect[0] = record.serial() + 1;
       batch.add(record);
       if (batch.size() == CATCH_UP_BATCH) {
         committed(batch);
@@ -434,6 +451,9 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
       committed(batch);
       count[0] += batch.size();
     }
+    if (expect[0] <= size) {
+      coverDisposed(expect[0], size);
+    }
     commit();
     // a caller that catches up and then searches (coffer search) must see what it just indexed
     searchers.maybeRefreshBlocking();
@@ -442,6 +462,33 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
       LOG.info("search index caught up: {} records from serial {}", count[0], from);
     }
     return count[0];
+  }
+
+  /** Marks serials the archive no longer returns (disposed) as covered by the index. */
+  private void coverDisposed(long fromSerial, long toSerial) {
+    synchronized (indexLock) {
+      for (long s = fromSerial; s <= toSerial; s++) {
+        indexed.add(s);
+      }
+    }
+  }
+
+  /**
+   * Removes records disposition removed from the archive, commits and refreshes: on return no search
+   * finds them. (A rebuild does not bring them back: the archive no longer returns them.)
+   */
+  @Override
+  public void disposed(List<String> ids) throws IOException {
+    ensureOpen();
+    if (ids.isEmpty()) {
+      return;
+    }
+    Term[] terms = ids.stream().map(i -> new Term(ID, i)).toArray(Term[]::new);
+    synchronized (indexLock) {
+      writer.deleteDocuments(terms);
+    }
+    commit();
+    searchers.maybeRefreshBlocking();
   }
 
   /** {@link #rebuild(Path, Archive, LongConsumer, SearchOptions)} with default options. */
@@ -617,14 +664,28 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
    * fast; call this when the exact figure matters (a reviewer's "how many matched?").
    */
   public long count(SearchRequest request) throws IOException {
+    return count(request, Set.of());
+  }
+
+  /** {@link #count(SearchRequest)} leaving out the records with these ids (restricted records). */
+  public long count(SearchRequest request, Set<String> excludedIds) throws IOException {
     ensureOpen();
-    Query query = queries.query(request);
+    Query query = excluding(queries.query(request), excludedIds);
     return withSearcher(s -> (long) s.count(query));
   }
 
   public SearchResults search(SearchRequest request) throws IOException {
+    return search(request, Set.of());
+  }
+
+  /**
+   * {@link #search(SearchRequest)} leaving out the records with these ids: a reader without the
+   * compliance role passes the archive's restricted records, which then count nowhere (hits, totals,
+   * pages).
+   */
+  public SearchResults search(SearchRequest request, Set<String> excludedIds) throws IOException {
     ensureOpen();
-    Query query = queries.query(request);
+    Query query = excluding(queries.query(request), excludedIds);
     SearchRequest.Sort order = request.query().isBlank() && request.sort() == SearchRequest.Sort.RELEVANCE
         ? SearchRequest.Sort.NEWEST
         : request.sort();
@@ -653,6 +714,17 @@ public final class SearchIndex implements Closeable, Archive.CommitListener {
     } finally {
       searchers.release(searcher);
     }
+  }
+
+  private static Query excluding(Query query, Set<String> ids) {
+    if (ids.isEmpty()) {
+      return query;
+    }
+    return new org.apache.lucene.search.BooleanQuery.Builder()
+        .add(query, org.apache.lucene.search.BooleanClause.Occur.MUST)
+        .add(new org.apache.lucene.search.TermInSetQuery(ID, ids.stream().map(org.apache.lucene.util.BytesRef::new).toList()),
+            org.apache.lucene.search.BooleanClause.Occur.MUST_NOT)
+        .build();
   }
 
   private String[] snippets(IndexSearcher searcher, Query query, ScoreDoc[] page, SearchRequest request)

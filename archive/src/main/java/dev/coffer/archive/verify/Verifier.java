@@ -459,6 +459,13 @@ public final class Verifier {
         tombstones.addAll(c.tombstones());
         authorizedDisposals.putAll(c.authorized());
         records += c.header().count();
+        // archived-at is where a record's retention starts: it must be the signed time of the
+        // checkpoint its commit wrote, or rewriting it (with a fresh CRC) could shorten retention.
+        long end = first + c.header().count() - 1;
+        if (treeValid && cps.timeAt(end) != null && cps.timeAt(end) != c.header().archivedAt()) {
+          problem(objectFile(c.key()), "segment's archived-at differs from the signed time of checkpoint " + end,
+              String.valueOf(cps.timeAt(end)), String.valueOf(c.header().archivedAt()));
+        }
         expectedNext = first + c.header().count();
       }
     }
@@ -510,6 +517,14 @@ public final class Verifier {
       }
 
       /** Compares every checkpoint of size {@code size} with the recomputed tree. */
+      long timeSize = -1;
+      long timeMillis;
+
+      /** The signed time of the checkpoint of exactly {@code size}, if it was the last one compared. */
+      Long timeAt(long size) {
+        return timeSize == size ? timeMillis : null;
+      }
+
       void compareUpTo(long size, boolean treeValid) throws IOException {
         while (next != null && next.checkpoint().size() <= size) {
           if (next.checkpoint().size() == size && treeValid) {
@@ -522,6 +537,10 @@ public final class Verifier {
             }
           }
           lastSeen = Math.max(lastSeen, next.checkpoint().size());
+          if (next.checkpoint().size() == size) {
+            timeSize = size;
+            timeMillis = next.checkpoint().time();
+          }
           pull();
         }
       }
