@@ -8,6 +8,7 @@ import dev.coffer.model.Conversation;
 import dev.coffer.model.Message;
 import dev.coffer.model.Record;
 import dev.coffer.model.Source;
+import dev.coffer.model.SystemEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -35,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * attachment pending and is tried again later (backoff per item, up to {@link #MAX_ROUND_DELAY}).
  *
  * <p>The pending list lives in memory and is <b>rebuildable from the archive</b> ({@link #rebuild}):
- * pending = cloud API messages with a {@code pending} attachment and no {@code completion} for it;
- * each one's media reference is read again from the archived webhook body its {@code source.raw}
- * names. So a restart loses nothing: call {@code rebuild()} on start, {@link #enqueue} after each
+ * pending = cloud API messages with a {@code pending} attachment, and history media offers (a later
+ * history webhook giving the media id of a message archived without one), with no
+ * {@code completion} for them; each one's media reference is read again from the archived webhook
+ * body its {@code source.raw} names. So a restart loses nothing: call {@code rebuild()} on start, {@link #enqueue} after each
  * webhook's records are durable, and {@link #runDue} (or {@link #start}) to work the list.
  *
  * <p>Completion ids derive from (target record id, attachment index): running the same item twice,
@@ -58,7 +60,10 @@ public final class MediaCompletion {
   /** What one {@link #runDue} did. */
   public record Report(int completed, int failed, int pending) {}
 
-  /** What {@link #rebuild} found. */
+  /**
+   * What {@link #rebuild} found: items now pending, attachments already completed, and items
+   * ({@code record#index}) whose media reference could not be read again.
+   */
   public record Rebuild(int pending, int alreadyComplete, List<String> unrecoverable) {}
 
   private final Archive archive;
@@ -103,10 +108,13 @@ public final class MediaCompletion {
   public Rebuild rebuild() throws IOException {
     Map<String, Message> waiting = new LinkedHashMap<>();
     Set<String> completed = new HashSet<>();
+    List<SystemEvent> offers = new ArrayList<>();
     archive.scan(1, (StoredRecord sr) -> {
       switch (sr.record()) {
         case Message m when CloudApiWebhook.CONNECTOR.equals(m.source().connector())
             && m.attachmentList().stream().anyMatch(Attachment::pending) -> waiting.put(m.id(), m);
+        case SystemEvent s when CloudApiWebhook.CONNECTOR.equals(s.source().connector())
+            && s.detail() != null && s.detail().containsKey(MessageMapper.OFFER_TARGET) -> offers.add(s);
         case Completion c -> completed.add(c.target() + "#" + c.index());
         default -> { }
       }
@@ -125,7 +133,7 @@ public final class MediaCompletion {
           complete++;
           continue;
         }
-        MediaRef ref = refFromRaw(m, i, byRaw);
+        MediaRef ref = refFromRaw(m.id(), i, m.source().raw(), byRaw);
         if (ref == null) {
           unrecoverable.add(m.id() + "#" + i);
           LOG.warn("record {} attachment {}: pending, but its webhook body {} names no media for it",
@@ -135,12 +143,27 @@ public final class MediaCompletion {
         }
       }
     }
+    // History media offered later, for messages archived without a media id.
+    for (SystemEvent offer : offers) {
+      String target = offer.detail().get(MessageMapper.OFFER_TARGET);
+      int index = Integer.parseInt(offer.detail().get(MessageMapper.OFFER_INDEX));
+      if (completed.contains(target + "#" + index) || pending.containsKey(target + "#" + index)) {
+        continue;
+      }
+      MediaRef ref = refFromRaw(target, index, offer.source().raw(), byRaw);
+      if (ref == null) {
+        unrecoverable.add(target + "#" + index);
+        LOG.warn("record {} attachment {}: media offered by {}, but that body names none", target,
+            index, offer.source().raw());
+      } else {
+        enqueue(List.of(ref));
+      }
+    }
     return new Rebuild(pending.size(), complete, unrecoverable);
   }
 
-  private MediaRef refFromRaw(Message m, int index, Map<String, List<MediaRef>> byRaw)
-      throws IOException {
-    String raw = m.source().raw();
+  private MediaRef refFromRaw(String recordId, int index, String raw,
+      Map<String, List<MediaRef>> byRaw) throws IOException {
     if (raw == null) {
       return null;
     }
@@ -160,7 +183,7 @@ public final class MediaCompletion {
       byRaw.put(raw, refs);
     }
     for (MediaRef r : refs) {
-      if (r.recordId().equals(m.id()) && r.attachmentIndex() == index) {
+      if (r.recordId().equals(recordId) && r.attachmentIndex() == index) {
         return r;
       }
     }

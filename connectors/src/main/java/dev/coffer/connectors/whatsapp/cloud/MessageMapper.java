@@ -156,14 +156,18 @@ final class MessageMapper {
           }
           break;
         }
-        message(msg, wamid, sentAt, context, c, dir, source);
+        message(msg, field, wamid, sentAt, context, c, dir, source);
       }
     }
     extras(msg, wamid, sentAt, context, dir, pointer);
   }
 
-  private void message(JsonNode msg, String wamid, Instant sentAt, JsonNode context, Content c,
-      Direction dir, dev.coffer.model.Source source) {
+  /** Detail keys of a history media offer (see {@link #message}); {@code MediaCompletion} reads them. */
+  static final String OFFER_TARGET = "media_target";
+  static final String OFFER_INDEX = "media_index";
+
+  private void message(JsonNode msg, String field, String wamid, Instant sentAt, JsonNode context,
+      Content c, Direction dir, dev.coffer.model.Source source) {
     String recordId = CloudIds.message(wamid);
     String replyTo = context == null ? null : Json.str(context, "id");
     boolean forwarded = Json.flag(context, "forwarded") || Json.flag(context, "frequently_forwarded");
@@ -197,6 +201,19 @@ final class MessageMapper {
       }
       out.media.add(new MediaRef(recordId, i, mediaId, sha, Json.str(m, "mime_type"),
           Json.str(m, "filename"), Json.str(m, "caption"), dir.phoneNumberId(), out.raw));
+      if (field.equals("history")) {
+        // History sends media ids in a later webhook for messages already archived without
+        // them; the message record is then a duplicate, so this record is what points at the
+        // body holding the id, and lets the pending media be found again after a restart.
+        Map<String, String> detail = new LinkedHashMap<>();
+        detail.put(OFFER_TARGET, recordId);
+        detail.put(OFFER_INDEX, Integer.toString(i));
+        detail.put("media_id", mediaId);
+        out.add(new SystemEvent(CloudIds.content("media-offer", wamid, mediaId),
+            ParseBuilder.CHANNEL, dir.conversation(), null, out.receivedAt, null,
+            SystemEvent.Event.OTHER, null, null, "media available for an earlier message", detail,
+            source));
+      }
     }
   }
 

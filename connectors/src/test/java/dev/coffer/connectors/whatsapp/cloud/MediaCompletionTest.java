@@ -197,6 +197,44 @@ class MediaCompletionTest {
     }
   }
 
+  static byte[] history(String mediaJson) {
+    return CloudApiWebhookTest.envelope("history", """
+        "history":[{"metadata":{"phase":0,"chunk_order":1,"progress":100},"threads":[{"id":"34612345678",
+          "messages":[{"from":"34612345678","id":"wamid.HM","timestamp":"1767225720","type":"image",
+          "image":{%s"mime_type":"image/jpeg"}}]}]}]""".formatted(mediaJson)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void historyMediaOfferedLaterIsFoundAgainAfterARestart() throws Exception {
+    graph.files.put("media-h1", PHOTO);
+    Path data = dir.resolve("h");
+    String messageId;
+    try (Archive archive = Archives.create(data, ArchiveOptions.defaults())) {
+      // The back-fill first delivers the message without a media id: the attachment is missing.
+      WebhookParse first = receive(archive, history(""));
+      Message m = (Message) first.records().getFirst();
+      messageId = m.id();
+      assertThat(m.attachments().getFirst().missing()).isTrue();
+      assertThat(first.media()).isEmpty();
+      // A later history webhook carries the id: the message is a duplicate, the offer is new.
+      String b64 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(GraphApiFixture.sha256(PHOTO)));
+      WebhookParse later = receive(archive, history("\"id\":\"media-h1\",\"sha256\":\"" + b64 + "\","));
+      assertThat(later.media()).singleElement().satisfies(r -> assertThat(r.recordId()).isEqualTo(messageId));
+      assertThat(archive.size()).isEqualTo(2);
+      // The server stops before the media was fetched.
+    }
+    try (Archive archive = Archives.open(data, ArchiveOptions.defaults())) {
+      MediaCompletion completion = new MediaCompletion(archive, fetcher, clock);
+      assertThat(completion.rebuild().pending()).isEqualTo(1);
+      assertThat(completion.runDue().completed()).isEqualTo(1);
+      assertThat(all(archive)).last().isInstanceOfSatisfying(Completion.class, c -> {
+        assertThat(c.target()).isEqualTo(messageId);
+        assertThat(c.attachment().sha256()).isEqualTo(GraphApiFixture.sha256(PHOTO));
+      });
+      assertThat(new MediaCompletion(archive, fetcher, clock).rebuild().pending()).isZero();
+    }
+  }
+
   @Test
   void roundDelaysDoubleUpToTheCap() {
     assertThat(MediaCompletion.roundDelay(1, true)).isEqualTo(Duration.ofMinutes(1));
