@@ -35,6 +35,20 @@ final class SafeXml {
   static final int MAX_DEPTH = 8;
   static final int MAX_FIELDS = 2000;
 
+  /**
+   * Built once: looking the factory up per parse cost more than the parse. JAXP factories are not
+   * thread-safe, so builders are made under its lock (a builder is then used by one thread).
+   */
+  private static final DocumentBuilderFactory FACTORY;
+
+  static {
+    try {
+      FACTORY = factory();
+    } catch (ParserConfigurationException e) {
+      throw new ExceptionInInitializerError("the JDK's XML parser cannot be hardened: " + e.getMessage());
+    }
+  }
+
   private SafeXml() {}
 
   /** Why a body could not be read as a callback XML. */
@@ -68,7 +82,10 @@ final class SafeXml {
     }
     Document doc;
     try {
-      DocumentBuilder builder = factory().newDocumentBuilder();
+      DocumentBuilder builder;
+      synchronized (FACTORY) {
+        builder = FACTORY.newDocumentBuilder();
+      }
       builder.setErrorHandler(SILENT);
       // Never resolve anything from outside, even if a parser feature were ignored.
       builder.setEntityResolver((publicId, systemId) -> {
