@@ -48,6 +48,8 @@ final class ProofCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE (refuses to overwrite) instead of standard output.")
   Path out;
 
+  @Mixin RoleOption role;
+
   @Mixin DataDirOption data;
 
   @Spec CommandSpec spec;
@@ -75,6 +77,10 @@ final class ProofCommand implements Callable<Integer> {
         detail.put("newSize", Long.toString(c.newSize()));
       } else {
         long size = checkpoint != null ? checkpoint : archive.latestCheckpoint().size();
+        // An inclusion proof holds the record itself: a restricted one goes only to compliance.
+        if (!role.compliance() && archive.retention().restricted(args.get(0))) {
+          throw new IllegalArgumentException("no archived record has id " + args.get(0));
+        }
         InclusionProof i = archive.proveInclusion(args.get(0), size);
         proof = i;
         targets = List.of(i.recordId());
@@ -90,6 +96,7 @@ final class ProofCommand implements Callable<Integer> {
         Files.write(out, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         detail.put("file", out.toAbsolutePath().toString());
       }
+      detail.put("role", role.resolve());
       Workspace.audit(archive, Actor.current(), "proof", targets, detail);
       if (out != null) {
         spec.commandLine().getErr().println("Wrote " + detail.get("kind") + " proof to " + out

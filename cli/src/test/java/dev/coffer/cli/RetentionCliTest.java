@@ -210,6 +210,9 @@ class RetentionCliTest {
     assertThat(run("show", "c1", "--around", id("young")).status()).isEqualTo(Coffer.USAGE);
     assertThat(export("reviewer")).doesNotContain("\"text\":\"axolotl").contains("\"text\":\"quarterly zebrafish");
     assertThat(export("compliance")).contains("\"text\":\"axolotl");
+    // a proof carries the record: also refused to anyone but compliance
+    assertThat(run("proof", id("young")).status()).isEqualTo(Coffer.USAGE);
+    assertThat(ok("proof", id("young"), "--as-role", "compliance").out()).contains(id("young"));
     assertThat(audits("restrict")).singleElement().satisfies(a -> {
       assertThat(a.targets()).containsExactly(id("young"));
       assertThat(a.detail()).containsEntry("role", "compliance");
