@@ -18,15 +18,17 @@ import java.util.List;
  * @param jmhIterations JMH measurement iterations
  * @param jmhSeconds seconds per JMH iteration
  * @param proofLeaves tree sizes for the inclusion-proof benchmark
+ * @param webhookRequests measured signed posts per run of the webhook capture benchmark
  */
 record Scale(String name, long smallSize, long largeSize, int runs, int searchWarmup, int searchRounds,
-    int ddMegabytes, int fsyncs, int jmhWarmups, int jmhIterations, int jmhSeconds, List<Integer> proofLeaves) {
+    int ddMegabytes, int fsyncs, int jmhWarmups, int jmhIterations, int jmhSeconds, List<Integer> proofLeaves,
+    int webhookRequests) {
 
   static Scale of(String name) {
     return switch (name) {
-      case "small" -> new Scale("small", 5_000, 20_000, 3, 3, 20, 256, 200, 1, 3, 1, List.of(10_000, 100_000));
+      case "small" -> new Scale("small", 5_000, 20_000, 3, 3, 20, 256, 200, 1, 3, 1, List.of(10_000, 100_000), 1_000);
       case "full" -> new Scale("full", 25_000, 100_000, 3, 5, 50, 1024, 1000, 2, 5, 2,
-          List.of(100_000, 1_000_000));
+          List.of(100_000, 1_000_000), 20_000);
       default -> throw new IllegalArgumentException("--scale must be small or full, not '" + name + "'");
     };
   }
