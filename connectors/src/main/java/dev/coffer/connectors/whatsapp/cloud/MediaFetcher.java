@@ -79,6 +79,10 @@ public final class MediaFetcher {
       throw new IllegalArgumentException("graphBaseUrl must be an absolute http(s) URL, not "
           + graphBaseUrl);
     }
+    if (!tokenMayGoTo(graphBaseUrl)) {
+      throw new IllegalArgumentException("graphBaseUrl must be https (plain http only to a loopback"
+          + " address, for tests): the access token is sent with every request, not " + graphBaseUrl);
+    }
     if (accessToken == null || accessToken.isBlank()) {
       throw new IllegalArgumentException("accessToken must not be empty");
     }
@@ -237,6 +241,10 @@ public final class MediaFetcher {
     if (!url.isAbsolute() || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))) {
       throw new Permanent("media lookup answer's url is not an absolute http(s) URL");
     }
+    if (!tokenMayGoTo(url)) {
+      throw new Permanent("media lookup answer's url is plain http: the access token is not sent"
+          + " over plain HTTP");
+    }
     String size = Json.str(json, "file_size");
     Long fileSize = size != null && size.matches("[0-9]{1,15}") ? Long.valueOf(size) : null;
     return new Lookup(url, Json.str(json, "mime_type"),
@@ -329,6 +337,23 @@ public final class MediaFetcher {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * The bearer token goes over https only, or over plain http to a loopback address (a test server
+   * on this machine): never in clear text across a network.
+   */
+  static boolean tokenMayGoTo(URI u) {
+    if ("https".equals(u.getScheme())) {
+      return true;
+    }
+    String host = u.getHost();
+    if (host == null) {
+      return false;
+    }
+    // Literal loopback addresses only ("127.0.0.1.example.test" is a name anyone can point anywhere).
+    return host.equals("localhost") || host.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}")
+        || host.equals("[::1]") || host.equals("::1");
   }
 
   /**

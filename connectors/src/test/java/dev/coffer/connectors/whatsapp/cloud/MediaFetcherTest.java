@@ -176,6 +176,12 @@ class MediaFetcherTest {
     HttpClient c = HttpClient.newHttpClient();
     assertThatThrownBy(() -> new MediaFetcher(URI.create("ftp://x/v1"), "t", c, FAST))
         .hasMessageContaining("graphBaseUrl");
+    assertThatThrownBy(() -> new MediaFetcher(URI.create("http://graph.example/v1"), "t", c, FAST))
+        .hasMessageContaining("graphBaseUrl must be https");
+    assertThat(MediaFetcher.tokenMayGoTo(URI.create("http://127.0.0.1:8080/x"))).isTrue();
+    assertThat(MediaFetcher.tokenMayGoTo(URI.create("http://[::1]:8080/x"))).isTrue();
+    assertThat(MediaFetcher.tokenMayGoTo(URI.create("http://10.0.0.1/x"))).isFalse();
+    assertThat(MediaFetcher.tokenMayGoTo(URI.create("http://127.0.0.1.example.test/x"))).isFalse();
     assertThatThrownBy(() -> new MediaFetcher(URI.create("https://graph.example/v1"), " ", c, FAST))
         .hasMessageContaining("accessToken");
     assertThatThrownBy(() -> new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1), 1))
