@@ -51,6 +51,7 @@ import picocli.CommandLine.Command;
       RestrictCommand.class,
       GenerateCommand.class,
       DemoCommand.class,
+      UsersCommand.class,
       ConformanceCommand.class,
       ServeCommand.class,
       DirectoryCommand.class,

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.lucene.document.LongField;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReader;
@@ -134,6 +135,32 @@ final class ConversationViews {
       all.computeIfAbsent(id, k -> new Aggregate())
           .merge(count[ord], min[ord], max[ord], latestSerial[ord], m);
     }
+  }
+
+  /** The distinct conversation ids of the records matching {@code q}. */
+  static Set<String> conversationsMatching(IndexSearcher searcher, Query q) throws IOException {
+    Set<String> out = new java.util.TreeSet<>();
+    org.apache.lucene.search.Weight w = searcher.createWeight(searcher.rewrite(q),
+        org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES, 1f);
+    for (LeafReaderContext ctx : searcher.getIndexReader().leaves()) {
+      org.apache.lucene.search.Scorer scorer = w.scorer(ctx);
+      if (scorer == null) {
+        continue;
+      }
+      SortedSetDocValues conv = DocValues.getSortedSet(ctx.reader(), CONVERSATION);
+      Bits live = ctx.reader().getLiveDocs();
+      java.util.BitSet seen = new java.util.BitSet();
+      org.apache.lucene.search.DocIdSetIterator it = scorer.iterator();
+      for (int doc = it.nextDoc(); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+        if ((live == null || live.get(doc)) && conv.advanceExact(doc)) {
+          seen.set((int) conv.nextOrd());
+        }
+      }
+      for (int ord = seen.nextSetBit(0); ord >= 0; ord = seen.nextSetBit(ord + 1)) {
+        out.add(conv.lookupOrd(ord).utf8ToString());
+      }
+    }
+    return out;
   }
 
   /** The conversation and sort key of the record with this serial, if it is indexed. */

@@ -62,6 +62,10 @@ final class RequestQueries {
               RecordDocuments.titleKey(request.conversation()))), Occur.SHOULD)
           .build(), Occur.FILTER);
     }
+    if (request.within() != null) {
+      b.add(new TermInSetQuery(CONVERSATION, request.within().stream()
+          .map(org.apache.lucene.util.BytesRef::new).collect(Collectors.toList())), Occur.FILTER);
+    }
     if (request.channel() != null) {
       b.add(new TermQuery(new Term(CHANNEL, request.channel())), Occur.FILTER);
     }
@@ -153,7 +157,7 @@ final class RequestQueries {
     return out.toString();
   }
 
-  private Query from(String from) {
+  Query from(String from) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     phones.normalize(from).ifPresent(p -> b.add(new TermQuery(new Term(SENDER_PHONE, p)), Occur.SHOULD));
     b.add(new TermQuery(new Term(SENDER_HANDLE, from)), Occur.SHOULD);

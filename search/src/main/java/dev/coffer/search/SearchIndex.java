@@ -780,6 +780,19 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
   }
 
   /**
+   * The ids of the conversations in which {@code party} sent at least one record; {@code party} is
+   * read as {@link SearchRequest#from()} is (a phone number in any notation, a handle, or a name).
+   * Reads one doc-value column over the party's records; loads no stored document.
+   */
+  public Set<String> conversationsOf(String party) throws IOException {
+    if (party == null || party.isBlank()) {
+      return Set.of();
+    }
+    Query q = queries.from(party.strip());
+    return withSearcher(s -> ConversationViews.conversationsMatching(s, q));
+  }
+
+  /**
    * The first {@code limit} records of a conversation whose time is at or after {@code from} (null:
    * from the beginning), in chronological order (time, then serial). Page on with
    * {@link #conversationSerialsAfter}.

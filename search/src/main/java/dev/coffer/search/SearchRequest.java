@@ -28,6 +28,8 @@ import java.util.TreeSet;
  * @param after the {@link SearchResults#nextCursor()} of the previous page, or null for the first
  * @param highlightPre text put before each highlighted match in snippets
  * @param highlightPost text put after each highlighted match in snippets
+ * @param within conversation ids the search is confined to (an information barrier: records outside
+ *     them, and records in no conversation, never match); null for no confinement, empty for nothing
  */
 public record SearchRequest(
     String query,
@@ -43,7 +45,8 @@ public record SearchRequest(
     Sort sort,
     String after,
     String highlightPre,
-    String highlightPost) {
+    String highlightPost,
+    Set<String> within) {
 
   /** The record kinds a filter may name. */
   public static final Set<String> KINDS = Set.of("message", "system", "call", "reaction", "edit",
@@ -85,6 +88,7 @@ public record SearchRequest(
     channel = channel == null || channel.isBlank() ? null : channel.strip().toLowerCase(Locale.ROOT);
     from = from == null || from.isBlank() ? null : from.strip();
     conversation = conversation == null || conversation.isBlank() ? null : conversation.strip();
+    within = within == null ? null : Set.copyOf(within);
   }
 
   /** A request for {@code query} with default settings (first 20 hits by relevance). */
@@ -100,7 +104,7 @@ public record SearchRequest(
   public Builder toBuilder() {
     return new Builder().query(query).from(from).conversation(conversation).channel(channel)
         .since(since).until(until).kinds(kinds).hasAttachment(hasAttachment).offset(offset)
-        .limit(limit).sort(sort).after(after).highlight(highlightPre, highlightPost);
+        .limit(limit).sort(sort).after(after).highlight(highlightPre, highlightPost).within(within);
   }
 
   /** Builds a {@link SearchRequest}; defaults: blank query, no filters, offset 0, limit 20, relevance. */
@@ -119,6 +123,7 @@ public record SearchRequest(
     private String after;
     private String highlightPre;
     private String highlightPost;
+    private Set<String> within;
 
     private Builder() {}
 
@@ -137,9 +142,12 @@ public record SearchRequest(
     public Builder after(String cursor) { after = cursor; return this; }
     public Builder highlight(String pre, String post) { highlightPre = pre; highlightPost = post; return this; }
 
+    /** Confines the search to these conversation ids (null: no confinement; empty: nothing matches). */
+    public Builder within(Set<String> conversationIds) { within = conversationIds; return this; }
+
     public SearchRequest build() {
       return new SearchRequest(query, from, conversation, channel, since, until, kinds,
-          hasAttachment, offset, limit, sort, after, highlightPre, highlightPost);
+          hasAttachment, offset, limit, sort, after, highlightPre, highlightPost, within);
     }
   }
 }

@@ -1,0 +1,88 @@
+package dev.coffer.web;
+
+import dev.coffer.model.Audit;
+import dev.coffer.model.Record;
+import dev.coffer.search.ConversationSummary;
+import dev.coffer.search.SearchIndex;
+import dev.coffer.search.SearchRequest;
+import dev.coffer.web.auth.Assignments;
+import dev.coffer.web.auth.Role;
+import dev.coffer.web.auth.User;
+import java.io.IOException;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What one signed-in user may see, decided on the server for every query and every fetch.
+ *
+ * <p>A barrier-confined role (reviewer) sees the conversations assigned to it, every conversation of
+ * an assigned channel, and every conversation an assigned person took part in; nothing else — no
+ * record outside a conversation (Coffer's own audit records included). The set is resolved from the
+ * search index on each request, so a new conversation of an assigned person is visible at once and a
+ * removed assignment takes effect at once. Break-glass lifts the barrier for a limited time (every
+ * access is then audited as break-glass). Audit records are visible only to roles that read audit.
+ */
+final class Access {
+  final User user;
+  final boolean breakGlass;
+  /** Visible conversation ids; null when not confined. */
+  private final Set<String> conversations;
+
+  private Access(User user, boolean breakGlass, Set<String> conversations) {
+    this.user = user;
+    this.breakGlass = breakGlass;
+    this.conversations = conversations;
+  }
+
+  static Access of(User user, boolean breakGlass, SearchIndex index) throws IOException {
+    if (!user.role().confinedByBarrier() || breakGlass) {
+      return new Access(user, breakGlass, null);
+    }
+    return new Access(user, false, resolve(user.assignments(), index));
+  }
+
+  /** The conversation ids an assignment covers, now. */
+  static Set<String> resolve(Assignments a, SearchIndex index) throws IOException {
+    Set<String> out = new TreeSet<>(a.conversations());
+    if (!a.channels().isEmpty()) {
+      for (ConversationSummary c : index.conversations()) {
+        if (c.channel() != null && a.channels().contains(c.channel())) {
+          out.add(c.id());
+        }
+      }
+    }
+    for (String person : a.people()) {
+      out.addAll(index.conversationsOf(person));
+    }
+    return Set.copyOf(out);
+  }
+
+  Role role() {
+    return user.role();
+  }
+
+  /** True when this user sees every conversation. */
+  boolean unconfined() {
+    return conversations == null;
+  }
+
+  /** Confines a search to what this user may see. */
+  SearchRequest.Builder confine(SearchRequest.Builder b) {
+    return conversations == null ? b : b.within(conversations);
+  }
+
+  boolean mayReadConversation(String conversationId) {
+    return conversationId != null && (conversations == null || conversations.contains(conversationId));
+  }
+
+  /** True when this user may read the record (and so its attachments and proof). */
+  boolean mayRead(Record r) {
+    if (r instanceof Audit) {
+      return role().readsAudit();
+    }
+    if (r.conversation() == null) {
+      return conversations == null;
+    }
+    return mayReadConversation(r.conversation().id());
+  }
+}

@@ -1,0 +1,33 @@
+package dev.coffer.web;
+
+import dev.coffer.archive.Archive;
+import dev.coffer.search.SearchIndex;
+import dev.coffer.web.auth.Authenticator;
+import dev.coffer.web.auth.UserStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What the web app works on: the open archive and its search index (kept in step by the caller),
+ * the user database, how people authenticate, the clock, and the sign-in settings.
+ *
+ * @param dataDir the archive's data directory (verification reads it)
+ * @param archive the open archive; the app appends audit records to it
+ * @param index the search index, subscribed to the archive's commits
+ * @param users the local user database
+ * @param authenticator how a sign-in is checked (local passwords; OIDC plugs in here)
+ * @param clock the time for sessions, TOTP and audit records (tests control it)
+ * @param settings sign-in and session settings
+ */
+public record WebContext(Path dataDir, Archive archive, SearchIndex index, UserStore users,
+    Authenticator authenticator, Clock clock, WebSettings settings) {
+  public WebContext {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(index, "index");
+    Objects.requireNonNull(users, "users");
+    Objects.requireNonNull(authenticator, "authenticator");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(settings, "settings");
+  }
+}
