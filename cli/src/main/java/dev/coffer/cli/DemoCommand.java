@@ -29,7 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Show Coffer working end to end: generate realistic demo exports (a trading-desk group with "
           + "media, 1:1 chats in English, German and Chinese, an iOS export), create the archive if "
-          + "needed, import them, verify the archive, run a search, and print what to try next.",
+          + "needed, import them, add conversations that show every part of the web app (photos, a voice "
+          + "note, reactions, an edit, a deletion, a large group, a WeChat group in Chinese), verify the "
+          + "archive, create the first admin, and start the web app (when run from a terminal).",
       "Safe to run again: re-imports add nothing twice."
     })
 final class DemoCommand implements Callable<Integer> {
@@ -38,6 +40,15 @@ final class DemoCommand implements Callable<Integer> {
   long messages;
 
   @Mixin DataDirOption data;
+
+  @Option(names = "--serve", negatable = true,
+      description = "Start the web app afterwards and wait (default: only when run from a terminal, so scripts "
+          + "and CI never block; --no-serve to skip, --serve to force).")
+  Boolean serve;
+
+  @Option(names = "--port", defaultValue = "8080", paramLabel = "N",
+      description = "Port of the web app (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  int port;
 
   @Spec CommandSpec spec;
 
@@ -100,6 +111,9 @@ final class DemoCommand implements Callable<Integer> {
             r.linesCovered(), r.linesTotal(), r.dateOrder() + " in " + r.zone()));
         worst = Math.max(worst, r.status().code());
       }
+      int web = dev.coffer.web.DemoConversations.append(ws.archive);
+      output.line(String.format("   %-44s %6d new (photos, a voice note, reactions, an edit, a deletion, WeChat in Chinese)",
+          "web app demo conversations", web));
       ws.index.refresh();
 
       output.line("");
@@ -129,7 +143,57 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     output.line("");
+    output.line("5. Users of the web app");
+    dev.coffer.web.auth.UserStore users = UsersCommand.open(dir);
+    char[] adminPassword = null;
+    char[] reviewerPassword = null;
+    if (users.isEmpty()) {
+      adminPassword = users.add("admin", dev.coffer.web.auth.Role.ADMIN);
+      reviewerPassword = users.add("reviewer", dev.coffer.web.auth.Role.REVIEWER);
+      users.update("reviewer", u -> u.withAssignments(new dev.coffer.web.auth.Assignments(java.util.Set.of(),
+          java.util.Set.of(dev.coffer.web.DemoConversations.DESK_ID), java.util.Set.of())));
+      UsersCommand.audit(dir, "user-added", java.util.Map.of("user", "admin", "new_role", "admin", "via", "demo"));
+      UsersCommand.audit(dir, "user-added", java.util.Map.of("user", "reviewer", "new_role", "reviewer", "via", "demo"));
+      output.line("   admin     (admin)     one-time password: " + new String(adminPassword));
+      output.line("   reviewer  (reviewer)  one-time password: " + new String(reviewerPassword)
+          + "   (sees only the \"FX Desk London\" group)");
+      output.line("   Each chooses their own password at first sign-in.");
+    } else {
+      output.line("   Users exist already: " + users.list().stream().map(u -> u.name() + " (" + u.role().label() + ")")
+          .collect(java.util.stream.Collectors.joining(", ")));
+      output.line("   Forgotten a password? ./coffer users reset-password admin" + (data.data == null ? "" : " --data " + dir));
+    }
+
+    boolean serving = serve != null ? serve : System.console() != null;
+    if (serving) {
+      java.util.Map<String, String> overrides = new java.util.HashMap<>();
+      overrides.put("data", dir.toString());
+      overrides.put("port", Integer.toString(port));
+      overrides.put("host", "127.0.0.1");
+      dev.coffer.server.ServerConfig cfg = dev.coffer.server.ServerConfig.load(null, System.getenv(), overrides);
+      dev.coffer.server.CofferServer server = dev.coffer.server.CofferServer.start(cfg,
+          dev.coffer.server.CofferServer.discoverExtensions());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          server.close();
+        } catch (Exception e) {
+          System.err.println("coffer demo: error while stopping: " + e);
+        }
+      }, "coffer-demo-shutdown"));
+      output.line("");
+      output.line("The web app is running: open " + server.uri().toString().replace("://localhost", "://127.0.0.1")
+          + "/  and sign in as admin" + (adminPassword == null ? "." : " with the one-time password above."));
+      output.line("Try: search \"never guarantee\" and open the hit in its conversation; 报价; the audit trail.");
+      output.line("Press Ctrl-C to stop.");
+      output.out().flush();
+      server.awaitStop();
+      return Coffer.OK;
+    }
+
+    output.line("");
     output.line("Next, try:");
+    output.line("  ./coffer serve" + (data.data == null ? "" : " --data " + d)
+        + "      # the web app on http://127.0.0.1:8080/, sign in as admin");
     String dataArg = data.data == null ? "" : " --data " + d;
     output.line("  ./coffer conversations" + dataArg);
     if (!convs.isEmpty()) {

@@ -236,10 +236,14 @@ class CliTest {
   void demoRunsEndToEndAndIsSafeToRunAgain() throws IOException {
     Run first = coffer("demo", "--messages", "60", "--data", data.toString());
     assertThat(first.status()).as(first.out() + first.err()).isZero();
-    assertThat(first.out()).contains("OK: every digest", "Next, try:", "./coffer show ");
+    assertThat(first.out()).contains("OK: every digest", "Next, try:", "./coffer show ", "./coffer serve");
+    // the web app's demo conversations and first users; not served from a script (no terminal)
+    assertThat(first.out()).contains("web app demo conversations").containsPattern("admin +\\(admin\\) +one-time password: \\S{20}")
+        .doesNotContain("The web app is running");
     Run second = coffer("demo", "--messages", "60", "--data", data.toString());
     assertThat(second.status()).as(second.err()).isZero();
     assertThat(second.out()).contains("      1 new").doesNotContain("     61 new");
+    assertThat(second.out()).contains("Users exist already: admin (admin), reviewer (reviewer)").doesNotContain("one-time password:");
   }
 
   @Test

@@ -21,24 +21,37 @@ import java.util.TreeSet;
  * search index on each request, so a new conversation of an assigned person is visible at once and a
  * removed assignment takes effect at once. Break-glass lifts the barrier for a limited time (every
  * access is then audited as break-glass). Audit records are visible only to roles that read audit.
+ * Records the archive marks restricted are visible only to compliance roles ({@link
+ * dev.coffer.web.auth.Role#seesRestricted()}); break-glass does not lift that.
  */
 final class Access {
   final User user;
   final boolean breakGlass;
+  /** Restrictions (GDPR: restricted records are hidden from all but compliance roles). */
+  private final dev.coffer.archive.retention.RetentionLedger ledger;
   /** Visible conversation ids; null when not confined. */
   private final Set<String> conversations;
 
-  private Access(User user, boolean breakGlass, Set<String> conversations) {
+  private Access(User user, boolean breakGlass, Set<String> conversations,
+      dev.coffer.archive.retention.RetentionLedger ledger) {
     this.user = user;
     this.breakGlass = breakGlass;
     this.conversations = conversations;
+    this.ledger = ledger;
   }
 
-  static Access of(User user, boolean breakGlass, SearchIndex index) throws IOException {
+  static Access of(User user, boolean breakGlass, SearchIndex index, dev.coffer.archive.Archive archive)
+      throws IOException {
+    var ledger = user.role().seesRestricted() ? null : archive.retention();
     if (!user.role().confinedByBarrier() || breakGlass) {
-      return new Access(user, breakGlass, null);
+      return new Access(user, breakGlass, null, ledger);
     }
-    return new Access(user, false, resolve(user.assignments(), index));
+    return new Access(user, false, resolve(user.assignments(), index), ledger);
+  }
+
+  /** True when the record is restricted and this role may not see restricted records. */
+  boolean hiddenByRestriction(String recordId) {
+    return ledger != null && ledger.restricted(recordId);
   }
 
   /** The conversation ids an assignment covers, now. */
@@ -77,6 +90,9 @@ final class Access {
 
   /** True when this user may read the record (and so its attachments and proof). */
   boolean mayRead(Record r) {
+    if (hiddenByRestriction(r.id())) {
+      return false;
+    }
     if (r instanceof Audit) {
       return role().readsAudit();
     }

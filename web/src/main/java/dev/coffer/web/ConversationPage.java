@@ -4,6 +4,7 @@ import dev.coffer.archive.StoredRecord;
 import dev.coffer.model.Attachment;
 import dev.coffer.model.Audit;
 import dev.coffer.model.Call;
+import dev.coffer.model.Completion;
 import dev.coffer.model.Consent;
 import dev.coffer.model.ConversationKind;
 import dev.coffer.model.Delete;
@@ -105,7 +106,8 @@ final class ConversationPage {
     if (!kept.isEmpty()) {
       for (long s : app.web.index().conversationSerialsAfter(kept.get(kept.size() - 1), PAGE)) {
         app.web.archive().get(s).map(StoredRecord::record)
-            .filter(r -> r instanceof Reaction || r instanceof Edit || r instanceof Delete || r instanceof Receipt)
+            .filter(r -> r instanceof Reaction || r instanceof Edit || r instanceof Delete || r instanceof Receipt
+                || r instanceof Completion)
             .ifPresent(lookahead::add);
       }
     }
@@ -174,6 +176,8 @@ final class ConversationPage {
     private final Map<String, List<Edit>> edits = new HashMap<>();
     private final Map<String, Delete> deletes = new HashMap<>();
     private final Map<String, List<Receipt>> receipts = new HashMap<>();
+    /** Attachments delivered later, by target message id and attachment index. */
+    private final Map<String, Completion> completions = new HashMap<>();
     private final Map<String, Message> messages = new HashMap<>();
     private final Map<String, Party> senders = new LinkedHashMap<>();
     private final String own;
@@ -204,7 +208,13 @@ final class ConversationPage {
           case Edit x -> edits.computeIfAbsent(x.target(), k -> new ArrayList<>()).add(x);
           case Delete x -> deletes.putIfAbsent(x.target(), x);
           case Receipt x -> receipts.computeIfAbsent(x.target(), k -> new ArrayList<>()).add(x);
-          default -> { }
+          case Completion x -> completions.putIfAbsent(x.target() + "/" + x.index(), x);
+          case Message x -> { }
+          case SystemEvent x -> { }
+          case Call x -> { }
+          case Consent x -> { }
+          case Unparsed x -> { }
+          case Audit x -> { }
         }
       }
       if (perspective != null && senders.containsKey(perspective)) {
@@ -256,6 +266,11 @@ final class ConversationPage {
             }
           }
           case Receipt x -> { }
+          case Completion x -> {
+            if (!messages.containsKey(x.target())) {
+              out.add(event(r, "📎", "The file " + nz(x.attachment().name()) + " of an earlier message arrived"));
+            }
+          }
           case SystemEvent x -> { out.add(event(r, "ⓘ", Texts.preview(x))); previousSender = null; }
           case Call x -> { out.add(event(r, x.media() == Call.Media.VIDEO ? "🎥" : "📞", who(r.sender()) + ": " + Texts.call(x))); previousSender = null; }
           case Consent x -> out.add(event(r, "✔", who(r.sender()) + " – " + Texts.preview(x)));
@@ -295,11 +310,17 @@ final class ConversationPage {
       List<Attachment> as = m.attachmentList();
       for (int i = 0; i < as.size(); i++) {
         Attachment a = as.get(i);
-        String kind = m.sticker() ? "sticker" : Attachments.displayKind(a.mediaType());
         String url = "/r/" + m.id() + "/a/" + i;
+        Completion done = completions.get(m.id() + "/" + i);
+        if (a.pending() && done != null) {
+          // the bytes came later, in their own record: serve them from there
+          a = done.attachment();
+          url = "/r/" + done.id() + "/a/0";
+        }
+        String kind = m.sticker() ? "sticker" : Attachments.displayKind(a.mediaType());
         files.add(new Views.AttachmentView(url, url + "?download=1", a.name() == null ? "file" : a.name(),
             "sticker".equals(kind) ? "image" : kind, a.mediaType(), Formats.size(a.size()), a.caption(),
-            a.missing() || a.sha256() == null));
+            a.missing() || a.pending() || a.sha256() == null));
       }
       Map<String, List<String>> byEmoji = new LinkedHashMap<>();
       Map<String, Reaction> latest = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import dev.coffer.archive.checkpoint.Checkpoint;
 import dev.coffer.archive.proof.InclusionProof;
 import dev.coffer.archive.proof.ProofJson;
 import dev.coffer.model.Attachment;
+import dev.coffer.model.Completion;
 import dev.coffer.model.Message;
 import dev.coffer.model.Record;
 import io.javalin.config.RoutesConfig;
@@ -99,20 +100,31 @@ final class RecordPages {
 
   private void attachment(Context ctx) throws IOException {
     StoredRecord sr = readable(ctx);
-    if (!(sr.record() instanceof Message m)) {
-      throw Refusal.notFound();
-    }
+    List<Attachment> list = switch (sr.record()) {
+      case Message m -> m.attachmentList();
+      case Completion c -> List.of(c.attachment());
+      case dev.coffer.model.SystemEvent x -> List.<Attachment>of();
+      case dev.coffer.model.Call x -> List.<Attachment>of();
+      case dev.coffer.model.Reaction x -> List.<Attachment>of();
+      case dev.coffer.model.Edit x -> List.<Attachment>of();
+      case dev.coffer.model.Delete x -> List.<Attachment>of();
+      case dev.coffer.model.Receipt x -> List.<Attachment>of();
+      case dev.coffer.model.Consent x -> List.<Attachment>of();
+      case dev.coffer.model.Unparsed x -> List.<Attachment>of();
+      case dev.coffer.model.Audit x -> List.<Attachment>of();
+    };
+    String recordId = sr.record().id();
     int n;
     try {
       n = Integer.parseInt(ctx.pathParam("n"));
     } catch (NumberFormatException e) {
       throw Refusal.notFound();
     }
-    if (n < 0 || n >= m.attachmentList().size()) {
+    if (n < 0 || n >= list.size()) {
       throw Refusal.notFound();
     }
-    Attachment a = m.attachmentList().get(n);
-    if (a.sha256() == null || a.missing()) {
+    Attachment a = list.get(n);
+    if (a.sha256() == null || a.missing() || a.pending()) {
       throw new Refusal(404, "The source did not deliver this file's bytes; the record keeps its name and type.");
     }
     String type = Attachments.contentType(a.mediaType());
@@ -123,7 +135,7 @@ final class RecordPages {
       detail.put("attachment", Integer.toString(n));
       detail.put("sha256", a.sha256());
       detail.put("disposition", download ? "download" : "inline");
-      app.audit(ctx, "attachment", List.of(m.id()), detail);
+      app.audit(ctx, "attachment", List.of(recordId), detail);
     }
     InputStream in;
     try {

@@ -80,7 +80,9 @@ final class SearchPages {
         total = results.totalExact() ? String.format("%,d", results.totalHits())
             : String.format("more than %,d", results.totalHits());
         for (Hit h : results.hits()) {
-          hits.add(hit(h, zone));
+          if (!access.hiddenByRestriction(h.id())) {
+            hits.add(hit(h, zone, access));
+          }
         }
         if (results.nextCursor() != null) {
           next = "/search?" + queryString(f) + "&after=" + enc(results.nextCursor());
@@ -124,7 +126,7 @@ final class SearchPages {
         ? f.get("q") + " – Search" : "Search", "search"), "v", v));
   }
 
-  private Views.HitView hit(Hit h, ZoneId zone) throws IOException {
+  private Views.HitView hit(Hit h, ZoneId zone, Access access) throws IOException {
     List<Views.ContextLine> before = new ArrayList<>();
     List<Views.ContextLine> after = new ArrayList<>();
     if (h.conversationId() != null) {
@@ -136,7 +138,7 @@ final class SearchPages {
             continue;
           }
           Optional<StoredRecord> sr = app.web.archive().get(s.get(i));
-          if (sr.isEmpty()) {
+          if (sr.isEmpty() || !access.mayRead(sr.get().record())) {
             continue;
           }
           Record r = sr.get().record();

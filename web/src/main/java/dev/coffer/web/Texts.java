@@ -3,6 +3,7 @@ package dev.coffer.web;
 import dev.coffer.model.Attachment;
 import dev.coffer.model.Audit;
 import dev.coffer.model.Call;
+import dev.coffer.model.Completion;
 import dev.coffer.model.Consent;
 import dev.coffer.model.Delete;
 import dev.coffer.model.Edit;
@@ -54,6 +55,7 @@ final class Texts {
       case Consent c -> "archiving consent: " + c.status().json();
       case Unparsed u -> u.text() == null ? "(unreadable input)" : u.text();
       case Audit a -> a.action();
+      case Completion c -> "file delivered: " + (c.attachment().name() == null ? "" : c.attachment().name());
     };
     s = s.replace(PRE, "").replace(POST, "");
     return s.length() > 200 ? s.substring(0, 200) + "…" : s;

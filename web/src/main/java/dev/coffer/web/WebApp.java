@@ -38,6 +38,21 @@ public final class WebApp {
       + "media-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
       + "frame-ancestors 'none'";
   private static final Set<String> OPEN = Set.of("/login", "/login/totp");
+  /** The paths this app owns; the server's own endpoints (capture webhooks, health, status) pass untouched. */
+  private static final java.util.List<String> OWNED = java.util.List.of("/login", "/logout", "/account",
+      "/break-glass", "/search", "/conversations", "/c/", "/r/", "/admin", "/audit", "/static/");
+
+  static boolean owns(String path) {
+    if (path.equals("/")) {
+      return true;
+    }
+    for (String p : OWNED) {
+      if (path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
   private static final Map<String, String[]> STATIC = Map.of(
       "/static/htmx.min.js", new String[] {"META-INF/resources/webjars/htmx.org/2.0.8/dist/htmx.min.js", "text/javascript; charset=utf-8"},
       "/static/app.js", new String[] {"dev/coffer/web/static/app.js", "text/javascript; charset=utf-8"},
@@ -88,13 +103,23 @@ public final class WebApp {
 
     r.exception(Redirect.class, (e, ctx) -> ctx.redirect(e.location, HttpStatus.SEE_OTHER));
     r.exception(Refusal.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-    r.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+    r.exception(IllegalArgumentException.class, (e, ctx) -> {
+      if (owns(ctx.path())) {
+        error(ctx, 400, e.getMessage());
+      } else {
+        ctx.status(500).result("Server error");
+      }
+    });
     r.exception(Exception.class, (e, ctx) -> {
       LOG.error("request {} {} failed: {}", ctx.method(), ctx.path(), e.toString());
-      error(ctx, 500, "Something went wrong on the server; nothing was changed. Try again, or tell your administrator.");
+      if (owns(ctx.path())) {
+        error(ctx, 500, "Something went wrong on the server; nothing was changed. Try again, or tell your administrator.");
+      } else {
+        ctx.status(500).result("Server error");
+      }
     });
     r.error(404, ctx -> {
-      if (ctx.result() == null || ctx.result().isEmpty()) {
+      if ((ctx.result() == null || ctx.result().isEmpty()) && !ctx.path().startsWith("/capture")) {
         error(ctx, 404, "There is no such page.");
       }
     });
@@ -103,8 +128,14 @@ public final class WebApp {
   // ------------------------------------------------------------------ the guard
 
   private void guard(Context ctx) throws IOException {
-    headers(ctx);
     String path = ctx.path();
+    if (!owns(path)) {
+      // Not a page of this app (capture webhooks, /health, /status): their own rules apply; an
+      // unknown path still gets the headers and, below, no session.
+      headers(ctx);
+      return;
+    }
+    headers(ctx);
     if (path.startsWith("/static/")) {
       return;
     }
@@ -196,7 +227,7 @@ public final class WebApp {
   Access access(Context ctx) throws IOException {
     Access a = ctx.attribute("access");
     if (a == null) {
-      a = Access.of(user(ctx), session(ctx).breakGlassActive(web.clock().instant()), web.index());
+      a = Access.of(user(ctx), session(ctx).breakGlassActive(web.clock().instant()), web.index(), web.archive());
       ctx.attribute("access", a);
     }
     return a;

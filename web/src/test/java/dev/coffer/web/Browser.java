@@ -31,7 +31,8 @@ final class Browser {
       if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
         try {
           run("apt-get", "update", "-qq");
-          run("apt-get", "install", "-y", "-qq", "chromium", "chromium-driver", "fonts-wqy-microhei");
+          run("apt-get", "install", "-y", "-qq", "chromium", "chromium-driver", "fonts-wqy-microhei",
+              "fonts-noto-color-emoji");
         } catch (IOException | InterruptedException e) {
           unavailable = "Chromium/chromedriver are missing and apt-get could not install them: " + e.getMessage();
         }
