@@ -138,6 +138,11 @@ public final class Bench {
     Search searchSmall = search(small.dataDir, Queries.mixed(recordsSmall));
     report.extra.put("coffer_hits_per_query_round", searchLarge.hitsPerRound);
 
+    log("web app: conversation page of a 10,000-message conversation over HTTP");
+    Path webDir = work.resolve("data-web");
+    Ceilings.deleteTree(webDir);
+    ConversationPageBench.Result page = ConversationPageBench.run(webDir, 10_000, 30);
+
     log("verify: 'coffer verify' vs sha256sum over the same bytes x " + scale.runs());
     Verify verify = verify(large.dataDir);
 
@@ -232,6 +237,15 @@ public final class Bench {
             + " (group commit shared by concurrent requests)").build());
     report.add(Figure.builder("webhook_p99", "webhook capture latency p99", "ms").ours(whP99)
         .target("<= 50 ms", whP99.median() <= 50).note("p50 " + Stats.of(webhookP50)).build());
+    List<Double> pageAll = page.all().runs();
+    report.add(Figure.builder("conversation_page", "web: conversation page, 10,000-message conversation", "ms")
+        .ours(page.all())
+        .target("<= 200 ms server time (p95)", Stats.quantile(pageAll, 0.95) <= 200)
+        .note(String.format(java.util.Locale.ROOT, "GET /c/ID over loopback HTTP by a signed-in user, request sent to last"
+            + " byte, %d rounds each of the latest page (median %.1f ms), the first page (%.1f ms) and the page around"
+            + " the middle message (%.1f ms); p95 of all %.1f ms; 150 records and a %d-byte page; includes the fsynced"
+            + " audit record of the view", page.latest().runs().size(), page.latest().median(), page.first().median(),
+            page.around().median(), Stats.quantile(pageAll, 0.95), page.pageBytes())).build());
     for (Micro.Result m : micro) {
       report.add(Figure.builder("jmh " + m.name(), "JMH " + m.name(), m.unit()).ours(m.stats()).build());
     }

@@ -239,7 +239,7 @@ final class ConversationPage {
         String d = Formats.day(r.sentAt(), zone);
         if (!d.equals(day)) {
           out.add(new Views.Item("day", null, null, d, false, null, 0, false, null, null, null, false, null, null,
-              null, null, null, null, null, null, false, null));
+              null, null, null, null, null, null, false, null, false));
           day = d;
           previousSender = null;
         }
@@ -284,7 +284,7 @@ final class ConversationPage {
     private Views.Item event(Record r, String icon, String text) {
       return new Views.Item("event", "r-" + r.id(), "/r/" + r.id(), null, false, null, 0, false,
           Formats.time(r.sentAt(), zone), Formats.utc(r.sentAt()), text, false, null, null, null, null, null, null,
-          null, null, isTarget(r), icon);
+          null, null, isTarget(r), icon, false);
     }
 
     private boolean isTarget(Record r) {
@@ -364,7 +364,7 @@ final class ConversationPage {
           firstOfRun && !mine, Formats.time(m.sentAt(), zone), Formats.utc(m.sentAt()), text == null ? "" : text,
           del != null, earlier, del == null ? null : who(del.by() != null ? del.by() : del.sender()),
           del == null ? null : Formats.dateTime(del.sentAt(), zone), files, rv, quote, rc, flags,
-          isTarget(m), null);
+          isTarget(m), null, m.sticker() && m.text() == null);
     }
 
     private static java.time.Instant prevTime(Message m, Edit e, List<Edit> es) {

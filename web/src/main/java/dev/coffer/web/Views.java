@@ -66,7 +66,7 @@ public final class Views {
       int colour, boolean showSender, String time, String utc, String text, boolean textDeleted,
       List<Version> earlier, String deletedBy, String deletedTime, List<AttachmentView> attachments,
       List<ReactionView> reactions, Quote quote, List<String> receipts, List<String> flags, boolean target,
-      String eventIcon) {
+      String eventIcon, boolean sticker) {
     public boolean isDay() { return "day".equals(type); }
     public boolean isMessage() { return "message".equals(type); }
     public boolean isEvent() { return "event".equals(type); }

@@ -178,8 +178,15 @@ class SignInTest {
 
   @Test
   void theUserFileIsOwnerOnlyAndHoldsNoPlaintextPassword() throws Exception {
-    Path f = dir.resolve("data").resolve("users.json");
+    Path f = dir.resolve("data").resolve("web").resolve("users.json");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f.getParent()))).isEqualTo("rwx------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
     assertThat(Files.readString(f)).contains("$argon2id$v=19$").doesNotContain(WebFixture.PASSWORD);
+    // the archive's verifier leaves the web app's directory alone, and still flags a stray file
+    assertThat(dev.coffer.archive.verify.Verifier.verify(dir.resolve("data"),
+        dev.coffer.archive.verify.VerifyListener.NONE).problems()).isEmpty();
+    Files.writeString(dir.resolve("data").resolve("stray.json"), "{}");
+    assertThat(dev.coffer.archive.verify.Verifier.verify(dir.resolve("data"),
+        dev.coffer.archive.verify.VerifyListener.NONE).problems()).hasSize(1);
   }
 }

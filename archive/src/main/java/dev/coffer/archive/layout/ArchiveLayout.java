@@ -21,6 +21,7 @@ import java.nio.file.Path;
  * &lt;data&gt;/idindex/                           derived Lucene index id → serial (rebuildable)
  * &lt;data&gt;/tmp/                               staging for streamed blobs (emptied on open)
  * &lt;data&gt;/index/                             the search module's index (not the archive's)
+ * &lt;data&gt;/web/                               the web app's users (not the archive's; owner-only)
  * </pre>
  *
  * Fixed-width decimal names make key order equal numeric order; the two directory levels keep every
@@ -34,6 +35,8 @@ public final class ArchiveLayout {
   public static final String STAGING = "tmp";
   /** Owned by the search module; the archive neither writes nor verifies it. */
   public static final String SEARCH_INDEX = "index";
+  /** Owned by the web app (its user database); the archive neither writes nor verifies it. */
+  public static final String WEB = "web";
 
   public static final String SEGMENTS = "segments/";
   public static final String CHECKPOINTS = "checkpoints/";

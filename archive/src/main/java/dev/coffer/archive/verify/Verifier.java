@@ -179,7 +179,7 @@ public final class Verifier {
     }
 
     static boolean skipped(String rel) {
-      return under(rel, ArchiveLayout.SEARCH_INDEX) || under(rel, ArchiveLayout.STAGING)
+      return under(rel, ArchiveLayout.SEARCH_INDEX) || under(rel, ArchiveLayout.WEB) || under(rel, ArchiveLayout.STAGING)
           || under(rel, ArchiveLayout.OBJECTS + "/" + FileObjectStore.TEMP_DIR);
     }
 

@@ -21,7 +21,8 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * The web app's local users, kept in {@code users.json} in the data directory.
+ * The web app's local users, kept in {@code web/users.json} in the data directory (a directory the
+ * archive's verifier leaves alone; created owner-only).
  *
  * <p>The file holds password hashes and TOTP secrets, so it is written owner-only ({@code 0600}) and
  * replaced atomically: a new version is written to a temporary file beside it, forced to disk, and
@@ -34,8 +35,10 @@ import java.util.function.UnaryOperator;
  * the only writer (one server per data directory).
  */
 public final class UserStore {
-  /** The file's name inside the data directory. */
+  /** The file's name inside the data directory's {@link #DIR}. */
   public static final String FILE = "users.json";
+  /** The web app's directory inside the data directory. */
+  public static final String DIR = "web";
   static final String FORMAT = "coffer-users/1";
 
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -54,7 +57,7 @@ public final class UserStore {
 
   /** Opens (or starts empty) the user database of a data directory. */
   public static UserStore open(Path dataDir, Passwords passwords, Clock clock) throws IOException {
-    UserStore s = new UserStore(dataDir.resolve(FILE), passwords, clock);
+    UserStore s = new UserStore(dataDir.resolve(DIR).resolve(FILE), passwords, clock);
     s.load();
     return s;
   }
@@ -165,7 +168,10 @@ public final class UserStore {
 
   private void write() throws IOException {
     byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Stored(FORMAT, list()));
-    Files.createDirectories(file.getParent());
+    if (!Files.isDirectory(file.getParent())) {
+      Files.createDirectories(file.getParent(),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
     Path tmp = file.resolveSibling(FILE + ".tmp");
     Files.deleteIfExists(tmp);
     Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

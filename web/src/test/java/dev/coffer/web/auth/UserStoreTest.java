@@ -29,17 +29,17 @@ class UserStoreTest {
     assertThat(passwords.verify(otp, u.passwordHash())).isTrue();
     assertThat(u.assignments().channels()).containsExactly("wechat");
     assertThat(u.savedSearches()).extracting(User.SavedSearch::label).containsExactly("guarantees");
-    Path f = dir.resolve(UserStore.FILE);
+    Path f = dir.resolve(UserStore.DIR).resolve(UserStore.FILE);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
     assertThat(Files.readString(f)).doesNotContain(new String(otp));
     assertThat(u.toString()).doesNotContain(u.passwordHash());
-    assertThat(Files.exists(dir.resolve(UserStore.FILE + ".tmp"))).isFalse();
+    assertThat(Files.exists(dir.resolve(UserStore.DIR).resolve(UserStore.FILE + ".tmp"))).isFalse();
   }
 
   @Test
   void aLooseFileIsTightenedOnOpen() throws Exception {
     UserStore.open(dir, passwords, Clock.systemUTC()).add("admin", Role.ADMIN);
-    Path f = dir.resolve(UserStore.FILE);
+    Path f = dir.resolve(UserStore.DIR).resolve(UserStore.FILE);
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
     UserStore.open(dir, passwords, Clock.systemUTC());
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
@@ -58,9 +58,10 @@ class UserStoreTest {
 
   @Test
   void anUnreadableFileFailsNamingItAndIsNotOverwritten() throws Exception {
-    Files.writeString(dir.resolve(UserStore.FILE), "{not json");
+    Files.createDirectories(dir.resolve(UserStore.DIR));
+    Files.writeString(dir.resolve(UserStore.DIR).resolve(UserStore.FILE), "{not json");
     assertThatThrownBy(() -> UserStore.open(dir, passwords, Clock.systemUTC()))
         .hasMessageContaining(UserStore.FILE);
-    assertThat(Files.readString(dir.resolve(UserStore.FILE))).isEqualTo("{not json");
+    assertThat(Files.readString(dir.resolve(UserStore.DIR).resolve(UserStore.FILE))).isEqualTo("{not json");
   }
 }
