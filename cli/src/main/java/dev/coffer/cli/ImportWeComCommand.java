@@ -39,7 +39,8 @@ final class ImportWeComCommand implements Callable<Integer> {
   Path path;
 
   @Option(names = "--keys", paramLabel = "DIR",
-      description = "Directory of RSA private keys named <publickey_ver>.pem (PKCS#1 or PKCS#8); keep every old version.")
+      description = "Directory of RSA private keys named <publickey_ver>.pem (PKCS#1 or PKCS#8); keep every old version "
+          + "(default: $COFFER_WECOM_KEYS).")
   Path keysDir;
 
   @Option(names = "--key", paramLabel = "VERSION=FILE",
@@ -66,7 +67,9 @@ final class ImportWeComCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
-    WeComKeys keys = keysDir == null ? WeComKeys.none() : WeComKeys.fromDirectory(keysDir);
+    String keysEnv = System.getenv("COFFER_WECOM_KEYS");
+    Path dir = keysDir != null ? keysDir : keysEnv != null && !keysEnv.isBlank() ? Path.of(keysEnv) : null;
+    WeComKeys keys = dir == null ? WeComKeys.none() : WeComKeys.fromDirectory(dir);
     for (Map.Entry<Integer, Path> e : keyFiles.entrySet()) {
       keys = keys.with(e.getKey(), e.getValue());
     }
