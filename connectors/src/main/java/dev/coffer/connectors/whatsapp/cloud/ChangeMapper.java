@@ -203,7 +203,7 @@ final class ChangeMapper {
     if (name == null && Json.str(m, "from_user_id") != null) {
       name = ctx.names().get(Json.str(m, "from_user_id"));
     }
-    Party sender = Handles.party(customer, name);
+    Party sender = out.party(customer, name);
     String group = Json.str(m, "group_id");
     if (group != null) {
       return new Direction(CloudIds.group(group, null), sender, null, ctx.phoneNumberId());
@@ -216,12 +216,12 @@ final class ChangeMapper {
     String to = Json.str(m, "to");
     String customer = to != null ? to : Json.str(m, "to_user_id");
     Party business = ctx.business() != null ? ctx.business()
-        : Handles.party(Json.str(m, "from"), null);
+        : out.party(Json.str(m, "from"), null);
     String group = Json.str(m, "group_id");
     if (group != null) {
       return new Direction(CloudIds.group(group, null), business, null, ctx.phoneNumberId());
     }
-    Party recipient = Handles.party(customer, null);
+    Party recipient = out.party(customer, null);
     return new Direction(CloudIds.direct(ctx.phoneNumberId(), Handles.customerKey(customer), null),
         business, recipient == null ? null : List.of(recipient), ctx.phoneNumberId());
   }
@@ -241,7 +241,7 @@ final class ChangeMapper {
     }
     Conversation conversation = group ? CloudIds.group(recipientId, null)
         : CloudIds.direct(ctx.phoneNumberId(), Handles.customerKey(recipientId), null);
-    Party recipient = group ? Handles.party(participant, null) : Handles.party(recipientId, null);
+    Party recipient = group ? out.party(participant, null) : out.party(recipientId, null);
     String id = CloudIds.receipt(wamid, status, recipientId, participant, ts);
     Instant at = Json.seconds(ts);
     Receipt.Status st = switch (status) {
@@ -307,8 +307,8 @@ final class ChangeMapper {
                 && !Handles.customerKey(from).equals(Handles.customerKey(customer)));
         Direction dir = byBusiness
             ? new Direction(conversation, ctx.business() != null ? ctx.business()
-                : Handles.party(from, null), listOf(Handles.party(customer, null)), ctx.phoneNumberId())
-            : new Direction(conversation, Handles.party(from != null ? from : customer, null),
+                : out.party(from, null), listOf(out.party(customer, null)), ctx.phoneNumberId())
+            : new Direction(conversation, out.party(from != null ? from : customer, null),
                 ctx.business() == null ? null : List.of(ctx.business()), ctx.phoneNumberId());
         String mptr = tptr + "/messages/" + k;
         int before = out.records.size();
@@ -354,8 +354,8 @@ final class ChangeMapper {
     detail.put("action", action);
     putIfPresent(detail, "full_name", full);
     putIfPresent(detail, "first_name", first);
-    putIfPresent(detail, "phone", phone == null ? null : Handles.handle(phone));
-    Party subject = Handles.party(phone, full);
+    putIfPresent(detail, "phone", phone == null ? null : out.handle(phone));
+    Party subject = out.party(phone, full);
     Conversation conversation = phone == null ? null
         : CloudIds.direct(ctx.phoneNumberId(), Handles.customerKey(phone), null);
     out.add(new SystemEvent(id, ParseBuilder.CHANNEL, conversation, ctx.business(), when, null,
@@ -368,7 +368,7 @@ final class ChangeMapper {
     };
     out.contacts.add(new ContactSync(ctx.phoneNumberId(),
         ctx.business() == null ? null : ctx.business().handle(),
-        phone == null ? null : Handles.handle(phone), full, first, a, when, id));
+        phone == null ? null : out.handle(phone), full, first, a, when, id));
   }
 
   private void call(JsonNode c, String ptr, Context ctx) {
@@ -384,8 +384,8 @@ final class ChangeMapper {
     String customer = userInitiated ? from : to;
     Conversation conversation = CloudIds.direct(ctx.phoneNumberId(), Handles.customerKey(customer),
         null);
-    Party caller = userInitiated ? Handles.party(from, ctx.names().get(from))
-        : (ctx.business() != null ? ctx.business() : Handles.party(from, null));
+    Party caller = userInitiated ? out.party(from, ctx.names().get(from))
+        : (ctx.business() != null ? ctx.business() : out.party(from, null));
     Instant at = Json.seconds(Json.str(c, "timestamp"));
     String id = CloudIds.of("call-" + event, callId);
     if (event.equals("terminate")) {
@@ -454,7 +454,7 @@ final class ChangeMapper {
     String key = ctx.wabaId() + "|" + ctx.entryTime() + "|" + Json.text(item);
     out.add(new SystemEvent(CloudIds.content("event", ctx.field(), key), ParseBuilder.CHANNEL,
         conversation, null, at != null ? at : out.receivedAt, null, SystemEvent.Event.OTHER, null,
-        waId == null ? null : List.of(Handles.party(waId, null)),
+        waId == null ? null : List.of(out.party(waId, null)),
         what + (word == null ? "" : ": " + word), detail, out.source(null, ptr)));
   }
 

@@ -351,13 +351,13 @@ final class MessageMapper {
     }
     String newId = firstNonNull(Json.str(sys, "wa_id"), Json.str(sys, "new_wa_id"));
     if (newId != null) {
-      detail.put("new_handle", Handles.handle(newId));
+      detail.put("new_handle", out.handle(newId));
     }
     JsonNode identity = Json.obj(msg, "identity");
     if (identity != null) {
       Json.leaves(identity, 10).forEach((k, v) -> detail.put("identity." + k, v));
     }
-    List<Party> subjects = newId == null ? null : List.of(Handles.party(newId, null));
+    List<Party> subjects = newId == null ? null : List.of(out.party(newId, null));
     out.add(new SystemEvent(CloudIds.of("system", wamid), ParseBuilder.CHANNEL, dir.conversation(),
         dir.sender(), sentAt, null, event, dir.sender(), subjects, Json.str(sys, "body"), detail,
         source));

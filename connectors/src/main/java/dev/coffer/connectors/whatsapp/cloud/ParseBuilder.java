@@ -28,6 +28,28 @@ final class ParseBuilder {
     this.receivedAt = receivedAt;
   }
 
+  /**
+   * Handles already worked out in this body: a history chunk names the same two parties in every
+   * message, and reading a phone number (libphonenumber) is most of a message's parsing cost. Kept
+   * for one body only, so no phone numbers linger in memory past the parse.
+   */
+  private final java.util.Map<String, String> handles = new java.util.HashMap<>();
+
+  String handle(String id) {
+    if (id == null) {
+      return null;
+    }
+    return handles.computeIfAbsent(id, Handles::handle);
+  }
+
+  /** A party for an id with an optional display name; null when both are null. */
+  Party party(String id, String name) {
+    if (id == null && name == null) {
+      return null;
+    }
+    return new Party(handle(id), name);
+  }
+
   Source source(String nativeId, String pointer) {
     return new Source(CONNECTOR, nativeId, raw, pointer, null);
   }
