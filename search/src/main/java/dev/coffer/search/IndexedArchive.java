@@ -59,9 +59,8 @@ public final class IndexedArchive implements Closeable {
       long behind = archive.size() - index.indexedThrough();
       if (behind > 0) {
         try {
-          long base = index.indexedThrough();
-          LongConsumer p = progress.starting(behind);
-          index.catchUp(archive, done -> p.accept(done - base));
+          // catchUp reports how many records it has indexed in this call (not a serial).
+          index.catchUp(archive, progress.starting(behind));
           progress.finished();
         } catch (IOException | RuntimeException e) {
           throw new IOException("the search index could not be brought up to date with the archive ("
