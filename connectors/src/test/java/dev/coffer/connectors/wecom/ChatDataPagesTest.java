@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -42,11 +41,9 @@ class ChatDataPagesTest {
   @TempDir Path dir;
 
   @BeforeAll
-  static void keys() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
-    v1 = g.generateKeyPair();
-    v2 = g.generateKeyPair();
+  static void keys() {
+    v1 = TestKeys.V1;
+    v2 = TestKeys.V2;
   }
 
   static WeComKeys bothKeys() {

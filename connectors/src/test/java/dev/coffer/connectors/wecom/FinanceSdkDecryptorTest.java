@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,9 +53,7 @@ class FinanceSdkDecryptorTest {
 
   @Test
   void importsPagesEndToEndThroughTheAdapter() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
-    KeyPair k = g.generateKeyPair();
+    KeyPair k = TestKeys.V1;
     byte[] voice = "#!AMR\n fake voice bytes".getBytes(StandardCharsets.US_ASCII);
     Finance.MEDIA.put("SDK_VOICE", voice);
     String json = "{\"msgid\":\"v1\",\"action\":\"send\",\"from\":\"a\",\"tolist\":[\"b\"],\"roomid\":\"\","
