@@ -157,6 +157,11 @@ public final class CofferServer implements AutoCloseable {
           mediaQueue(context, parts)).install(jc);
     }
     if (config.weChat() != null) {
+      if (config.limits().requestTimeout().compareTo(java.time.Duration.ofMillis(4500)) > 0) {
+        LOG.warn("{}: limits.request-timeout is {} ms; WeChat gives up after 5 s and retries, so a slow request "
+            + "is archived once but answered too late: consider 4s", WeChatEndpoint.CONNECTOR,
+            config.limits().requestTimeout().toMillis());
+      }
       health.register(WeChatEndpoint.CONNECTOR, config.silenceOf(WeChatEndpoint.CONNECTOR));
       new WeChatEndpoint(config.weChat(), context,
           new CapturePipeline(context, WeChatEndpoint.CONNECTOR, inFlight)).install(jc);

@@ -28,4 +28,13 @@ public record ServerContext(
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(health, "health");
   }
+
+  /**
+   * The latest imported directory (employees and their handles), read from the archive: resolve a
+   * record's custodian with {@link dev.coffer.server.directory.Directory#custodianOf}. Reads one blob per
+   * call; callers that resolve many records should keep the result for the request.
+   */
+  public dev.coffer.server.directory.Directory directory() throws java.io.IOException {
+    return dev.coffer.server.directory.DirectoryStore.load(archive, dataDir);
+  }
 }

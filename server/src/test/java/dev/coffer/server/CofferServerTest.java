@@ -50,6 +50,19 @@ class CofferServerTest {
   }
 
   @Test
+  void theContextReadsTheLatestDirectory() throws Exception {
+    Archives.create(dir, ArchiveOptions.defaults()).close();
+    try (CofferServer server = CofferServer.start(config(), List.of())) {
+      assertThat(server.context().directory().employees()).isEmpty();
+      dev.coffer.server.directory.Directory d = dev.coffer.server.directory.Directory.parse(
+          "id,name,phones\nE1,Ann,+447700900123\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          dev.coffer.server.directory.Directory.Format.CSV, null);
+      dev.coffer.server.directory.DirectoryStore.importDirectory(server.context().archive(), dir, d, "test", null, null);
+      assertThat(server.context().directory().lookup("+447700900123")).isPresent();
+    }
+  }
+
+  @Test
   void refusesToStartWithoutAnArchive() throws Exception {
     assertThatThrownBy(() -> CofferServer.start(config(), List.of())).isInstanceOf(NoArchiveException.class);
   }
