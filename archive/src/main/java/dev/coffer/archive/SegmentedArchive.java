@@ -563,14 +563,29 @@ final class SegmentedArchive implements Archive {
     if (first < 1) {
       throw new IOException("the derived id index does not know serial " + serial + " (run coffer reindex)");
     }
+    // A segment read just before a disposition rewrote it must not be cached after the rewrite
+    // cleared the caches: it would serve disposed content. The generation tells.
+    long generation = rewrites;
     Segment seg = readCache.get(first);
     if (seg == null) {
       seg = readSegment(ArchiveLayout.segmentKey(first));
-      readCache.put(seg);
+      synchronized (cacheGuard) {
+        if (generation == rewrites) {
+          readCache.put(seg);
+        }
+      }
     }
-    lastSegment = seg;
+    synchronized (cacheGuard) {
+      if (generation == rewrites) {
+        lastSegment = seg;
+      }
+    }
     return seg;
   }
+
+  /** Counts segment rewrites; guarded by {@link #cacheGuard} for writes. */
+  private volatile long rewrites;
+  private final Object cacheGuard = new Object();
 
   /** A small LRU of decoded segments, bounded by the canonical bytes it holds. */
   private static final class SegmentCache {
@@ -890,8 +905,11 @@ final class SegmentedArchive implements Archive {
             archiveId, first, ex.toString());
         throw ex;
       } finally {
-        readCache.remove(first);
-        lastSegment = null;
+        synchronized (cacheGuard) {
+          rewrites++;
+          readCache.remove(first);
+          lastSegment = null;
+        }
       }
     } finally {
       rewriteLock.writeLock().unlock();
