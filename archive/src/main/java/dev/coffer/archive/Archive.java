@@ -138,6 +138,14 @@ public interface Archive extends Closeable {
    */
   dev.coffer.archive.proof.ConsistencyProof proveConsistency(long oldSize, long newSize) throws IOException;
 
+  /**
+   * The archive's redundant copy, if it has one: its lag, queue and fallback counters for monitoring
+   * ({@link dev.coffer.archive.store.MirroredObjectStore#pendingWrites()} and the getters beside it).
+   */
+  default java.util.Optional<dev.coffer.archive.store.MirroredObjectStore> mirror() {
+    return java.util.Optional.empty();
+  }
+
   /** The archive's data directory, or null for an in-memory archive. */
   Path directory();
 

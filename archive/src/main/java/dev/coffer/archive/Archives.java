@@ -3,8 +3,11 @@ package dev.coffer.archive;
 import dev.coffer.archive.idindex.IdIndex;
 import dev.coffer.archive.keys.SigningKeys;
 import dev.coffer.archive.layout.ArchiveLayout;
+import dev.coffer.archive.layout.ArchiveLock;
 import dev.coffer.archive.layout.Manifest;
 import dev.coffer.archive.store.CorruptObjectException;
+import dev.coffer.archive.store.FileObjectStore;
+import dev.coffer.archive.store.MirroredObjectStore;
 import dev.coffer.archive.store.MemoryObjectStore;
 import dev.coffer.archive.store.ObjectStore;
 import dev.coffer.model.Digests;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.lucene.store.ByteBuffersDirectory;
@@ -73,7 +77,8 @@ public final class Archives {
    * @throws NoArchiveException if there is no archive there (the message says how to create one)
    * @throws CorruptObjectException if the manifest, keys, or an object needed to open is damaged
    *     (run {@code coffer verify} for the full report)
-   * @throws IOException if another process has the archive open
+   * @throws dev.coffer.archive.layout.ArchiveInUseException if another process has the archive open
+   *     (the writer's lock, {@link ArchiveLock})
    */
   public static Archive open(Path dataDir, ArchiveOptions options) throws IOException {
     return open(dataDir, options, UnaryOperator.identity());
@@ -91,24 +96,45 @@ public final class Archives {
       throw new CorruptObjectException(ArchiveLayout.KEYS + "/" + SigningKeys.PUBLIC_FILE,
           "public key is not the one the manifest names", manifest.signingKeyFingerprint(), keys.fingerprint());
     }
-    IdIndex idIndex = openIdIndex(dir);
+    // The writer's lock comes first: a second process is refused before it touches anything.
+    ArchiveLock lock = ArchiveLock.acquire(dir);
+    Recovery recovery = new Recovery(lock.uncleanShutdown());
+    IdIndex idIndex = null;
     ObjectStore store = null;
     try {
-      store = wrapStore.apply(ArchiveLayout.openStore(dir));
+      idIndex = openIdIndex(dir, recovery);
+      recovery.leftovers(dir.resolve(ArchiveLayout.OBJECTS).resolve(FileObjectStore.TEMP_DIR), "objects/.tmp");
+      recovery.leftovers(dir.resolve(ArchiveLayout.STAGING), ArchiveLayout.STAGING);
+      ObjectStore opened = ArchiveLayout.openStore(dir);
+      store = wrapStore.apply(opened);
       Path staging = dir.resolve(ArchiveLayout.STAGING);
       SegmentedArchive.deleteTree(staging);
       Files.createDirectories(staging);
       SegmentedArchive archive = new SegmentedArchive(dir, store, manifest.archiveId(), keys, idIndex, options, staging, false);
-      archive.recover();
+      archive.holdLock(lock);
+      if (opened instanceof MirroredObjectStore m) {
+        archive.mirror(m);
+      }
+      archive.recover(recovery);
+      if (recovery.happened()) {
+        archive.append(List.of(recovery.audit(manifest.archiveId(), archive.size(), options.clock().instant())));
+        LOG.warn("archive {}: recovered after {}; audit record appended: {}", manifest.archiveId(),
+            recovery.unclean() ? "an unclean shutdown" : "an interrupted write", recovery.detail());
+      }
       return archive;
     } catch (IOException | RuntimeException e) {
       try {
-        idIndex.close();
+        if (idIndex != null) {
+          idIndex.close();
+        }
         if (store != null) {
           store.close();
         }
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
+      } finally {
+        // Not closed cleanly: the next open still sees "open" in the lock file and recovers again.
+        lock.abandon();
       }
       throw e;
     }
@@ -120,7 +146,7 @@ public final class Archives {
     Path staging = Files.createTempDirectory("coffer-staging-");
     SegmentedArchive archive = new SegmentedArchive(null, new MemoryObjectStore(), newArchiveId(), SigningKeys.generate(),
         idIndex, options, staging, true);
-    archive.recover();
+    archive.recover(new Recovery(false));
     return archive;
   }
 
@@ -136,7 +162,7 @@ public final class Archives {
     SegmentedArchive.deleteTree(dir.resolve(ArchiveLayout.ID_INDEX));
   }
 
-  private static IdIndex openIdIndex(Path dir) throws IOException {
+  private static IdIndex openIdIndex(Path dir, Recovery recovery) throws IOException {
     Path path = dir.resolve(ArchiveLayout.ID_INDEX);
     FSDirectory fs = FSDirectory.open(path);
     try {
@@ -147,6 +173,7 @@ public final class Archives {
     } catch (IOException | RuntimeException e) {
       fs.close();
       LOG.warn("derived id index at {} unreadable ({}); rebuilding it from the segments", path, e.toString());
+      recovery.note("id_index", "unreadable (" + e.getClass().getSimpleName() + "); rebuilt from the segments");
       SegmentedArchive.deleteTree(path);
       return IdIndex.open(FSDirectory.open(path));
     }

@@ -6,6 +6,7 @@ import dev.coffer.archive.checkpoint.CheckpointFormat;
 import dev.coffer.archive.idindex.IdIndex;
 import dev.coffer.archive.keys.SigningKeys;
 import dev.coffer.archive.layout.ArchiveLayout;
+import dev.coffer.archive.layout.ArchiveLock;
 import dev.coffer.archive.checkpoint.SignedNote;
 import dev.coffer.archive.merkle.MerkleFrontier;
 import dev.coffer.archive.merkle.MerkleProofs;
@@ -93,6 +94,8 @@ final class SegmentedArchive implements Archive {
   private volatile Throwable failure;
   private volatile boolean closed;
   private volatile Segment lastSegment;
+  private ArchiveLock lock; // null in memory
+  private dev.coffer.archive.store.MirroredObjectStore mirror; // null without a mirror
   /** Recently read segments (reads cluster: a conversation, a page of search hits), by first serial. */
   private final SegmentCache readCache = new SegmentCache(32L << 20);
 
@@ -116,7 +119,7 @@ final class SegmentedArchive implements Archive {
    * has no checkpoint (a crash between the two), one is signed now. Segments are write-once and
    * published atomically, so there is never a partial one to repair.
    */
-  void recover() throws IOException {
+  void recover(Recovery recovery) throws IOException {
     finishRewrites();
     long covered = idIndex.coveredSerial();
     MerkleFrontier f = null;
@@ -148,7 +151,16 @@ final class SegmentedArchive implements Archive {
         if (ArchiveLayout.serialOfSegmentKey(key) != next) {
           throw new CorruptObjectException(key, "segment out of sequence (run coffer verify)", ArchiveLayout.segmentKey(next), key);
         }
-        Segment seg = SegmentFormat.decodeStructure(key, store.get(key));
+        Segment seg;
+        try {
+          seg = readChecked(key, b -> SegmentFormat.decodeStructure(key, b)); // a mirror's good copy serves
+        } catch (CorruptObjectException e) {
+          if (it.hasNext() || !unacknowledged(next)) {
+            throw e; // acknowledged data is damaged: never repaired here (coffer verify, coffer restore)
+          }
+          quarantine(key, store.get(key), e, recovery);
+          break;
+        }
         if (seg.firstSerial() != next) {
           throw new CorruptObjectException(key, "segment's first serial differs from its key", String.valueOf(next),
               String.valueOf(seg.firstSerial()));
@@ -183,6 +195,7 @@ final class SegmentedArchive implements Archive {
         writeCheckpoint(lastArchivedAt >= 0 ? lastArchivedAt : options.clock().millis());
         if (size > 0) {
           LOG.info("archive {}: signed checkpoint at size {} missing after an interrupted commit; wrote it", archiveId, size);
+          recovery.note("signed_missing_checkpoint", "size " + size + " (its segment was durable, its checkpoint was not)");
         }
       }
     }
@@ -191,6 +204,86 @@ final class SegmentedArchive implements Archive {
     }
     if (replayed > 0) {
       LOG.info("archive {}: caught up {} records after the id index's last commit", archiveId, replayed);
+      if (recovery.unclean()) {
+        recovery.note("id_index_caught_up", replayed + " records re-read from their segments");
+      }
+    }
+  }
+
+  /** True if no signed checkpoint covers serial {@code serial}: no append that wrote it was acknowledged. */
+  private boolean unacknowledged(long serial) throws IOException {
+    try (Stream<String> later = store.list(ArchiveLayout.CHECKPOINTS, ArchiveLayout.checkpointKey(serial))) {
+      return later.noneMatch(k -> ArchiveLayout.sizeOfCheckpointKey(k) >= serial);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * Moves a damaged last segment that no checkpoint covers (a torn write: its append was never
+   * acknowledged) out of the store into {@code <data>/quarantine/}, byte for byte, so the archive can
+   * go on from the last acknowledged serial. The audit record names it and its digest.
+   */
+  private void quarantine(String key, byte[] bytes, CorruptObjectException why, Recovery recovery) throws IOException {
+    if (directory == null) {
+      throw why;
+    }
+    Path dir = directory.resolve(ArchiveLayout.QUARANTINE);
+    Files.createDirectories(dir);
+    String name = key.substring(key.lastIndexOf('/') + 1) + "." + options.clock().millis();
+    Path file = dir.resolve(name);
+    Files.write(file, bytes, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    store.delete(key);
+    String digest = Digests.sha256Hex(bytes);
+    LOG.warn("archive {}: last segment {} is damaged ({}) and no checkpoint covers it (never acknowledged); moved to {}/{}",
+        archiveId, key, why.what(), ArchiveLayout.QUARANTINE, name);
+    recovery.target(key);
+    recovery.note("quarantined_torn_segment", key + " -> " + ArchiveLayout.QUARANTINE + "/" + name + " (" + bytes.length
+        + " bytes, sha256 " + digest + ", " + why.what() + ")");
+  }
+
+  /** The store's mirror layer, for its metrics. */
+  void mirror(dev.coffer.archive.store.MirroredObjectStore mirror) {
+    this.mirror = mirror;
+  }
+
+  @Override
+  public Optional<dev.coffer.archive.store.MirroredObjectStore> mirror() {
+    return Optional.ofNullable(mirror);
+  }
+
+  /** Hands over the writer's lock, released when this archive closes. */
+  void holdLock(ArchiveLock lock) {
+    this.lock = lock;
+  }
+
+  /** Decodes an object's bytes, throwing {@link CorruptObjectException} if they are not well formed. */
+  @FunctionalInterface
+  private interface Decoder<T> {
+    T decode(byte[] bytes) throws IOException;
+  }
+
+  /**
+   * Reads and decodes an object; if the store's copy is corrupt and the store has a redundant copy
+   * ({@link ObjectStore#replica()}, the mirror), decodes that instead (the replica logs and counts it).
+   */
+  private <T> T readChecked(String key, Decoder<T> decoder) throws IOException {
+    try {
+      return decoder.decode(store.get(key));
+    } catch (CorruptObjectException e) {
+      ObjectStore replica = store.replica();
+      if (replica == null || !replica.exists(key)) {
+        throw e;
+      }
+      try {
+        return decoder.decode(replica.get(key));
+      } catch (CorruptObjectException onMirror) {
+        e.addSuppressed(onMirror);
+        throw e;
+      }
     }
   }
 
@@ -226,7 +319,7 @@ final class SegmentedArchive implements Archive {
   }
 
   private CheckpointFormat.Stored readCheckpoint(String key) throws IOException {
-    CheckpointFormat.Stored st = CheckpointFormat.decode(key, store.get(key));
+    CheckpointFormat.Stored st = readChecked(key, b -> CheckpointFormat.decode(key, b));
     if (!st.checkpoint().verifySignature(keys.publicKey())) {
       throw new CorruptObjectException(key, "checkpoint signature does not verify with the archive's key", null, null);
     }
@@ -636,7 +729,7 @@ final class SegmentedArchive implements Archive {
     // The CRC is checked on every read; recomputing every digest is verify's job.
     rewriteLock.readLock().lock();
     try {
-      return SegmentFormat.decodeStructure(key, store.get(key));
+      return readChecked(key, b -> SegmentFormat.decodeStructure(key, b));
     } finally {
       rewriteLock.readLock().unlock();
     }
@@ -1102,9 +1195,19 @@ final class SegmentedArchive implements Archive {
         try {
           idIndex.close();
         } finally {
-          store.close();
-          if (ownsStaging) {
-            deleteTree(staging);
+          try {
+            store.close();
+            if (ownsStaging) {
+              deleteTree(staging);
+            }
+          } finally {
+            if (lock != null) {
+              if (failure == null) {
+                lock.close();
+              } else {
+                lock.abandon(); // a stopped archive did not close cleanly: the next open recovers and audits
+              }
+            }
           }
         }
       }
@@ -1120,6 +1223,9 @@ final class SegmentedArchive implements Archive {
       closed = true;
       idIndex.abandon();
       store.close();
+      if (lock != null) {
+        lock.abandon();
+      }
     } finally {
       commitLock.unlock();
     }

@@ -148,7 +148,8 @@ class ArchiveTest {
   void aSecondOpenOfTheSameDirectoryIsRefused() throws IOException {
     try (Archive a = create()) {
       assertThatThrownBy(() -> Archives.open(data(), ArchiveOptions.defaults()))
-          .isInstanceOf(IOException.class).hasMessageContaining("open in another process");
+          .isInstanceOf(dev.coffer.archive.layout.ArchiveInUseException.class)
+          .hasMessageContaining("is open for writing by another process");
     }
   }
 
@@ -336,7 +337,9 @@ class ArchiveTest {
     a.append(RecordFixtures.messages(0, 500));
     ((SegmentedArchive) a).crashForTest(); // the id index never committed these
     try (Archive b = Archives.open(data(), ArchiveOptions.defaults())) {
-      assertThat(b.size()).isEqualTo(500);
+      assertThat(b.size()).isEqualTo(501); // 500 and the recovery's audit record
+      assertThat(b.get(501).orElseThrow().record()).isInstanceOfSatisfying(dev.coffer.model.Audit.class,
+          au -> assertThat(au.detail()).containsEntry("id_index_caught_up", "500 records re-read from their segments"));
       assertThat(b.contains(RecordFixtures.message(499).id())).isTrue();
       assertThat(b.append(RecordFixtures.messages(0, 500)).appended()).isZero();
     }

@@ -1,10 +1,12 @@
 package dev.coffer.archive.layout;
 
 import dev.coffer.archive.store.FileObjectStore;
+import dev.coffer.archive.store.MirroredObjectStore;
 import dev.coffer.archive.store.ObjectStore;
 import dev.coffer.model.Digests;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Where everything lives in a data directory and in the object store (see
@@ -12,6 +14,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * &lt;data&gt;/archive.manifest                    manifest (Manifest)
+ * &lt;data&gt;/.lock                               the writer's lock (ArchiveLock)
  * &lt;data&gt;/keys/checkpoint-signing.{pub,key}   Ed25519 key pair (SigningKeys)
  * &lt;data&gt;/objects/                           the FileObjectStore
  *     segments/&lt;s[0,12)&gt;/&lt;s[12,16)&gt;/&lt;s&gt;.seg    s = first serial, 20 decimal digits
@@ -22,6 +25,9 @@ import java.nio.file.Path;
  * &lt;data&gt;/tmp/                               staging for streamed blobs (emptied on open)
  * &lt;data&gt;/index/                             the search module's index (not the archive's)
  * &lt;data&gt;/web/                               the web app's users (not the archive's; owner-only)
+ * &lt;data&gt;/quarantine/                        torn segments recovery set aside (never acknowledged)
+ * &lt;data&gt;/mirror.conf                         the redundant copy's location and policy (MirrorConfig)
+ * &lt;data&gt;/mirror-queue/                      pending writes to the mirror (MirroredObjectStore)
  * </pre>
  *
  * Fixed-width decimal names make key order equal numeric order; the two directory levels keep every
@@ -33,6 +39,10 @@ public final class ArchiveLayout {
   public static final String OBJECTS = "objects";
   public static final String ID_INDEX = "idindex";
   public static final String STAGING = "tmp";
+  /** Damaged, never-acknowledged segments that recovery moved out of the store (kept as evidence). */
+  public static final String QUARANTINE = "quarantine";
+  /** Pending writes to the mirror, one empty file per object key ({@link MirroredObjectStore}). */
+  public static final String MIRROR_QUEUE = "mirror-queue";
   /** Owned by the search module; the archive neither writes nor verifies it. */
   public static final String SEARCH_INDEX = "index";
   /** Owned by the web app (its user database); the archive neither writes nor verifies it. */
@@ -50,9 +60,31 @@ public final class ArchiveLayout {
 
   private ArchiveLayout() {}
 
-  /** The object store of an archive directory. The one place the store stack is assembled (issue 3 wraps it with encryption here). */
+  /**
+   * The object store of an archive directory. The one place the store stack is assembled: the
+   * filesystem backend, mirrored to a second location when {@code mirror.conf} names one
+   * ({@link MirroredObjectStore}, directly above the backends so both hold the same bytes; encryption
+   * wraps the result).
+   */
   public static ObjectStore openStore(Path dataDir) throws IOException {
-    return new FileObjectStore(dataDir.resolve(OBJECTS));
+    ObjectStore primary = new FileObjectStore(dataDir.resolve(OBJECTS));
+    Optional<MirrorConfig> mirror;
+    try {
+      mirror = MirrorConfig.read(dataDir);
+    } catch (IOException | RuntimeException e) {
+      primary.close();
+      throw e;
+    }
+    if (mirror.isEmpty()) {
+      return primary;
+    }
+    return new MirroredObjectStore(primary, openMirror(mirror.get().location()), mirror.get().policy(),
+        dataDir.resolve(MIRROR_QUEUE));
+  }
+
+  /** The object store inside a mirror's directory (a data directory of its own: {@code <mirror>/objects}). */
+  public static FileObjectStore openMirror(Path mirrorDir) throws IOException {
+    return new FileObjectStore(mirrorDir.resolve(OBJECTS));
   }
 
   /** The object store of an archive directory, read-only and untouched (for verify). */

@@ -51,12 +51,26 @@ public record Manifest(String archiveId, long created, String signingKeyFingerpr
     return (body + "crc32c=" + HexFormat.of().toHexDigits((int) crc.getValue()) + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Writes the manifest as a new file (never overwrites), fsyncing file and directory. */
+  /**
+   * Writes the manifest as a new file (never overwrites), atomically: a temporary file is written and
+   * fsynced, then linked to its name (which fails if the name exists), so a crash leaves either no
+   * manifest or the whole one — never an empty or partial file, which would make the directory an
+   * unreadable archive. The directory is fsynced after.
+   */
   public void write(Path dataDir) throws IOException {
     Path file = dataDir.resolve(ArchiveLayout.MANIFEST);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ch.write(ByteBuffer.wrap(render()));
-      ch.force(true);
+    Path tmp = Files.createTempFile(dataDir, ".manifest-", ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(render());
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      Files.createLink(file, tmp);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
     try (FileChannel dir = FileChannel.open(dataDir, StandardOpenOption.READ)) {
       dir.force(true);

@@ -49,11 +49,25 @@ public final class FileObjectStore implements ObjectStore {
   private final Object publishLock = new Object();
   private volatile boolean hardLinks = true;
   private final boolean readOnly;
+  private final Fsync fsync;
+
+  /**
+   * How a file's or a directory's contents are forced to stable storage. {@link #SYSTEM} is
+   * {@link FileChannel#force}; tests inject failures here, at the exact calls that make a put durable.
+   */
+  @FunctionalInterface
+  public interface Fsync {
+    Fsync SYSTEM = FileChannel::force;
+
+    /** Forces {@code channel}'s contents (and, if {@code metadata}, its metadata) to stable storage. */
+    void force(FileChannel channel, boolean metadata) throws IOException;
+  }
 
   private FileObjectStore(Path root, boolean readOnly) {
     this.root = root.toAbsolutePath().normalize();
     this.temp = this.root.resolve(TEMP_DIR);
     this.readOnly = readOnly;
+    this.fsync = Fsync.SYSTEM;
   }
 
   /**
@@ -67,6 +81,15 @@ public final class FileObjectStore implements ObjectStore {
 
   /** Opens (creating if needed) a store in {@code root}, removing temporary files a crash left. */
   public FileObjectStore(Path root) throws IOException {
+    this(root, Fsync.SYSTEM);
+  }
+
+  /**
+   * As {@link #FileObjectStore(Path)}, forcing data to disk with {@code fsync} (fault injection: a
+   * failing fsync makes {@code put} fail without publishing the object, as the contract requires).
+   */
+  public FileObjectStore(Path root, Fsync fsync) throws IOException {
+    this.fsync = java.util.Objects.requireNonNull(fsync, "fsync");
     this.readOnly = false;
     this.root = root.toAbsolutePath().normalize();
     Files.createDirectories(this.root);
@@ -100,7 +123,7 @@ public final class FileObjectStore implements ObjectStore {
         while (buf.hasRemaining()) {
           ch.write(buf);
         }
-        ch.force(false); // fdatasync: data and the size needed to read it; the name comes with the link
+        fsync.force(ch, false); // fdatasync: data and the size needed to read it; the name comes with the link
       }
       publish(key, tmp, target);
     } finally {
@@ -123,7 +146,7 @@ public final class FileObjectStore implements ObjectStore {
             ch.write(buf);
           }
         }
-        ch.force(false);
+        fsync.force(ch, false);
       }
       publish(key, tmp, target);
     } finally {
@@ -168,7 +191,7 @@ public final class FileObjectStore implements ObjectStore {
     if (hardLinks) {
       try {
         Files.createLink(target, tmp);
-        syncDirectory(target.getParent());
+        syncDirectoryOrUnpublish(key, target);
         return;
       } catch (FileAlreadyExistsException e) {
         throw new ObjectExistsException(key);
@@ -183,13 +206,36 @@ public final class FileObjectStore implements ObjectStore {
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     }
-    syncDirectory(target.getParent());
+    syncDirectoryOrUnpublish(key, target);
+  }
+
+  /**
+   * The directory fsync that makes a published name durable. If it fails, the put fails, so the name
+   * is removed again: a failed put leaves no object (best effort: if even the removal cannot be made
+   * durable, a crash may bring the complete object back, which the archive treats as written but
+   * never acknowledged).
+   */
+  private void syncDirectoryOrUnpublish(String key, Path target) throws IOException {
+    try {
+      syncDirectory(target.getParent());
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(target);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new IOException("fsync of the directory of " + key + " failed; the object is not stored: " + e.getMessage(), e);
+    }
   }
 
   /** fsync of a directory, so a created or removed name survives power loss. */
-  static void syncDirectory(Path dir) throws IOException {
+  private void syncDirectory(Path dir) throws IOException {
+    syncDirectory(dir, fsync);
+  }
+
+  static void syncDirectory(Path dir, Fsync fsync) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
+      fsync.force(ch, true);
     } catch (IOException e) {
       // Some platforms (Windows) cannot open a directory; Linux and macOS can, and must succeed.
       if (System.getProperty("os.name", "").startsWith("Windows")) {

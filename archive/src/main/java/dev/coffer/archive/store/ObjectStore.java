@@ -113,4 +113,14 @@ public interface ObjectStore extends Closeable {
    * @throws NoSuchObjectException if there is no such object
    */
   void delete(String key) throws IOException;
+
+  /**
+   * A redundant copy of this store's objects, read-only, with the same keys and the same bytes as this
+   * store returns them, or null if there is none ({@link MirroredObjectStore} has one). The archive
+   * reads an object here when the one this store returned is corrupt. A wrapper that transforms bytes
+   * (encryption) returns the delegate's replica wrapped the same way.
+   */
+  default ObjectStore replica() {
+    return null;
+  }
 }

@@ -8,7 +8,9 @@ import dev.coffer.archive.checkpoint.CheckpointFormat;
 import dev.coffer.archive.idindex.IdIndex;
 import dev.coffer.archive.keys.SigningKeys;
 import dev.coffer.archive.layout.ArchiveLayout;
+import dev.coffer.archive.layout.ArchiveLock;
 import dev.coffer.archive.layout.Manifest;
+import dev.coffer.archive.layout.MirrorConfig;
 import dev.coffer.archive.merkle.MerkleFrontier;
 import dev.coffer.archive.merkle.Rfc6962;
 import dev.coffer.archive.segment.Segment;
@@ -23,7 +25,11 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayDeque;
@@ -60,6 +66,11 @@ import org.apache.lucene.index.DirectoryReader;
  *       every record's id to its serial ("derived index damaged, run coffer reindex"): {@link IdIndexCheck}.
  * </ul>
  * Reads are sequential and whole-object, so verify runs at close to disk or SHA-256 speed.
+ *
+ * <p>Beside a running writer (one holds the {@link ArchiveLock}), verify changes nothing and checks a
+ * consistent prefix: the records up to the largest signed checkpoint it lists when it starts (every
+ * segment below a checkpoint is durable before it), every blob, the manifest and keys; it skips the
+ * derived id index, which the writer is changing, and says so in {@link VerifyReport#concurrentWriter()}.
  */
 public final class Verifier {
   static final String REINDEX = "derived index damaged, run coffer reindex";
@@ -101,6 +112,9 @@ public final class Verifier {
     PublicKey publicKey;
     MerkleFrontier frontier = new MerkleFrontier();
     DirectoryReader idReader;
+    /** Who holds the writer's lock, or null: then only what the latest checkpoint at the start covers is checked. */
+    String writer;
+    long bound = Long.MAX_VALUE;
     long idCovered = -1;
 
     Run(Path dir, VerifyListener listener) {
@@ -130,13 +144,19 @@ public final class Verifier {
 
     VerifyReport report() {
       return new VerifyReport(problems, records, segments, checkpoints, blobs, read, frontier.size(),
-          Digests.hex(frontier.root()));
+          Digests.hex(frontier.root()), writer);
     }
 
     void all() throws IOException {
+      writer = ArchiveLock.writer(dir);
+      if (writer != null) {
+        bound = latestCheckpointSize();
+      }
       inventory();
       manifestAndKeys();
-      openIdIndex();
+      if (writer == null) {
+        openIdIndex(); // beside a running writer the derived index changes under us: not checked
+      }
       try {
         segmentsAndCheckpoints();
         if (idCovered > records) {
@@ -152,35 +172,69 @@ public final class Verifier {
       listener.progress(read, total);
     }
 
+    /** The largest signed checkpoint's size as listed now (its segments are all durable before it). */
+    long latestCheckpointSize() throws IOException {
+      long largest = 0;
+      try (Stream<String> keys = store.list(ArchiveLayout.CHECKPOINTS)) {
+        for (Iterator<String> it = keys.iterator(); it.hasNext(); ) {
+          largest = Math.max(largest, ArchiveLayout.sizeOfCheckpointKey(it.next()));
+        }
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+      return largest;
+    }
+
     // ------------------------------------------------------------ files
 
-    /** Lists every file, adds up the bytes to read, and reports files no archive has. */
+    /**
+     * Lists every file, adds up the bytes to read, and reports files no archive has. Files that vanish
+     * while it walks (a running writer's temporary files, Lucene merges) are skipped.
+     */
     void inventory() throws IOException {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        for (Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
-          Path p = it.next();
-          String rel = dir.relativize(p).toString().replace('\\', '/');
-          if (rel.isEmpty() || skipped(rel) || Files.isDirectory(p)) {
-            continue;
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+          String rel = relative(d);
+          return !rel.isEmpty() && skipped(rel) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+          String rel = relative(p);
+          if (skipped(rel) || attrs.isDirectory()) {
+            return FileVisitResult.CONTINUE;
           }
           if (!expected(rel)) {
             problem(rel, "unexpected file: not part of a Coffer archive", null, null);
-            continue;
-          }
-          if (rel.startsWith(ArchiveLayout.OBJECTS + "/" + ArchiveLayout.REWRITES)) {
+          } else if (rel.startsWith(ArchiveLayout.OBJECTS + "/" + ArchiveLayout.REWRITES)) {
             problem(rel, "a disposition's segment rewrite was interrupted: open the archive (any coffer command) to "
                 + "finish or roll it back, then verify again", null, null);
-            continue;
+          } else if (!rel.equals(ArchiveLock.FILE)) {
+            total += attrs.size();
           }
-          total += Files.size(p);
+          return FileVisitResult.CONTINUE;
         }
-      }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+          if (e instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          throw e;
+        }
+      });
       listener.progress(0, total);
     }
 
+    String relative(Path p) {
+      return dir.relativize(p).toString().replace('\\', '/');
+    }
+
     static boolean skipped(String rel) {
-      return under(rel, ArchiveLayout.SEARCH_INDEX) || under(rel, ArchiveLayout.WEB) || under(rel, ArchiveLayout.STAGING)
-          || under(rel, ArchiveLayout.OBJECTS + "/" + FileObjectStore.TEMP_DIR);
+      return ((rel.startsWith(".manifest-") || rel.startsWith(".mirror-")) && rel.endsWith(".tmp") && rel.indexOf('/') < 0)
+          || under(rel, ArchiveLayout.MIRROR_QUEUE) || under(rel, ArchiveLayout.SEARCH_INDEX) || under(rel, ArchiveLayout.WEB) || under(rel, ArchiveLayout.STAGING)
+          || under(rel, ArchiveLayout.QUARANTINE) || under(rel, ArchiveLayout.OBJECTS + "/" + FileObjectStore.TEMP_DIR);
     }
 
     static boolean under(String rel, String top) {
@@ -188,7 +242,7 @@ public final class Verifier {
     }
 
     static boolean expected(String rel) {
-      if (rel.equals(ArchiveLayout.MANIFEST)
+      if (rel.equals(ArchiveLayout.MANIFEST) || rel.equals(ArchiveLock.FILE) || rel.equals(MirrorConfig.FILE)
           || rel.equals(ArchiveLayout.KEYS + "/" + SigningKeys.PUBLIC_FILE)
           || rel.equals(ArchiveLayout.KEYS + "/" + SigningKeys.PRIVATE_FILE)) {
         return true;
@@ -355,6 +409,9 @@ public final class Verifier {
           if (keySerial < 1) {
             continue; // reported by the inventory
           }
+          if (keySerial > bound) {
+            break; // committed by the running writer after verify started
+          }
           byte[] bytes = store.get(key);
           advance(bytes.length);
           segments++;
@@ -488,7 +545,7 @@ public final class Verifier {
         while (next == null && keys.hasNext()) {
           String key = keys.next();
           long keySize = ArchiveLayout.sizeOfCheckpointKey(key);
-          if (keySize < 0) {
+          if (keySize < 0 || keySize > bound) {
             continue;
           }
           byte[] bytes = store.get(key);

@@ -1,0 +1,275 @@
+package dev.coffer.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coffer.archive.layout.ArchiveLayout;
+import dev.coffer.archive.store.FaultInjectingObjectStore;
+import dev.coffer.archive.store.FileObjectStore;
+import dev.coffer.archive.store.MirroredObjectStore;
+import dev.coffer.archive.store.MirroredObjectStore.Policy;
+import dev.coffer.archive.store.ObjectStore;
+import dev.coffer.archive.verify.Problem;
+import dev.coffer.archive.verify.Verifier;
+import dev.coffer.archive.verify.VerifyListener;
+import dev.coffer.model.Audit;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The redundant copy: writes reach both sides per policy, reads fall back, compare names differences, restore repairs. */
+class MirrorTest {
+  @TempDir Path dir;
+
+  private Path data() {
+    return dir.resolve("data");
+  }
+
+  private Path mirrorDir() {
+    return dir.resolve("mirror");
+  }
+
+  private Path primaryFile(String key) {
+    return data().resolve(ArchiveLayout.OBJECTS).resolve(key);
+  }
+
+  @Test
+  void addingAMirrorCopiesEverythingAndBothPolicyWritesEachObjectTwiceBeforeReturning() throws IOException {
+    try (Archive a = Archives.create(data(), ArchiveOptions.defaults().withMaxCommitRecords(10))) {
+      a.append(RecordFixtures.messages(0, 35));
+      a.putBlob("an original".getBytes(StandardCharsets.UTF_8));
+    }
+    Mirrors.Added added = Mirrors.add(data(), mirrorDir(), Policy.BOTH, "os:admin", "host-1");
+    assertThat(added.copied()).isEqualTo(4 + 5 + 1); // 4 segments, checkpoints 0,10,20,30,35, one blob
+    assertThat(Mirrors.compare(data()).problems()).isEmpty();
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
+      Audit audit = (Audit) a.get(a.size()).orElseThrow().record();
+      assertThat(audit.action()).isEqualTo("mirror-add");
+      assertThat(audit.detail()).containsEntry("policy", "both").containsEntry("objects_copied", "10");
+      a.append(RecordFixtures.messages(100, 7));
+      String sha = a.putBlob("another original".getBytes(StandardCharsets.UTF_8));
+      // 'both': on the mirror when the call returned, nothing pending
+      assertThat(a.mirror()).hasValueSatisfying(m -> assertThat(m.pendingWrites()).isZero());
+      assertThat(Files.exists(mirrorDir().resolve(ArchiveLayout.OBJECTS).resolve(ArchiveLayout.blobKey(sha)))).isTrue();
+      assertThat(Files.exists(mirrorDir().resolve(ArchiveLayout.OBJECTS).resolve(ArchiveLayout.checkpointKey(a.size()))))
+          .isTrue();
+    }
+    Mirrors.Comparison c = Mirrors.compare(data());
+    assertThat(c.problems()).isEmpty();
+    assertThat(c.primaryObjects()).isEqualTo(c.mirrorObjects());
+    // The mirror is an archive directory of its own: verify checks it alone.
+    assertThat(Verifier.verify(mirrorDir(), VerifyListener.NONE).problems()).isEmpty();
+    assertThat(Verifier.verify(data(), VerifyListener.NONE).problems()).isEmpty();
+  }
+
+  @Test
+  void readsFallBackToTheMirrorAndRestoreRepairsThePrimary() throws IOException {
+    Archives.create(data(), ArchiveOptions.defaults()).close();
+    Mirrors.add(data(), mirrorDir(), Policy.BOTH, "os:admin", "host-1");
+    String blob;
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults().withMaxCommitRecords(10))) {
+      a.append(RecordFixtures.messages(0, 30));
+      blob = a.putBlob("raw export".getBytes(StandardCharsets.UTF_8));
+    }
+    // serial 1 is the mirror-add audit record; the messages are serials 2..31 in segments of 10
+    String missing = ArchiveLayout.segmentKey(12);
+    String corrupt = ArchiveLayout.segmentKey(22);
+    Files.delete(primaryFile(missing));
+    Files.delete(primaryFile(ArchiveLayout.blobKey(blob)));
+    byte[] bytes = Files.readAllBytes(primaryFile(corrupt));
+    bytes[bytes.length / 2] ^= 0x40;
+    Files.delete(primaryFile(corrupt));
+    Files.write(primaryFile(corrupt), bytes);
+    String onlyOnPrimary = ArchiveLayout.checkpointKey(31);
+    Files.delete(mirrorDir().resolve(ArchiveLayout.OBJECTS).resolve(onlyOnPrimary));
+
+    // verify of the primary alone sees the damage; compare names each object and side
+    assertThat(Verifier.verify(data(), VerifyListener.NONE).problems()).isNotEmpty();
+    Mirrors.Comparison c = Mirrors.compare(data());
+    assertThat(c.problems()).extracting(Problem::object, Problem::what).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple("objects/" + ArchiveLayout.blobKey(blob),
+            "missing on the primary (on the mirror only; coffer restore --from-mirror copies it back)"),
+        org.assertj.core.groups.Tuple.tuple("objects/" + onlyOnPrimary, "missing on the mirror"),
+        org.assertj.core.groups.Tuple.tuple("objects/" + missing,
+            "missing on the primary (on the mirror only; coffer restore --from-mirror copies it back)"),
+        org.assertj.core.groups.Tuple.tuple("objects/" + corrupt, "differs between the primary and the mirror"));
+
+    // reads fall back: the missing segment and blob, and the corrupt segment, are read from the mirror
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
+      for (long s = 2; s <= 31; s++) {
+        assertThat(a.get(s).orElseThrow().record().id()).isEqualTo(RecordFixtures.message(s - 2).id());
+      }
+      try (InputStream in = a.openBlob(blob)) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("raw export");
+      }
+      MirroredObjectStore m = a.mirror().orElseThrow();
+      assertThat(m.readFallbacks()).isGreaterThanOrEqualTo(3);
+    }
+
+    Mirrors.Restored r = Mirrors.restoreFromMirror(data(), "os:admin", "host-1");
+    assertThat(r.copied()).isEqualTo(2);
+    assertThat(r.replaced()).isEqualTo(1);
+    assertThat(r.copiedToMirror()).isEqualTo(1);
+    assertThat(r.unresolved()).isEmpty();
+    assertThat(Mirrors.compare(data()).problems()).isEmpty();
+    assertThat(Verifier.verify(data(), VerifyListener.NONE).problems()).isEmpty();
+    try (Stream<Path> q = Files.list(data().resolve(ArchiveLayout.QUARANTINE))) {
+      assertThat(q).hasSize(1); // the corrupt primary copy, kept as evidence
+    }
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
+      Audit audit = (Audit) a.get(a.size()).orElseThrow().record();
+      assertThat(audit.action()).isEqualTo("restore");
+      assertThat(audit.targets()).containsExactlyInAnyOrder(missing, ArchiveLayout.blobKey(blob), corrupt);
+      assertThat(a.mirror().orElseThrow().readFallbacks()).isZero();
+    }
+  }
+
+  @Test
+  void primaryPolicyQueuesDurablyShowsLagAndResumesAfterARestart() throws Exception {
+    Path queue = dir.resolve("queue");
+    FileObjectStore mirrorStore = new FileObjectStore(dir.resolve("m"));
+    CountDownLatch release = new CountDownLatch(1);
+    ObjectStore slowMirror = new Gate(mirrorStore, release);
+    MirroredObjectStore s = new MirroredObjectStore(new FileObjectStore(dir.resolve("p")), slowMirror, Policy.PRIMARY, queue);
+    s.put("a/one", new byte[] {1});
+    s.put("a/two", new byte[] {2});
+    Thread.sleep(30);
+    assertThat(s.pendingWrites()).isEqualTo(2);
+    assertThat(s.lagMillis()).isPositive();
+    assertThat(mirrorStore.exists("a/one")).isFalse();
+    release.countDown();
+    assertThat(s.awaitMirrored(Duration.ofSeconds(30))).isTrue();
+    assertThat(s.pendingWrites()).isZero();
+    assertThat(s.lagMillis()).isZero();
+    assertThat(s.mirroredWrites()).isEqualTo(2);
+    assertThat(mirrorStore.get("a/two")).containsExactly(2);
+    s.close();
+
+    // a mirror that fails: the write is acknowledged (primary policy), stays queued on disk, and a
+    // restart with a working mirror delivers it
+    MirroredObjectStore failing = new MirroredObjectStore(new FileObjectStore(dir.resolve("p")),
+        new FaultInjectingObjectStore(new FileObjectStore(dir.resolve("m")), 1, FaultInjectingObjectStore.Mode.FAIL_BEFORE),
+        Policy.PRIMARY, queue);
+    failing.put("b/three", new byte[] {3});
+    Thread.sleep(300);
+    assertThat(failing.pendingWrites()).isEqualTo(1);
+    assertThat(failing.mirrorWriteFailures()).isPositive();
+    failing.close();
+    try (Stream<Path> entries = Files.list(queue)) {
+      assertThat(entries).hasSize(1);
+    }
+    MirroredObjectStore resumed = new MirroredObjectStore(new FileObjectStore(dir.resolve("p")),
+        new FileObjectStore(dir.resolve("m")), Policy.PRIMARY, queue);
+    assertThat(resumed.awaitMirrored(Duration.ofSeconds(30))).isTrue();
+    assertThat(new FileObjectStore(dir.resolve("m")).get("b/three")).containsExactly(3);
+    resumed.close();
+  }
+
+  @Test
+  void bothPolicyFailsTheWriteWhenTheMirrorFailsAndTheArchiveSurfacesIt() throws Exception {
+    Archives.create(data(), ArchiveOptions.defaults()).close();
+    Mirrors.add(data(), mirrorDir(), Policy.BOTH, "os:admin", "host-1");
+    // make the mirror unwritable while the archive runs: its objects directory replaced by a file
+    Path objects = mirrorDir().resolve(ArchiveLayout.OBJECTS);
+    Path away = mirrorDir().resolve("objects-away");
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
+      Files.move(objects, away);
+      Files.writeString(objects, "not a directory");
+      assertThatThrownBy(() -> a.append(RecordFixtures.messages(0, 3)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("append not acknowledged")
+          .hasMessageContaining("not acknowledged under the 'both' policy");
+    } catch (IOException e) {
+      // closing a stopped archive may fail too
+    }
+    Files.delete(objects);
+    Files.move(away, objects);
+    Mirrors.Comparison before = Mirrors.compare(data());
+    assertThat(before.pending()).isPositive(); // the failed mirror writes are still queued
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
+      assertThat(a.mirror().orElseThrow().awaitMirrored(Duration.ofSeconds(30))).isTrue();
+    }
+    assertThat(Mirrors.compare(data()).problems()).isEmpty();
+  }
+
+  @Test
+  void aMirrorInsideTheDataDirectoryIsRefused() throws IOException {
+    Archives.create(data(), ArchiveOptions.defaults()).close();
+    assertThatThrownBy(() -> Mirrors.add(data(), data().resolve("copy"), Policy.BOTH, "os:admin", "h"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be outside the data directory");
+  }
+
+  /** A store whose puts wait for a latch: a slow mirror. */
+  static final class Gate implements ObjectStore {
+    private final ObjectStore delegate;
+    private final CountDownLatch open;
+
+    Gate(ObjectStore delegate, CountDownLatch open) {
+      this.delegate = delegate;
+      this.open = open;
+    }
+
+    private void await() throws IOException {
+      try {
+        open.await();
+      } catch (InterruptedException e) {
+        throw new java.io.InterruptedIOException();
+      }
+    }
+
+    @Override
+    public void put(String key, byte[] bytes) throws IOException {
+      await();
+      delegate.put(key, bytes);
+    }
+
+    @Override
+    public void put(String key, InputStream in) throws IOException {
+      await();
+      delegate.put(key, in);
+    }
+
+    @Override
+    public byte[] get(String key) throws IOException {
+      return delegate.get(key);
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+      return delegate.open(key);
+    }
+
+    @Override
+    public boolean exists(String key) throws IOException {
+      return delegate.exists(key);
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+      return delegate.size(key);
+    }
+
+    @Override
+    public Stream<String> list(String prefix, String fromKey) throws IOException {
+      return delegate.list(prefix, fromKey);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+      delegate.delete(key);
+    }
+
+    @Override
+    public void close() throws IOException {
+      delegate.close();
+    }
+  }
+}
