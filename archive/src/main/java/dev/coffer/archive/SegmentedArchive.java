@@ -236,7 +236,8 @@ final class SegmentedArchive implements Archive {
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
       ch.force(true);
     }
-    store.delete(key);
+    // Not evidence: no checkpoint covers it, so no append that wrote it was acknowledged.
+    worm.authorized(key, () -> store.delete(key));
     String digest = Digests.sha256Hex(bytes);
     LOG.warn("archive {}: last segment {} is damaged ({}) and no checkpoint covers it (never acknowledged); moved to {}/{}",
         archiveId, key, why.what(), ArchiveLayout.QUARANTINE, name);

@@ -131,6 +131,12 @@ final class WormObjectStore implements ObjectStore {
     delegate.delete(key);
   }
 
+  /** The redundant copy under this store, read-only (reads of corrupt objects fall back to it). */
+  @Override
+  public ObjectStore replica() {
+    return delegate.replica();
+  }
+
   @Override
   public void close() throws IOException {
     delegate.close();

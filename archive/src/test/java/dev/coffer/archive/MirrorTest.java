@@ -201,6 +201,21 @@ class MirrorTest {
   }
 
   @Test
+  void anUnavailableMirrorStopsTheOpenInsteadOfWritingSomewhereElse() throws IOException {
+    Archives.create(data(), ArchiveOptions.defaults()).close();
+    Mirrors.add(data(), mirrorDir(), Policy.PRIMARY, "os:admin", "host-1");
+    Path moved = dir.resolve("unmounted");
+    Files.move(mirrorDir(), moved); // as if its disk were not mounted
+    assertThatThrownBy(() -> Archives.open(data(), ArchiveOptions.defaults()))
+        .hasMessageContaining("mirror at " + mirrorDir() + " is not available");
+    assertThat(Files.exists(mirrorDir())).isFalse();
+    Files.move(moved, mirrorDir());
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
+      assertThat(a.mirror()).isPresent();
+    }
+  }
+
+  @Test
   void aMirrorInsideTheDataDirectoryIsRefused() throws IOException {
     Archives.create(data(), ArchiveOptions.defaults()).close();
     assertThatThrownBy(() -> Mirrors.add(data(), data().resolve("copy"), Policy.BOTH, "os:admin", "h"))

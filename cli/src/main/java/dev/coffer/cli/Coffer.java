@@ -39,6 +39,8 @@ import picocli.CommandLine.Command;
       InitCommand.class,
       ImportCommand.class,
       VerifyCommand.class,
+      MirrorCommand.class,
+      RestoreCommand.class,
       SearchCommand.class,
       ShowCommand.class,
       ConversationsCommand.class,

@@ -3,6 +3,9 @@ package dev.coffer.cli;
 import dev.coffer.archive.Archive;
 import dev.coffer.archive.ArchiveOptions;
 import dev.coffer.archive.Archives;
+import dev.coffer.archive.Mirrors;
+import dev.coffer.archive.layout.MirrorConfig;
+import dev.coffer.archive.store.MirroredObjectStore;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +30,14 @@ final class InitCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Option(names = "--mirror", paramLabel = "DIR",
+      description = "Also keep a redundant copy of every object in DIR (outside the data directory).")
+  Path mirror;
+
+  @Option(names = "--mirror-policy", paramLabel = "both|primary", defaultValue = "both",
+      description = "When a write is acknowledged with a mirror: 'both' (default) or 'primary' (mirror catches up).")
+  String mirrorPolicy;
+
   @Override
   public Integer call() throws Exception {
     Output output = jsonOption.output(spec);
@@ -35,15 +46,30 @@ final class InitCommand implements Callable<Integer> {
       output.warn("coffer: an archive already exists at " + dir + " (nothing changed)");
       return Coffer.FAILED;
     }
-    try (Archive archive = Archives.create(dir, ArchiveOptions.defaults())) {
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("data", dir.toString());
-      result.put("archive_id", archive.archiveId());
-      output.json(result);
-      output.line("Created an empty archive at " + dir);
-      output.line("  archive id: " + archive.archiveId());
-      output.line("Next: coffer import whatsapp FILE --zone ZONE --data " + dir);
+    MirroredObjectStore.Policy policy = MirrorConfig.policy(mirrorPolicy); // fail fast, before anything is created
+    if (mirror != null) {
+      new MirrorConfig(mirror.toAbsolutePath(), policy).checkIndependentOf(dir);
     }
+    String archiveId;
+    try (Archive archive = Archives.create(dir, ArchiveOptions.defaults())) {
+      archiveId = archive.archiveId();
+    }
+    Mirrors.Added added = null;
+    if (mirror != null) {
+      Actor actor = Actor.current();
+      added = Mirrors.add(dir, mirror, policy, actor.name(), actor.host());
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("data", dir.toString());
+    result.put("archive_id", archiveId);
+    result.put("mirror", added == null ? null : added.location().toString());
+    output.json(result);
+    output.line("Created an empty archive at " + dir);
+    output.line("  archive id: " + archiveId);
+    if (added != null) {
+      output.line("  mirror:     " + added.location() + " (" + mirrorPolicy + " policy)");
+    }
+    output.line("Next: coffer import whatsapp FILE --zone ZONE --data " + dir);
     return Coffer.OK;
   }
 }

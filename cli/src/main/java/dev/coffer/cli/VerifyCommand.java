@@ -1,6 +1,7 @@
 package dev.coffer.cli;
 
 import dev.coffer.archive.Archives;
+import dev.coffer.archive.Mirrors;
 import dev.coffer.archive.NoArchiveException;
 import dev.coffer.archive.verify.Problem;
 import dev.coffer.archive.verify.VerifyListener;
@@ -38,6 +39,10 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin DataDirOption data;
 
+  @Option(names = "--mirror", description = "Also compare the primary copy with the mirror, object by object and "
+      + "byte by byte, naming every object missing or different on either side.")
+  boolean mirror;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -70,6 +75,13 @@ final class VerifyCommand implements Callable<Integer> {
         problems.add(new Problem(dir.relativize(index).toString(), "search index damaged (derived state: run coffer reindex): " + p, null, null));
       }
     }
+    Mirrors.Comparison comparison = null;
+    if (mirror) {
+      comparison = Mirrors.compare(dir);
+      for (Problem p : comparison.problems()) {
+        problems.add(new Problem(p.object(), "mirror: " + p.what(), p.expected(), p.actual()));
+      }
+    }
     double seconds = (System.nanoTime() - started) / 1e9;
     if (jsonOption.json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -82,6 +94,14 @@ final class VerifyCommand implements Callable<Integer> {
       m.put("tree_size", report.treeSize());
       m.put("root", report.rootHex());
       m.put("concurrent_writer", report.concurrentWriter());
+      if (comparison != null) {
+        Map<String, Object> mm = new LinkedHashMap<>();
+        mm.put("location", comparison.location().toString());
+        mm.put("primary_objects", comparison.primaryObjects());
+        mm.put("mirror_objects", comparison.mirrorObjects());
+        mm.put("pending", comparison.pending());
+        m.put("mirror", mm);
+      }
       m.put("seconds", Math.round(seconds * 1000) / 1000.0);
       List<Map<String, String>> list = new ArrayList<>();
       for (Problem p : problems) {
@@ -103,8 +123,14 @@ final class VerifyCommand implements Callable<Integer> {
             + report.records() + " (the latest signed checkpoint when verify started) and every blob; the derived "
             + "id index is not checked while it changes. Run verify again after the writer stops for a full check.");
       }
+      if (comparison != null) {
+        output.line("Mirror at " + comparison.location() + ": " + comparison.primaryObjects() + " objects on the primary, "
+            + comparison.mirrorObjects() + " on the mirror" + (comparison.pending() == 0 ? ""
+                : ", " + comparison.pending() + " still queued for the mirror") + ".");
+      }
       if (problems.isEmpty()) {
-        output.line("OK: every digest, checksum, signature and serial checks out.");
+        output.line("OK: every digest, checksum, signature and serial checks out"
+            + (comparison == null ? "." : ", and the mirror holds the same bytes."));
       } else {
         output.line(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ":");
         for (Problem p : problems) {

@@ -5,6 +5,7 @@ import dev.coffer.archive.store.MirroredObjectStore;
 import dev.coffer.archive.store.ObjectStore;
 import dev.coffer.model.Digests;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -77,6 +78,13 @@ public final class ArchiveLayout {
     }
     if (mirror.isEmpty()) {
       return primary;
+    }
+    Path location = mirror.get().location();
+    if (!Files.isRegularFile(location.resolve(MANIFEST))) {
+      // Never create an empty mirror where a disk should be mounted: writes would land on the wrong device.
+      primary.close();
+      throw new IOException("the archive's mirror at " + location + " is not available (no " + MANIFEST
+          + " there): mount it, or change " + MirrorConfig.FILE + " (coffer mirror add DIR)");
     }
     return new MirroredObjectStore(primary, openMirror(mirror.get().location()), mirror.get().policy(),
         dataDir.resolve(MIRROR_QUEUE));
