@@ -16,7 +16,6 @@ import dev.coffer.model.Receipt;
 import dev.coffer.model.Record;
 import dev.coffer.model.SystemEvent;
 import dev.coffer.model.Unparsed;
-import dev.coffer.search.ConversationSummary;
 import dev.coffer.search.ConversationWindow;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -41,6 +40,8 @@ import java.util.Optional;
  */
 final class ConversationPage {
   static final int PAGE = 150;
+  /** Records after the page searched for reactions, edits, deletions and receipts of its messages. */
+  static final int LOOKAHEAD = 60;
   private final WebApp app;
 
   ConversationPage(WebApp app) {
@@ -57,8 +58,13 @@ final class ConversationPage {
     if (!access.mayReadConversation(id)) {
       throw Refusal.notFound();
     }
-    ConversationSummary summary = app.web.index().conversations().stream().filter(c -> c.id().equals(id))
-        .findFirst().orElseThrow(Refusal::notFound);
+    // The newest record says the conversation exists and names it; no pass over every conversation.
+    List<dev.coffer.search.Hit> newest = app.web.index().search(dev.coffer.search.SearchRequest.builder()
+        .within(java.util.Set.of(id)).sort(dev.coffer.search.SearchRequest.Sort.NEWEST).limit(1).build()).hits();
+    if (newest.isEmpty()) {
+      throw Refusal.notFound();
+    }
+    dev.coffer.search.Hit last = newest.get(0);
     ZoneId zone = WebApp.zone(ctx);
     List<Long> serials;
     Long target = null;
@@ -83,12 +89,12 @@ final class ConversationPage {
         throw new IllegalArgumentException("date: '" + date + "' is not a date like 2026-01-31");
       }
       if (serials.isEmpty()) {
-        serials = latest(id, summary);
+        serials = latest(last.serial());
       }
     } else if ("1".equals(ctx.queryParam("first"))) {
       serials = app.web.index().conversationSerials(id, null, PAGE);
     } else {
-      serials = latest(id, summary);
+      serials = latest(last.serial());
     }
     List<Record> records = new ArrayList<>(serials.size());
     List<Long> kept = new ArrayList<>(serials.size());
@@ -104,7 +110,7 @@ final class ConversationPage {
     }
     List<Record> lookahead = new ArrayList<>();
     if (!kept.isEmpty()) {
-      for (long s : app.web.index().conversationSerialsAfter(kept.get(kept.size() - 1), PAGE)) {
+      for (long s : app.web.index().conversationSerialsAfter(kept.get(kept.size() - 1), LOOKAHEAD)) {
         app.web.archive().get(s).map(StoredRecord::record)
             .filter(r -> r instanceof Reaction || r instanceof Edit || r instanceof Delete || r instanceof Receipt
                 || r instanceof Completion)
@@ -119,17 +125,25 @@ final class ConversationPage {
     }
     Render render = new Render(records, lookahead, zone, perspective, targetId);
     List<Views.Item> items = render.items();
-    long position = kept.isEmpty() ? 0 : app.web.index().around(kept.get(0), 0).map(ConversationWindow::position).orElse(0L);
+    Optional<ConversationWindow> head = kept.isEmpty() ? Optional.empty() : app.web.index().around(kept.get(0), 0);
+    long position = head.map(ConversationWindow::position).orElse(0L);
+    long total = head.map(ConversationWindow::total).orElse(0L);
+    Record first = records.isEmpty() ? null : records.get(0);
+    String channel = first != null ? first.channel() : last.channel();
+    String title = first != null && first.conversation() != null && first.conversation().title() != null
+        ? first.conversation().title() : last.conversationTitle() != null ? last.conversationTitle() : "(untitled)";
+    boolean group = first != null && first.conversation() != null
+        && first.conversation().kind() == dev.coffer.model.ConversationKind.GROUP;
     boolean hasOlder = position > 0;
-    boolean hasNewer = position + kept.size() < summary.records();
+    boolean hasNewer = position + kept.size() < total;
     String base = "/c/" + id + (perspective == null ? "?" : "?as=" + SearchPages.enc(perspective) + "&");
     String range = kept.isEmpty() ? "no records"
-        : String.format("records %,d–%,d of %,d", position + 1, position + kept.size(), summary.records());
-    Views.ConversationView v = new Views.ConversationView(id, SearchPages.title(summary), summary.channel(),
-        wechat(summary.channel()) ? "wechat" : "whatsapp", "group".equals(summary.kind()), render.perspectives(),
+        : String.format("records %,d–%,d of %,d", position + 1, position + kept.size(), total);
+    Views.ConversationView v = new Views.ConversationView(id, title, channel,
+        wechat(channel) ? "wechat" : "whatsapp", group, render.perspectives(),
         items, hasOlder ? base + "before=" + kept.get(0) : null,
         hasNewer ? base + "after=" + kept.get(kept.size() - 1) : null, hasOlder ? base + "first=1" : null,
-        hasNewer ? "/c/" + id : null, summary.records(), range,
+        hasNewer ? "/c/" + id : null, total, range,
         kept.isEmpty() ? "" : Formats.dateTime(records.get(0).sentAt(), zone).split(" ")[0], zone.getId());
     Map<String, String> detail = new LinkedHashMap<>();
     detail.put("conversation", id);
@@ -141,12 +155,8 @@ final class ConversationPage {
     Templates.page(ctx, "conversation.jte", Map.of("frame", app.frame(ctx, v.title(), "conversations"), "v", v));
   }
 
-  private List<Long> latest(String id, ConversationSummary summary) throws IOException {
-    List<Long> last = app.web.index().conversationSerials(id, summary.last(), PAGE);
-    if (last.isEmpty()) {
-      return last;
-    }
-    long end = last.get(last.size() - 1);
+  /** The last page: the newest record and the ones before it. */
+  private List<Long> latest(long end) throws IOException {
     List<Long> out = new ArrayList<>(app.web.index().conversationSerialsBefore(end, PAGE - 1));
     out.add(end);
     return out;
