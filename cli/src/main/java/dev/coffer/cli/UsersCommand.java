@@ -88,12 +88,16 @@ final class UsersCommand implements Runnable {
       Role r = Role.parse(role);
       Path dir = data.resolve();
       UserStore users = open(dir);
-      char[] otp = users.add(name, r);
-      if (totp) {
-        users.update(name, u -> u.withTotp(null, true));
+      // The archive first: if it cannot take the audit record (another process writes it), nothing changes.
+      try (Archive archive = Archives.open(dir, ArchiveOptions.defaults())) {
+        char[] otp = users.add(name, r);
+        if (totp) {
+          users.update(name, u -> u.withTotp(null, true));
+        }
+        Workspace.audit(archive, Actor.current(), "user-added", List.of(),
+            Map.of("user", name, "new_role", r.label(), "via", "cli"));
+        printPassword(spec.commandLine().getOut(), name, otp);
       }
-      audit(dir, "user-added", Map.of("user", name, "new_role", r.label(), "via", "cli"));
-      printPassword(spec.commandLine().getOut(), name, otp);
       return Coffer.OK;
     }
   }
@@ -136,9 +140,11 @@ final class UsersCommand implements Runnable {
       if (users.find(name).isEmpty()) {
         throw new IllegalArgumentException("NAME: no user named '" + name + "'");
       }
-      String what = apply(users);
-      audit(dir, "reset-password".equals(what) ? "password-reset" : "user-changed",
-          Map.of("user", name, "change", what, "via", "cli"));
+      try (Archive archive = Archives.open(dir, ArchiveOptions.defaults())) {
+        String what = apply(users);
+        Workspace.audit(archive, Actor.current(), "reset-password".equals(what) ? "password-reset" : "user-changed",
+            List.of(), Map.of("user", name, "change", what, "via", "cli"));
+      }
       return Coffer.OK;
     }
 
