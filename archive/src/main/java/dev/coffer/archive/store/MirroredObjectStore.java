@@ -472,11 +472,19 @@ public final class MirroredObjectStore implements ObjectStore {
   }
 
   /**
-   * Stops the background copier and closes both stores. Queued writes stay queued on disk and resume
-   * when the store is opened again.
+   * Gives the background copier up to 5 seconds to empty the queue (a short command should not leave
+   * its writes behind), then stops it and closes both stores. Writes still queued stay queued on disk
+   * and resume when the store is opened again.
    */
   @Override
   public void close() throws IOException {
+    try {
+      if (!awaitMirrored(Duration.ofSeconds(5))) {
+        LOG.warn("mirror: closing with {} write(s) still queued for {}; they resume at the next open", queued.size(), mirror);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     closed = true;
     worker.interrupt();
     try {
