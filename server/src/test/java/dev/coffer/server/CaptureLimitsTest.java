@@ -75,16 +75,21 @@ class CaptureLimitsTest {
       try (Socket holder = f.rawPost(signedQuery(), body.length, "")) {
         holder.getOutputStream().write(body, 0, 5); // holds the only in-flight slot while its body trickles
         holder.getOutputStream().flush();
-        HttpResponse<String> r = null;
-        // The holder's request reaches the handler asynchronously: try until the slot is seen taken.
-        for (int i = 0; i < 100; i++) {
-          r = f.post(signedQuery(), WeChatEndpointTest.text("oUser1", 4, "second").getBytes(StandardCharsets.UTF_8),
-              Map.of());
-          if (r.statusCode() == 503) {
-            break;
+        // The holder's request reaches the handler asynchronously (slowly on a loaded machine). Probe
+        // with unsigned requests, which are refused (401) when admitted and so can never be archived,
+        // until the slot is seen taken; a generous liveness bound, not a timing assertion.
+        byte[] probe = WeChatEndpointTest.text("oUser1", 5, "probe").getBytes(StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        int probeStatus = 0;
+        while (probeStatus != 503 && System.nanoTime() < deadline) {
+          probeStatus = f.post(WeChatEndpoint.PATH + "?signature=0&timestamp=1&nonce=2", probe, Map.of()).statusCode();
+          if (probeStatus != 503) {
+            Thread.sleep(50);
           }
-          Thread.sleep(50);
         }
+        assertThat(probeStatus).as("the held request never took the in-flight slot").isEqualTo(503);
+        HttpResponse<String> r = f.post(signedQuery(),
+            WeChatEndpointTest.text("oUser1", 4, "second").getBytes(StandardCharsets.UTF_8), Map.of());
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).contains("1");
         holder.getOutputStream().write(body, 5, body.length - 5);
