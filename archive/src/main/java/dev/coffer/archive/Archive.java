@@ -139,6 +139,13 @@ public interface Archive extends Closeable {
   dev.coffer.archive.proof.ConsistencyProof proveConsistency(long oldSize, long newSize) throws IOException;
 
   /**
+   * How this archive is encrypted at rest. Derived state kept beside it (the search index) wraps its
+   * Lucene directory with {@code encryption().wrap(directory, Encryption.SEARCH_INDEX)} so it is
+   * encrypted under the archive's keys too.
+   */
+  dev.coffer.archive.crypto.Encryption encryption();
+
+  /**
    * The archive's redundant copy, if it has one: its lag, queue and fallback counters for monitoring
    * ({@link dev.coffer.archive.store.MirroredObjectStore#pendingWrites()} and the getters beside it).
    */

@@ -1,5 +1,10 @@
 package dev.coffer.archive;
 
+import dev.coffer.archive.crypto.Encryption;
+import dev.coffer.archive.crypto.KeyRing;
+import dev.coffer.archive.crypto.MasterKey;
+import dev.coffer.archive.crypto.MasterKeyFile;
+import dev.coffer.archive.crypto.MasterKeySource;
 import dev.coffer.archive.idindex.IdIndex;
 import dev.coffer.archive.keys.SigningKeys;
 import dev.coffer.archive.layout.ArchiveLayout;
@@ -19,6 +24,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.slf4j.Logger;
@@ -43,14 +49,22 @@ public final class Archives {
     return Files.isRegularFile(dataDir.resolve(ArchiveLayout.MANIFEST));
   }
 
+  /** {@link #create(Path, ArchiveOptions, MasterKeySource)} with {@link MasterKeySource#standard}. */
+  public static Archive create(Path dataDir, ArchiveOptions options) throws IOException {
+    return create(dataDir, options, MasterKeySource.standard(dataDir));
+  }
+
   /**
    * Creates an archive in {@code dataDir} (created if needed; other files in it are left alone): a new
-   * Ed25519 checkpoint-signing key pair, a random archive id, the manifest (written last: a crash
-   * before it leaves no archive), and the signed checkpoint of the empty tree.
+   * Ed25519 checkpoint-signing key pair, a random archive id, encryption at rest (the master key
+   * {@code masterKeys} supplies from outside the directory, else a new key file
+   * {@code keys/master-<id>.key} with permissions 0600; and a keyring with the first data key), the
+   * manifest (written last: a crash before it leaves no archive), and the signed checkpoint of the
+   * empty tree.
    *
    * @throws ArchiveExistsException if an archive, or its keys or objects, are already there
    */
-  public static Archive create(Path dataDir, ArchiveOptions options) throws IOException {
+  public static Archive create(Path dataDir, ArchiveOptions options, MasterKeySource masterKeys) throws IOException {
     Path dir = dataDir.toAbsolutePath().normalize();
     if (exists(dir)) {
       throw new ArchiveExistsException(dir, ArchiveLayout.MANIFEST + " exists");
@@ -63,11 +77,16 @@ public final class Archives {
       throw new ArchiveExistsException(dir, "objects exist without a manifest: remove " + dir.resolve(ArchiveLayout.OBJECTS));
     }
     Files.createDirectories(dir);
+    if (Files.exists(keysDir.resolve(KeyRing.FILE))) {
+      throw new ArchiveExistsException(dir, "a keyring exists without a manifest: an interrupted create? remove " + keysDir);
+    }
     SigningKeys keys = SigningKeys.generate();
     keys.write(keysDir);
-    new Manifest(newArchiveId(), options.clock().millis(), keys.fingerprint()).write(dir);
-    LOG.info("created archive at {}", dir);
-    return open(dir, options);
+    String archiveId = newArchiveId();
+    Encryption encryption = Encryption.create(keysDir, archiveId, masterKeys, options.clock().millis());
+    new Manifest(archiveId, options.clock().millis(), keys.fingerprint(), encryption.scheme()).write(dir);
+    LOG.info("created archive at {} (encrypted, master key {})", dir, encryption.keyRing().masterId());
+    return open(dir, options, masterKeys);
   }
 
   /**
@@ -81,11 +100,77 @@ public final class Archives {
    *     (the writer's lock, {@link ArchiveLock})
    */
   public static Archive open(Path dataDir, ArchiveOptions options) throws IOException {
-    return open(dataDir, options, UnaryOperator.identity());
+    return open(dataDir, options, MasterKeySource.standard(dataDir));
+  }
+
+  /**
+   * {@link #open(Path, ArchiveOptions)} with the master keys from {@code masterKeys}.
+   *
+   * @throws dev.coffer.archive.crypto.MasterKeyException if the archive is encrypted and the master
+   *     key its keyring names is not in {@code masterKeys} (the message names the key and the places
+   *     looked in)
+   */
+  public static Archive open(Path dataDir, ArchiveOptions options, MasterKeySource masterKeys) throws IOException {
+    return open(dataDir, options, masterKeys, UnaryOperator.identity());
   }
 
   /** {@link #open} with the object store wrapped (fault injection in tests). */
   static Archive open(Path dataDir, ArchiveOptions options, UnaryOperator<ObjectStore> wrapStore) throws IOException {
+    return open(dataDir, options, MasterKeySource.standard(dataDir), wrapStore);
+  }
+
+  /**
+   * How the archive in {@code dataDir} is encrypted, with its keys unwrapped (for tools that read
+   * the directory without opening the archive: verify, the search index's check).
+   *
+   * @throws dev.coffer.archive.crypto.MasterKeyException if its master key is not available
+   */
+  public static Encryption encryption(Path dataDir, MasterKeySource masterKeys) throws IOException {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    if (!exists(dir)) {
+      throw new NoArchiveException(dir);
+    }
+    Manifest manifest = Manifest.read(dir);
+    return Encryption.open(dir.resolve(ArchiveLayout.KEYS), manifest.archiveId(), manifest.encryption(), masterKeys);
+  }
+
+  /** What a key rotation did. */
+  public record Rotation(String oldMasterId, String newMasterId, String newMasterOrigin, int newDataKeyId) {}
+
+  /**
+   * Rotates an open archive's keys: its data keys are re-wrapped under {@code newMaster} (or, if null,
+   * a new master key file written into {@code keys/}), and a new data key becomes current for content
+   * written from the next open on. No object is rewritten. The old master key file stays (it still
+   * opens older copies of the keyring, e.g. in backups) until it is retired.
+   *
+   * @throws IllegalStateException if the archive is not encrypted or is in memory
+   */
+  public static Rotation rotateKeys(Archive archive, MasterKey newMaster) throws IOException {
+    Encryption enc = archive.encryption();
+    if (!enc.enabled() || archive.directory() == null) {
+      throw new IllegalStateException("archive " + archive.archiveId() + " is not encrypted on disk: nothing to rotate");
+    }
+    Path keysDir = archive.directory().resolve(ArchiveLayout.KEYS);
+    KeyRing ring = enc.keyRing(); // the file's contents: the archive holds the lock, nothing changed it since open
+    long now = System.currentTimeMillis();
+    MasterKey master = newMaster;
+    if (master == null) {
+      MasterKeyFile k = MasterKeyFile.generate(now);
+      k.writeTo(keysDir.resolve(k.fileName()));
+      master = k;
+    }
+    if (master.id().equals(ring.masterId())) {
+      throw new IllegalArgumentException("the new master key " + master.id() + " is the current one");
+    }
+    KeyRing rotated = ring.rotate(keysDir, master, now);
+    LOG.info("archive {}: master key rotated from {} to {}; data key {} is current", archive.archiveId(), ring.masterId(),
+        master.id(), rotated.currentId());
+    return new Rotation(ring.masterId(), master.id(), master.origin(), rotated.currentId());
+  }
+
+  /** {@link #open} with the object store wrapped (fault injection in tests). */
+  static Archive open(Path dataDir, ArchiveOptions options, MasterKeySource masterKeys, UnaryOperator<ObjectStore> wrapStore)
+      throws IOException {
     Path dir = dataDir.toAbsolutePath().normalize();
     if (!exists(dir)) {
       throw new NoArchiveException(dir);
@@ -96,23 +181,26 @@ public final class Archives {
       throw new CorruptObjectException(ArchiveLayout.KEYS + "/" + SigningKeys.PUBLIC_FILE,
           "public key is not the one the manifest names", manifest.signingKeyFingerprint(), keys.fingerprint());
     }
+    // Keys before the lock: an archive whose master key is missing is refused before anything is touched.
+    Encryption encryption = Encryption.open(dir.resolve(ArchiveLayout.KEYS), manifest.archiveId(), manifest.encryption(),
+        masterKeys);
     // The writer's lock comes first: a second process is refused before it touches anything.
     ArchiveLock lock = ArchiveLock.acquire(dir);
     Recovery recovery = new Recovery(lock.uncleanShutdown());
     IdIndex idIndex = null;
     ObjectStore store = null;
     try {
-      idIndex = openIdIndex(dir, recovery);
+      idIndex = openIdIndex(dir, recovery, encryption);
       recovery.leftovers(dir.resolve(ArchiveLayout.OBJECTS).resolve(FileObjectStore.TEMP_DIR), "objects/.tmp");
       recovery.leftovers(dir.resolve(ArchiveLayout.STAGING), ArchiveLayout.STAGING);
-      ObjectStore opened = ArchiveLayout.openStore(dir);
-      store = wrapStore.apply(opened);
+      ObjectStore backends = ArchiveLayout.openBackends(dir);
+      store = wrapStore.apply(encryption.wrap(backends));
       Path staging = dir.resolve(ArchiveLayout.STAGING);
       SegmentedArchive.deleteTree(staging);
       Files.createDirectories(staging);
-      SegmentedArchive archive = new SegmentedArchive(dir, store, manifest.archiveId(), keys, idIndex, options, staging, false);
+      SegmentedArchive archive = new SegmentedArchive(dir, store, manifest.archiveId(), keys, idIndex, options, staging, false, encryption);
       archive.holdLock(lock);
-      if (opened instanceof MirroredObjectStore m) {
+      if (backends instanceof MirroredObjectStore m) {
         archive.mirror(m);
       }
       archive.recover(recovery);
@@ -140,12 +228,17 @@ public final class Archives {
     }
   }
 
-  /** A fresh archive in memory (tests, tools): same core, {@link MemoryObjectStore}, no directory. */
+  /**
+   * A fresh archive in memory (tests, tools): same core, {@link MemoryObjectStore}, no directory;
+   * encrypted like an archive on disk, under a data key that exists only in memory.
+   */
   public static Archive inMemory(ArchiveOptions options) throws IOException {
-    IdIndex idIndex = IdIndex.open(new ByteBuffersDirectory());
+    String archiveId = newArchiveId();
+    Encryption encryption = Encryption.of(KeyRing.inMemory(archiveId, "in-memory", options.clock().millis()));
+    IdIndex idIndex = IdIndex.open(encryption.wrap(new ByteBuffersDirectory(), Encryption.ID_INDEX));
     Path staging = Files.createTempDirectory("coffer-staging-");
-    SegmentedArchive archive = new SegmentedArchive(null, new MemoryObjectStore(), newArchiveId(), SigningKeys.generate(),
-        idIndex, options, staging, true);
+    SegmentedArchive archive = new SegmentedArchive(null, encryption.wrap(new MemoryObjectStore()), archiveId,
+        SigningKeys.generate(), idIndex, options, staging, true, encryption);
     archive.recover(new Recovery(false));
     return archive;
   }
@@ -162,9 +255,9 @@ public final class Archives {
     SegmentedArchive.deleteTree(dir.resolve(ArchiveLayout.ID_INDEX));
   }
 
-  private static IdIndex openIdIndex(Path dir, Recovery recovery) throws IOException {
+  private static IdIndex openIdIndex(Path dir, Recovery recovery, Encryption encryption) throws IOException {
     Path path = dir.resolve(ArchiveLayout.ID_INDEX);
-    FSDirectory fs = FSDirectory.open(path);
+    Directory fs = encryption.wrap(FSDirectory.open(path), Encryption.ID_INDEX);
     try {
       return IdIndex.open(fs);
     } catch (LockObtainFailedException e) {
@@ -175,7 +268,7 @@ public final class Archives {
       LOG.warn("derived id index at {} unreadable ({}); rebuilding it from the segments", path, e.toString());
       recovery.note("id_index", "unreadable (" + e.getClass().getSimpleName() + "); rebuilt from the segments");
       SegmentedArchive.deleteTree(path);
-      return IdIndex.open(FSDirectory.open(path));
+      return IdIndex.open(encryption.wrap(FSDirectory.open(path), Encryption.ID_INDEX));
     }
   }
 

@@ -225,6 +225,9 @@ public final class Mirrors {
     Path dir = requireArchive(dataDir);
     Comparison before = compare(dir);
     MirrorConfig config = MirrorConfig.read(dir).orElseThrow();
+    // Both copies hold ciphertext: deciding which one is sound means authenticating it.
+    dev.coffer.archive.crypto.Encryption encryption =
+        Archives.encryption(dir, dev.coffer.archive.crypto.MasterKeySource.standard(dir));
     long copied = 0;
     long replaced = 0;
     long toMirror = 0;
@@ -244,8 +247,8 @@ public final class Mirrors {
         } else if (p.what().startsWith("differs")) {
           byte[] mine = primary.get(key);
           byte[] theirs = mirror.get(key);
-          boolean mineSound = sound(key, mine);
-          boolean theirsSound = sound(key, theirs);
+          boolean mineSound = sound(encryption, key, mine);
+          boolean theirsSound = sound(encryption, key, theirs);
           if (!mineSound && theirsSound) {
             Path q = dir.resolve(ArchiveLayout.QUARANTINE);
             Files.createDirectories(q);
@@ -280,9 +283,15 @@ public final class Mirrors {
     return new Restored(copied, replaced, toMirror, unresolved);
   }
 
-  /** Does {@code bytes} pass the format check of the object kind its key names? */
-  static boolean sound(String key, byte[] bytes) {
+  /**
+   * Do the stored bytes {@code sealed} decrypt and authenticate under {@code key}, and pass the format
+   * check of the object kind its key names?
+   */
+  static boolean sound(dev.coffer.archive.crypto.Encryption encryption, String key, byte[] sealed) {
     try {
+      dev.coffer.archive.store.MemoryObjectStore one = new dev.coffer.archive.store.MemoryObjectStore();
+      one.put(key, sealed);
+      byte[] bytes = encryption.wrap(one).get(key);
       if (ArchiveLayout.serialOfSegmentKey(key) >= 1) {
         return SegmentFormat.digestMismatches(SegmentFormat.decodeStructure(key, bytes)).isEmpty();
       }
@@ -290,10 +299,10 @@ public final class Mirrors {
         CheckpointFormat.decode(key, bytes);
         return true;
       }
-      String digest = ArchiveLayout.digestOfBlobKey(key);
-      if (digest != null) {
-        BlobFormat.check(key, digest, new ByteArrayInputStream(bytes));
-        return true;
+      String name = ArchiveLayout.nameOfBlobKey(key);
+      if (name != null) {
+        String digest = BlobFormat.checkAndDigest(key, new ByteArrayInputStream(bytes));
+        return encryption.blobNames().nameOf(digest).equals(name);
       }
       return false;
     } catch (CorruptObjectException e) {

@@ -3,6 +3,9 @@ package dev.coffer.archive;
 import dev.coffer.archive.blob.BlobFormat;
 import dev.coffer.archive.checkpoint.Checkpoint;
 import dev.coffer.archive.checkpoint.CheckpointFormat;
+import dev.coffer.archive.crypto.BlobNames;
+import dev.coffer.archive.crypto.Encryption;
+import dev.coffer.archive.crypto.StagingCipher;
 import dev.coffer.archive.idindex.IdIndex;
 import dev.coffer.archive.keys.SigningKeys;
 import dev.coffer.archive.layout.ArchiveLayout;
@@ -32,6 +35,9 @@ import dev.coffer.model.Record;
 import dev.coffer.model.Source;
 import dev.coffer.model.RecordJson;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -76,6 +82,10 @@ final class SegmentedArchive implements Archive {
   private final ArchiveOptions options;
   private final Path staging;
   private final boolean ownsStaging;
+  private final Encryption encryption;
+  private final BlobNames blobNames;
+  /** Streamed blobs wait in {@code staging} sealed under a key that exists only in this process. */
+  private final StagingCipher stagingCipher = new StagingCipher();
 
   private final ReentrantLock commitLock = new ReentrantLock();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -100,7 +110,7 @@ final class SegmentedArchive implements Archive {
   private final SegmentCache readCache = new SegmentCache(32L << 20);
 
   SegmentedArchive(Path directory, ObjectStore store, String archiveId, SigningKeys keys, IdIndex idIndex,
-      ArchiveOptions options, Path staging, boolean ownsStaging) {
+      ArchiveOptions options, Path staging, boolean ownsStaging, Encryption encryption) {
     this.directory = directory;
     this.worm = new WormObjectStore(store, this::refusedObjectOperation);
     this.store = worm;
@@ -110,6 +120,8 @@ final class SegmentedArchive implements Archive {
     this.options = options;
     this.staging = staging;
     this.ownsStaging = ownsStaging;
+    this.encryption = encryption;
+    this.blobNames = encryption.blobNames();
   }
 
   /**
@@ -158,7 +170,7 @@ final class SegmentedArchive implements Archive {
           if (it.hasNext() || !unacknowledged(next)) {
             throw e; // acknowledged data is damaged: never repaired here (coffer verify, coffer restore)
           }
-          quarantine(key, store.get(key), e, recovery);
+          quarantine(key, storedBytes(key), e, recovery);
           break;
         }
         if (seg.firstSerial() != next) {
@@ -224,6 +236,20 @@ final class SegmentedArchive implements Archive {
    * acknowledged) out of the store into {@code <data>/quarantine/}, byte for byte, so the archive can
    * go on from the last acknowledged serial. The audit record names it and its digest.
    */
+  /**
+   * The bytes of an object as the backend holds them: ciphertext when the archive is encrypted (a
+   * damaged sealed object does not decrypt; what is set aside is what was on disk).
+   */
+  private byte[] storedBytes(String key) throws IOException {
+    if (!encryption.enabled()) {
+      return store.get(key);
+    }
+    if (directory == null) {
+      throw new CorruptObjectException(key, "damaged sealed object in an in-memory archive", null, null);
+    }
+    return Files.readAllBytes(directory.resolve(ArchiveLayout.OBJECTS).resolve(key));
+  }
+
   private void quarantine(String key, byte[] bytes, CorruptObjectException why, Recovery recovery) throws IOException {
     if (directory == null) {
       throw why;
@@ -563,11 +589,16 @@ final class SegmentedArchive implements Archive {
 
   // ---------------------------------------------------------------- blobs
 
+  /** The object key of the blob whose plaintext has this SHA-256 (a keyed name when encrypted). */
+  private String blobKey(String sha256) {
+    return ArchiveLayout.blobKeyOfName(blobNames.nameOf(sha256));
+  }
+
   @Override
   public String putBlob(byte[] bytes) throws IOException {
     ensureUsable();
     String sha = Digests.sha256Hex(bytes);
-    String key = ArchiveLayout.blobKey(sha);
+    String key = blobKey(sha);
     if (!store.exists(key)) {
       try {
         store.put(key, BlobFormat.encode(bytes));
@@ -588,13 +619,18 @@ final class SegmentedArchive implements Archive {
   @Override
   public String putBlob(InputStream in) throws IOException {
     ensureUsable();
+    // The key depends on the digest, known only at the end: stage first (sealed, never plaintext on
+    // disk), then stream the staged bytes into the store, which seals them under the object's key.
     Path tmp = Files.createTempFile(staging, "blob-", ".tmp");
     try {
-      BlobFormat.Staged st = BlobFormat.stage(in, tmp);
-      String key = ArchiveLayout.blobKey(st.sha256());
+      BlobFormat.Staged st;
+      try (OutputStream sealed = stagingCipher.create(tmp)) {
+        st = BlobFormat.stage(in, sealed);
+      }
+      String key = blobKey(st.sha256());
       if (!store.exists(key)) {
-        try {
-          store.put(key, tmp);
+        try (InputStream staged = stagingCipher.open(tmp)) {
+          store.put(key, new SequenceInputStream(new ByteArrayInputStream(st.header()), staged));
         } catch (ObjectExistsException e) {
           // stored concurrently: same bytes
         }
@@ -607,7 +643,7 @@ final class SegmentedArchive implements Archive {
 
   @Override
   public boolean hasBlob(String sha256) throws IOException {
-    return Digests.isSha256Hex(sha256) && store.exists(ArchiveLayout.blobKey(sha256));
+    return Digests.isSha256Hex(sha256) && store.exists(blobKey(sha256));
   }
 
   @Override
@@ -615,8 +651,13 @@ final class SegmentedArchive implements Archive {
     if (!Digests.isSha256Hex(sha256)) {
       throw new NoSuchFileException(String.valueOf(sha256), null, "not a lowercase hex SHA-256");
     }
-    String key = ArchiveLayout.blobKey(sha256);
+    String key = blobKey(sha256);
     return BlobFormat.open(key, sha256, new BufferedInputStream(store.open(key), 1 << 16));
+  }
+
+  @Override
+  public Encryption encryption() {
+    return encryption;
   }
 
   // ---------------------------------------------------------------- reads

@@ -279,10 +279,12 @@ class ArchiveTest {
       }
       assertThatThrownBy(() -> a.openBlob("0".repeat(64))).isInstanceOf(NoSuchFileException.class);
       // stored once: compressible text smaller than itself, media raw
-      long textStored = Files.size(data().resolve("objects").resolve(ArchiveLayout.blobKey(h)));
-      long mediaStored = Files.size(data().resolve("objects").resolve(ArchiveLayout.blobKey(m)));
+      long textStored = Files.size(data().resolve("objects").resolve(blobKey(a, h)));
+      long mediaStored = Files.size(data().resolve("objects").resolve(blobKey(a, m)));
       assertThat(textStored).isLessThan(text.length / 10);
-      assertThat(mediaStored).isEqualTo(media.length + 26); // header 22, CRC 4
+      long blob = media.length + 26; // blob header 22, CRC 4
+      // sealed: encryption header 25, a 16-byte GCM tag per 64 KiB chunk
+      assertThat(mediaStored).isEqualTo(25 + blob + 16 * ((blob + 65535) / 65536));
       try (Stream<Path> s = Files.walk(data().resolve("objects/blobs"))) {
         assertThat(s.filter(Files::isRegularFile).count()).isEqualTo(2);
       }
@@ -310,12 +312,20 @@ class ArchiveTest {
     try (Archive a = create()) {
       h = a.putBlob("evidence that will be damaged".getBytes(StandardCharsets.UTF_8));
     }
-    Path file = data().resolve("objects").resolve(ArchiveLayout.blobKey(h));
+    Path file;
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
+      file = data().resolve("objects").resolve(blobKey(a, h));
+    }
     byte[] b = Files.readAllBytes(file);
     b[b.length - 1] ^= 1;
     Files.write(file, b);
-    try (Archive a = Archives.open(data(), ArchiveOptions.defaults()); InputStream in = a.openBlob(h)) {
-      assertThatThrownBy(in::readAllBytes).isInstanceOf(CorruptObjectException.class).hasMessageContaining(h);
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
+      // sealed: the first chunk fails authentication as the blob is opened
+      assertThatThrownBy(() -> {
+        try (InputStream in = a.openBlob(h)) {
+          in.readAllBytes();
+        }
+      }).isInstanceOf(CorruptObjectException.class).hasMessageContaining(file.getFileName().toString());
     }
   }
 
@@ -396,5 +406,10 @@ class ArchiveTest {
       assertThat(a.get(399).orElseThrow().record().id()).isEqualTo(RecordFixtures.message(398).id());
       assertThat(a.get(14).orElseThrow().record().id()).isEqualTo(RecordFixtures.message(13).id());
     }
+  }
+
+  /** The object key of a blob: its name is keyed in an encrypted archive, not the digest. */
+  static String blobKey(Archive a, String sha256) {
+    return ArchiveLayout.blobKeyOfName(a.encryption().blobNames().nameOf(sha256));
   }
 }

@@ -161,8 +161,9 @@ class DispositionTest {
     try (Archive a = create()) {
       a.append(RecordFixtures.messages(0, 3));
     }
-    // Someone with the directory blanks a record by hand, making a well-formed tombstone.
-    try (FileObjectStore raw = new FileObjectStore(dir.resolve(ArchiveLayout.OBJECTS))) {
+    // Someone with the directory and its keys blanks a record by hand, making a well-formed tombstone.
+    try (dev.coffer.archive.store.ObjectStore raw = Archives.encryption(dir, dev.coffer.archive.crypto.MasterKeySource.standard(dir))
+        .wrap(new FileObjectStore(dir.resolve(ArchiveLayout.OBJECTS)))) {
       String key = ArchiveLayout.segmentKey(1);
       Segment s = SegmentFormat.decode(key, raw.get(key), true);
       List<SegmentEntry> e = new ArrayList<>(s.entries());

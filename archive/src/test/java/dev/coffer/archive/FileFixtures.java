@@ -33,4 +33,11 @@ public final class FileFixtures {
       }
     }
   }
+
+  /** The object key of a blob in the (closed or open) archive at {@code dataDir}. */
+  public static String blobKeyIn(java.nio.file.Path dataDir, String sha256) throws java.io.IOException {
+    return dev.coffer.archive.layout.ArchiveLayout.blobKeyOfName(Archives.encryption(dataDir, dev.coffer.archive.crypto.MasterKeySource.standard(dataDir))
+        .blobNames().nameOf(sha256));
+  }
+
 }

@@ -58,7 +58,7 @@ class MirrorTest {
       String sha = a.putBlob("another original".getBytes(StandardCharsets.UTF_8));
       // 'both': on the mirror when the call returned, nothing pending
       assertThat(a.mirror()).hasValueSatisfying(m -> assertThat(m.pendingWrites()).isZero());
-      assertThat(Files.exists(mirrorDir().resolve(ArchiveLayout.OBJECTS).resolve(ArchiveLayout.blobKey(sha)))).isTrue();
+      assertThat(Files.exists(mirrorDir().resolve(ArchiveLayout.OBJECTS).resolve(FileFixtures.blobKeyIn(data(), sha)))).isTrue();
       assertThat(Files.exists(mirrorDir().resolve(ArchiveLayout.OBJECTS).resolve(ArchiveLayout.checkpointKey(a.size()))))
           .isTrue();
     }
@@ -83,7 +83,7 @@ class MirrorTest {
     String missing = ArchiveLayout.segmentKey(12);
     String corrupt = ArchiveLayout.segmentKey(22);
     Files.delete(primaryFile(missing));
-    Files.delete(primaryFile(ArchiveLayout.blobKey(blob)));
+    Files.delete(primaryFile(FileFixtures.blobKeyIn(data(), blob)));
     byte[] bytes = Files.readAllBytes(primaryFile(corrupt));
     bytes[bytes.length / 2] ^= 0x40;
     Files.delete(primaryFile(corrupt));
@@ -95,7 +95,7 @@ class MirrorTest {
     assertThat(Verifier.verify(data(), VerifyListener.NONE).problems()).isNotEmpty();
     Mirrors.Comparison c = Mirrors.compare(data());
     assertThat(c.problems()).extracting(Problem::object, Problem::what).containsExactlyInAnyOrder(
-        org.assertj.core.groups.Tuple.tuple("objects/" + ArchiveLayout.blobKey(blob),
+        org.assertj.core.groups.Tuple.tuple("objects/" + FileFixtures.blobKeyIn(data(), blob),
             "missing on the primary (on the mirror only; coffer restore --from-mirror copies it back)"),
         org.assertj.core.groups.Tuple.tuple("objects/" + onlyOnPrimary, "missing on the mirror"),
         org.assertj.core.groups.Tuple.tuple("objects/" + missing,
@@ -127,7 +127,7 @@ class MirrorTest {
     try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
       Audit audit = (Audit) a.get(a.size()).orElseThrow().record();
       assertThat(audit.action()).isEqualTo("restore");
-      assertThat(audit.targets()).containsExactlyInAnyOrder(missing, ArchiveLayout.blobKey(blob), corrupt);
+      assertThat(audit.targets()).containsExactlyInAnyOrder(missing, FileFixtures.blobKeyIn(data(), blob), corrupt);
       assertThat(a.mirror().orElseThrow().readFallbacks()).isZero();
     }
   }

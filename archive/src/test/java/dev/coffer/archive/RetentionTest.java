@@ -123,9 +123,10 @@ class RetentionTest {
     try (Archive a = open()) {
       a.append(RecordFixtures.messages(0, 3));
     }
-    // Someone rewrites the segment with archived-at three years earlier and a correct CRC.
-    try (dev.coffer.archive.store.FileObjectStore raw =
-        new dev.coffer.archive.store.FileObjectStore(dir.resolve(dev.coffer.archive.layout.ArchiveLayout.OBJECTS))) {
+    // Someone with the directory and its keys rewrites the segment with archived-at three years
+    // earlier and a correct CRC.
+    try (dev.coffer.archive.store.ObjectStore raw = Archives.encryption(dir, dev.coffer.archive.crypto.MasterKeySource.standard(dir))
+        .wrap(new dev.coffer.archive.store.FileObjectStore(dir.resolve(dev.coffer.archive.layout.ArchiveLayout.OBJECTS)))) {
       String key = dev.coffer.archive.layout.ArchiveLayout.segmentKey(1);
       dev.coffer.archive.segment.Segment s = dev.coffer.archive.segment.SegmentFormat.decode(key, raw.get(key), true);
       raw.delete(key);

@@ -65,7 +65,7 @@ class WormTest {
     String blob;
     try (Archive a = Archives.create(dir, ArchiveOptions.defaults().withClock(clock))) {
       a.append(RecordFixtures.messages(0, 3));
-      blob = ArchiveLayout.blobKey(a.putBlob("an attachment".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      blob = ArchiveTest.blobKey(a, a.putBlob("an attachment".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       segment = ArchiveLayout.segmentKey(1);
       checkpoint = ArchiveLayout.checkpointKey(3);
       ObjectStore store = ((SegmentedArchive) a).objectStore();

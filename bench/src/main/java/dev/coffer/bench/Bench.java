@@ -376,7 +376,8 @@ public final class Bench {
     List<Double> p50 = new ArrayList<>();
     List<Double> p99 = new ArrayList<>();
     long hits = 0;
-    try (SearchIndex index = SearchIndex.open(dataDir.resolve("index"))) {
+    try (SearchIndex index = SearchIndex.open(dataDir.resolve("index"), dev.coffer.search.SearchOptions.defaults(),
+        Archives.encryption(dataDir, dev.coffer.archive.crypto.MasterKeySource.standard(dataDir)))) {
       for (int i = 0; i < scale.runs(); i++) {
         long[] h = {0};
         List<Double> ms = Queries.measure(index, queries, i == 0 ? scale.searchWarmup() : 1, scale.searchRounds(), h);

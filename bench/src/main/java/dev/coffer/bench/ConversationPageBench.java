@@ -66,7 +66,7 @@ final class ConversationPageBench {
       people[i] = new Party("+4477009" + String.format("%05d", i), "Trader " + i);
     }
     try (Archive archive = Archives.create(dir, ArchiveOptions.defaults());
-        SearchIndex index = SearchIndex.open(dir.resolve("index"))) {
+        SearchIndex index = SearchIndex.open(dir.resolve("index"), dev.coffer.search.SearchOptions.defaults(), archive.encryption())) {
       archive.addCommitListener(index);
       Instant t = Instant.parse("2026-01-05T08:00:00Z");
       List<Record> batch = new ArrayList<>();

@@ -51,6 +51,7 @@ import picocli.CommandLine.Command;
       HoldCommand.class,
       DisposeCommand.class,
       RestrictCommand.class,
+      KeysCommand.class,
       GenerateCommand.class,
       DemoCommand.class,
       UsersCommand.class,

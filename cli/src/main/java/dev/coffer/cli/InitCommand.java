@@ -20,8 +20,10 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "init",
     mixinStandardHelpOptions = true,
     description = {
-      "Create an empty archive: its directory layout, its identity and the Ed25519 key that signs "
-          + "its checkpoints. Refuses to touch an existing archive."
+      "Create an empty archive: its directory layout, its identity, the Ed25519 key that signs "
+          + "its checkpoints, and encryption at rest: a master key ($COFFER_MASTER_KEY or "
+          + "$COFFER_MASTER_KEY_FILE if set, else a new 0600 key file in <data>/keys) wrapping the data keys. "
+          + "Refuses to touch an existing archive."
     })
 final class InitCommand implements Callable<Integer> {
   @Mixin DataDirOption data;
@@ -51,9 +53,13 @@ final class InitCommand implements Callable<Integer> {
       new MirrorConfig(mirror.toAbsolutePath(), policy).checkIndependentOf(dir);
     }
     String archiveId;
+    String master;
     try (Archive archive = Archives.create(dir, ArchiveOptions.defaults())) {
       archiveId = archive.archiveId();
+      master = archive.encryption().keyRing().masterId();
     }
+    Path keyFile = dir.resolve("keys").resolve("master-" + master + ".key");
+    boolean inArchive = java.nio.file.Files.isRegularFile(keyFile);
     Mirrors.Added added = null;
     if (mirror != null) {
       Actor actor = Actor.current();
@@ -63,9 +69,16 @@ final class InitCommand implements Callable<Integer> {
     result.put("data", dir.toString());
     result.put("archive_id", archiveId);
     result.put("mirror", added == null ? null : added.location().toString());
+    result.put("master_key", master);
+    result.put("master_key_file", inArchive ? keyFile.toString() : null);
     output.json(result);
     output.line("Created an empty archive at " + dir);
     output.line("  archive id: " + archiveId);
+    output.line("  encrypted at rest under master key " + master
+        + (inArchive ? " in " + keyFile : " (supplied by the environment)"));
+    if (inArchive) {
+      output.line("  Back up that key file somewhere else: without it the archive cannot be read (docs/encryption.md).");
+    }
     if (added != null) {
       output.line("  mirror:     " + added.location() + " (" + mirrorPolicy + " policy)");
     }

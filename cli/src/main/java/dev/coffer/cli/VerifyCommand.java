@@ -3,6 +3,7 @@ package dev.coffer.cli;
 import dev.coffer.archive.Archives;
 import dev.coffer.archive.Mirrors;
 import dev.coffer.archive.NoArchiveException;
+import dev.coffer.archive.crypto.MasterKeySource;
 import dev.coffer.archive.verify.Problem;
 import dev.coffer.archive.verify.VerifyListener;
 import dev.coffer.archive.verify.VerifyReport;
@@ -70,8 +71,8 @@ final class VerifyCommand implements Callable<Integer> {
     }
     List<Problem> problems = new ArrayList<>(report.problems());
     Path index = Workspace.indexDir(dir);
-    if (Files.isDirectory(index)) {
-      for (String p : SearchIndex.check(index)) {
+    if (Files.isDirectory(index) && report.problems().stream().noneMatch(p -> p.what().startsWith("cannot decrypt"))) {
+      for (String p : SearchIndex.check(index, Archives.encryption(dir, MasterKeySource.standard(dir)))) {
         problems.add(new Problem(dir.relativize(index).toString(), "search index damaged (derived state: run coffer reindex): " + p, null, null));
       }
     }

@@ -8,6 +8,7 @@ import dev.coffer.model.Party;
 import dev.coffer.model.Source;
 import dev.coffer.search.IndexedArchive;
 import dev.coffer.search.SearchIndex;
+import dev.coffer.search.SearchOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -103,6 +103,7 @@ class ImportCrashTest {
     // the kill wrote the recovery's: one more than a clean import.
     assertThat(total).isEqualTo(cleanTotal + 1);
     assertThat(Verifier.verify(data, VerifyListener.NONE).problems()).isEmpty();
-    assertThat(SearchIndex.check(Workspace.indexDir(data))).isEmpty();
+    assertThat(SearchIndex.check(Workspace.indexDir(data),
+        Archives.encryption(data, dev.coffer.archive.crypto.MasterKeySource.standard(data)))).isEmpty();
   }
 }

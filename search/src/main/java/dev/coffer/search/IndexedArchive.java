@@ -53,7 +53,7 @@ public final class IndexedArchive implements Closeable {
     Archive archive = Archives.open(dataDir, options);
     SearchIndex index = null;
     try {
-      index = SearchIndex.open(indexDir(dataDir));
+      index = SearchIndex.open(indexDir(dataDir), SearchOptions.defaults(), archive.encryption());
       archive.addCommitListener(index);
       archive.addDisposalListener(index); // records disposition removes leave the index too
       long behind = archive.size() - index.indexedThrough();

@@ -14,6 +14,7 @@ import static dev.coffer.search.RecordDocuments.TIME;
 
 import dev.coffer.archive.Archive;
 import dev.coffer.archive.StoredRecord;
+import dev.coffer.archive.crypto.Encryption;
 import dev.coffer.model.Conversation;
 import dev.coffer.model.Record;
 import java.io.Closeable;
@@ -158,25 +159,47 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
   /** The archive this index is a projection of, once known (from the last commit or a catch-up). */
   private volatile String archiveId;
 
-  /** Opens (or creates) the index in {@code indexDir} with {@link SearchOptions#defaults()}. */
+  /**
+   * Opens (or creates) an <em>unencrypted</em> index in {@code indexDir} with
+   * {@link SearchOptions#defaults()} (tests, indexes of archives without encryption). The index of an
+   * archive is opened with {@link #open(Path, SearchOptions, Encryption)} and
+   * {@link Archive#encryption()}, so it is encrypted under the archive's keys.
+   */
   public static SearchIndex open(Path indexDir) throws IOException {
     return open(indexDir, SearchOptions.defaults());
+  }
+
+  /** {@link #open(Path, SearchOptions, Encryption)} without encryption (see {@link #open(Path)}). */
+  public static SearchIndex open(Path indexDir, SearchOptions options) throws IOException {
+    return open(indexDir, options, Encryption.none());
   }
 
   /**
    * Opens (or creates) the index in {@code indexDir}. One process at a time: a second open of the
    * same directory fails with {@link org.apache.lucene.store.LockObtainFailedException}.
    *
-   * @throws StaleIndexException if the index was written in another format or for another phone
-   *     region: {@link #rebuild} it
+   * @param encryption the archive's ({@link Archive#encryption()}): every index file is encrypted
+   *     under the archive's index key, since terms and stored fields hold message text
+   * @throws StaleIndexException if the index was written in another format, for another phone
+   *     region, or cannot be read with these keys: {@link #rebuild} it
    */
-  public static SearchIndex open(Path indexDir, SearchOptions options) throws IOException {
+  public static SearchIndex open(Path indexDir, SearchOptions options, Encryption encryption) throws IOException {
     Files.createDirectories(indexDir);
-    Directory dir = FSDirectory.open(indexDir);
+    Directory dir = encryption.wrap(FSDirectory.open(indexDir), Encryption.SEARCH_INDEX);
     try {
       Map<String, String> data = Map.of();
       if (DirectoryReader.indexExists(dir)) {
-        data = SegmentInfos.readLatestCommit(dir).getUserData();
+        try {
+          data = SegmentInfos.readLatestCommit(dir).getUserData();
+        } catch (org.apache.lucene.index.CorruptIndexException | org.apache.lucene.index.IndexFormatTooOldException e) {
+          if (!encryption.enabled()) {
+            throw e;
+          }
+          // Written without encryption, or under another archive's keys: derived state, rebuild it.
+          throw new StaleIndexException("index in " + indexDir
+              + " cannot be read with this archive's keys (written unencrypted or for another archive): rebuild it"
+              + " (coffer reindex)");
+        }
         String format = data.get(DATA_FORMAT);
         if (format != null && !FORMAT.equals(format)) {
           throw new StaleIndexException("index in " + indexDir + " has format " + format
@@ -510,7 +533,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
     Path old = absolute.resolveSibling(absolute.getFileName() + ".old");
     deleteTree(fresh);
     long count;
-    try (SearchIndex index = open(fresh, options)) {
+    try (SearchIndex index = open(fresh, options, archive.encryption())) {
       count = index.catchUp(archive, progress);
     }
     deleteTree(old);
@@ -638,11 +661,11 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
    * @return the problems found, empty when the index is sound; a missing index is one problem
    * @throws org.apache.lucene.store.LockObtainFailedException if a process has the index open
    */
-  public static List<String> check(Path indexDir) throws IOException {
+  public static List<String> check(Path indexDir, Encryption encryption) throws IOException {
     if (!Files.isDirectory(indexDir)) {
       return List.of("no search index at " + indexDir + " (coffer reindex builds it)");
     }
-    try (Directory dir = FSDirectory.open(indexDir)) {
+    try (Directory dir = encryption.wrap(FSDirectory.open(indexDir), Encryption.SEARCH_INDEX)) {
       if (!DirectoryReader.indexExists(dir)) {
         return List.of("no search index at " + indexDir + " (coffer reindex builds it)");
       }

@@ -5,7 +5,7 @@
  *
  * <pre>{@code
  * try (Archive archive = Archives.open(data, ArchiveOptions.defaults());
- *      SearchIndex index = SearchIndex.open(data.resolve("index"))) {
+ *      SearchIndex index = SearchIndex.open(data.resolve("index"), SearchOptions.defaults(), archive.encryption())) {
  *   archive.addCommitListener(index);          // first: nothing committed from now on is missed
  *   index.catchUp(archive, n -> bar.stepTo(n)); // then: whatever the index has not seen yet
  *   SearchResults page = index.search(SearchRequest.builder()

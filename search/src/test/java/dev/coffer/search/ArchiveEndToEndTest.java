@@ -80,7 +80,7 @@ class ArchiveEndToEndTest {
     Path data = dir.resolve("data");
     try (Archive archive = Archives.create(data, ArchiveOptions.defaults())) {
       archive.append(records(1, 300));
-      try (SearchIndex index = SearchIndex.open(data.resolve("index"))) {
+      try (SearchIndex index = open(data.resolve("index"), archive)) {
         AtomicLong progress = new AtomicLong();
         assertThat(index.catchUp(archive, progress::set)).isEqualTo(300);
         assertThat(progress.get()).isEqualTo(300);
@@ -89,7 +89,7 @@ class ArchiveEndToEndTest {
       }
       // the index was closed while more records arrived
       archive.append(records(301, 50));
-      try (SearchIndex index = SearchIndex.open(data.resolve("index"))) {
+      try (SearchIndex index = open(data.resolve("index"), archive)) {
         assertThat(index.indexedThrough()).isEqualTo(300);
         assertThat(index.catchUp(archive, n -> {})).isEqualTo(50);
         assertThat(index.indexedThrough()).isEqualTo(350);
@@ -97,7 +97,14 @@ class ArchiveEndToEndTest {
             .isEqualTo(containing(records(1, 350), "quarterly"));
         assertThat(index.check()).isEmpty();
       }
-      assertThat(SearchIndex.check(data.resolve("index"))).isEmpty();
+      assertThat(SearchIndex.check(data.resolve("index"), archive.encryption())).isEmpty();
+      // the index holds no plaintext: its files are encrypted under the archive's keys
+      try (var files = Files.list(data.resolve("index"))) {
+        for (Path f : files.toList()) {
+          assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)).as(f.toString())
+              .doesNotContain("quarterly").doesNotContain("5551234567");
+        }
+      }
     }
   }
 
@@ -105,7 +112,7 @@ class ArchiveEndToEndTest {
   void rebuildFromTheArchiveEqualsTheIncrementallyFedIndex() throws IOException {
     Path data = dir.resolve("data");
     try (Archive archive = Archives.create(data, ArchiveOptions.defaults())) {
-      try (SearchIndex live = SearchIndex.open(data.resolve("index"))) {
+      try (SearchIndex live = open(data.resolve("index"), archive)) {
         archive.addCommitListener(live);
         live.catchUp(archive, n -> {});
         for (int batch = 0; batch < 10; batch++) {
@@ -120,7 +127,7 @@ class ArchiveEndToEndTest {
       assertThat(SearchIndex.rebuild(rebuilt, archive, progress::set)).isEqualTo(400);
       assertThat(progress.get()).isEqualTo(400);
       assertThat(rebuilt.resolve("stale-file")).doesNotExist();
-      try (SearchIndex a = SearchIndex.open(data.resolve("index")); SearchIndex b = SearchIndex.open(rebuilt)) {
+      try (SearchIndex a = open(data.resolve("index"), archive); SearchIndex b = open(rebuilt, archive)) {
         assertThat(a.indexedThrough()).isEqualTo(b.indexedThrough()).isEqualTo(400);
         assertThat(a.conversations()).isEqualTo(b.conversations());
         assertThat(a.conversationSerials("c-desk", null, 1000)).isEqualTo(b.conversationSerials("c-desk", null, 1000));
@@ -145,10 +152,34 @@ class ArchiveEndToEndTest {
         assertThatThrownBy(() -> index.catchUp(second, n -> {}))
             .isInstanceOf(StaleIndexException.class).hasMessageContaining("rebuild");
       }
-      SearchIndex.rebuild(dir.resolve("index"), second, n -> {});
-      try (SearchIndex index = SearchIndex.open(dir.resolve("index"))) {
+      SearchIndex.rebuild(dir.resolve("index"), second, n -> {}); // rebuilt under the archive's keys
+      try (SearchIndex index = open(dir.resolve("index"), second)) {
         assertThat(index.catchUp(second, n -> {})).isZero();
       }
     }
+  }
+
+  @Test
+  void anEncryptedIndexOfAnotherArchiveCannotBeOpenedAndIsRebuilt() throws IOException {
+    try (Archive first = Archives.inMemory(ArchiveOptions.defaults());
+        Archive second = Archives.inMemory(ArchiveOptions.defaults())) {
+      first.append(records(1, 5));
+      second.append(records(1, 5));
+      try (SearchIndex index = open(dir.resolve("index"), first)) {
+        index.catchUp(first, n -> {});
+      }
+      assertThatThrownBy(() -> open(dir.resolve("index"), second)).isInstanceOf(StaleIndexException.class)
+          .hasMessageContaining("cannot be read with this archive's keys");
+      SearchIndex.rebuild(dir.resolve("index"), second, n -> {});
+      try (SearchIndex index = open(dir.resolve("index"), second)) {
+        assertThat(index.catchUp(second, n -> {})).isZero();
+        assertThat(index.search(SearchRequest.of("北京")).totalHits()).isEqualTo(containing(records(1, 5), "北京"));
+      }
+    }
+  }
+
+  /** The index of an archive, encrypted under its keys (as the CLI opens it). */
+  static SearchIndex open(Path indexDir, Archive archive) throws IOException {
+    return SearchIndex.open(indexDir, SearchOptions.defaults(), archive.encryption());
   }
 }

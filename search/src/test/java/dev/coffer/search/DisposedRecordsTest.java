@@ -45,7 +45,7 @@ class DisposedRecordsTest {
       SearchIndex.rebuild(IndexedArchive.indexDir(data), a, n -> { });
     }
     try (Archive a = Archives.open(data, ArchiveOptions.defaults());
-        SearchIndex index = SearchIndex.open(IndexedArchive.indexDir(data))) {
+        SearchIndex index = SearchIndex.open(IndexedArchive.indexDir(data), SearchOptions.defaults(), a.encryption())) {
       // the tombstones' serials count as covered: a reopen does not re-read everything after them
       assertThat(index.indexedThrough()).isEqualTo(a.size());
       assertThat(index.search(SearchRequest.of("pangolin")).hits()).extracting(Hit::id).containsExactly("m3");

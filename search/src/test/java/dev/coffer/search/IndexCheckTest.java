@@ -7,6 +7,8 @@ import static dev.coffer.search.Fixtures.message;
 import static dev.coffer.search.Fixtures.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coffer.archive.crypto.Encryption;
+import dev.coffer.archive.crypto.KeyRing;
 import dev.coffer.model.Record;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,13 +19,19 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class IndexCheckTest {
   @TempDir Path dir;
 
   private Path build() throws IOException {
+    return build(Encryption.none());
+  }
+
+  private Path build(Encryption encryption) throws IOException {
     Path path = dir.resolve("index");
-    try (SearchIndex index = SearchIndex.open(path)) {
+    try (SearchIndex index = SearchIndex.open(path, SearchOptions.defaults(), encryption)) {
       List<Record> records = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         records.add(message("m" + i, DESK, ALEX, T0.plusSeconds(i), "message body number " + i + " 北京 😀"));
@@ -36,12 +44,16 @@ class IndexCheckTest {
 
   @Test
   void aSoundIndexHasNoProblems() throws IOException {
-    assertThat(SearchIndex.check(build())).isEmpty();
+    assertThat(SearchIndex.check(build(), Encryption.none())).isEmpty();
   }
 
-  @Test
-  void aFlippedByteInAnyIndexFileIsFound() throws IOException {
-    Path path = build();
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aFlippedByteInAnyIndexFileIsFound(boolean encrypted) throws IOException {
+    Encryption encryption = encrypted
+        ? Encryption.of(KeyRing.inMemory("0123456789abcdef0123456789abcdef", "test", 0))
+        : Encryption.none();
+    Path path = build(encryption);
     List<Path> files;
     try (Stream<Path> list = Files.list(path)) {
       files = list.filter(p -> !p.getFileName().toString().equals("write.lock"))
@@ -53,15 +65,15 @@ class IndexCheckTest {
       int at = bytes.length / 2;
       bytes[at] ^= 0x01;
       Files.write(file, bytes);
-      assertThat(SearchIndex.check(path)).as(file.getFileName().toString()).isNotEmpty();
+      assertThat(SearchIndex.check(path, encryption)).as(file.getFileName().toString()).isNotEmpty();
       bytes[at] ^= 0x01;
       Files.write(file, bytes);
     }
-    assertThat(SearchIndex.check(path)).isEmpty();
+    assertThat(SearchIndex.check(path, encryption)).isEmpty();
   }
 
   @Test
   void aMissingIndexIsOneProblem() throws IOException {
-    assertThat(SearchIndex.check(dir.resolve("none"))).singleElement().asString().contains("no search index");
+    assertThat(SearchIndex.check(dir.resolve("none"), Encryption.none())).singleElement().asString().contains("no search index");
   }
 }

@@ -37,7 +37,7 @@ final class WebFixture implements AutoCloseable {
     this.dir = dir;
     this.clock = new MutableClock(Instant.now());
     archive = Archives.create(dir, ArchiveOptions.defaults());
-    index = SearchIndex.open(dir.resolve("index"));
+    index = SearchIndex.open(dir.resolve("index"), dev.coffer.search.SearchOptions.defaults(), archive.encryption());
     archive.addCommitListener(index);
     DemoConversations.append(archive);
     index.refresh();

@@ -12,10 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -93,47 +89,42 @@ public final class BlobFormat {
     }
   }
 
-  /** What {@link #stage} wrote: the plaintext's digest and length. */
-  public record Staged(String sha256, long length) {}
+  /**
+   * What {@link #stage} wrote: the plaintext's digest and length, and the blob's header, which goes in
+   * front of the staged bytes (it holds lengths known only at the end).
+   */
+  public record Staged(String sha256, long length, byte[] header) {}
 
   /**
-   * Streams {@code plain} (to its end) into {@code file} in blob format, computing the plaintext's
-   * SHA-256 on the way: one pass, bounded memory, any size. The file is not fsynced (the object
-   * store's put does that for the published copy).
+   * Streams {@code plain} (to its end) into {@code out} as the blob's payload and CRC (everything after
+   * the header), computing the plaintext's SHA-256 on the way: one pass, bounded memory, any size.
+   * The complete blob is {@link Staged#header()} followed by what was written. Does not close
+   * {@code out}.
    */
-  public static Staged stage(InputStream plain, Path file) throws IOException {
+  public static Staged stage(InputStream plain, OutputStream out) throws IOException {
     MessageDigest sha = sha256();
     byte[] sample = plain.readNBytes(SAMPLE);
     boolean zstd = worthCompressing(sample, sample.length);
     long length = 0;
     CRC32C crc = new CRC32C();
-    long payloadLength;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(ByteBuffer.allocate(HEADER_LENGTH)); // placeholder, rewritten with the lengths at the end
-      CountingCrc payload = new CountingCrc(Channels.newOutputStream(ch), crc);
-      OutputStream sink = zstd ? new ZstdOutputStream(payload, LEVEL).setChecksum(true) : payload;
-      sha.update(sample);
-      sink.write(sample);
-      length += sample.length;
-      byte[] buf = new byte[1 << 20];
-      int n;
-      while ((n = plain.read(buf)) > 0) {
-        sha.update(buf, 0, n);
-        sink.write(buf, 0, n);
-        length += n;
-      }
-      sink.close(); // ends the zstd frame; CountingCrc does not close the channel
-      payloadLength = payload.count;
-      ByteBuffer t = ByteBuffer.allocate(TRAILER_LENGTH).putInt((int) crc.getValue()).flip();
-      while (t.hasRemaining()) {
-        ch.write(t);
-      }
-      ByteBuffer h = ByteBuffer.allocate(HEADER_LENGTH);
-      h.putInt(MAGIC).put(VERSION).put(zstd ? CODEC_ZSTD : CODEC_RAW).putLong(length).putLong(payloadLength).flip();
-      ch.write(h, 0);
+    CountingCrc payload = new CountingCrc(out, crc);
+    OutputStream sink = zstd ? new ZstdOutputStream(payload, LEVEL).setChecksum(true) : payload;
+    sha.update(sample);
+    sink.write(sample);
+    length += sample.length;
+    byte[] buf = new byte[1 << 16];
+    int n;
+    while ((n = plain.read(buf)) > 0) {
+      sha.update(buf, 0, n);
+      sink.write(buf, 0, n);
+      length += n;
     }
-    return new Staged(Digests.hex(sha.digest()), length);
+    sink.close(); // ends the zstd frame; CountingCrc does not close the target
+    long payloadLength = payload.count;
+    out.write(ByteBuffer.allocate(TRAILER_LENGTH).putInt((int) crc.getValue()).array());
+    byte[] header = ByteBuffer.allocate(HEADER_LENGTH).putInt(MAGIC).put(VERSION).put(zstd ? CODEC_ZSTD : CODEC_RAW)
+        .putLong(length).putLong(payloadLength).array();
+    return new Staged(Digests.hex(sha.digest()), length, header);
   }
 
   /** Counts and checksums what passes through; closing flushes but leaves the target open. */
@@ -168,7 +159,8 @@ public final class BlobFormat {
 
   /**
    * Opens a stored blob's plaintext, checking as it goes: the header when opened, and at the end of the
-   * stream the length, the absence of trailing bytes, and that the plaintext hashes to {@code sha256}.
+   * stream the length, the absence of trailing bytes, and that the plaintext hashes to {@code sha256}
+   * (unless it is null).
    * A damaged blob makes a read throw {@link CorruptObjectException} naming {@code key}; a caller that
    * needs the guarantee reads to the end.
    */
@@ -253,6 +245,17 @@ public final class BlobFormat {
     }
   }
 
+  /**
+   * Reads a stored blob to its end, checking its structure, and returns the SHA-256 (hex) of its
+   * plaintext, for a caller that knows the blob only by a keyed name.
+   */
+  public static String checkAndDigest(String key, InputStream stored) throws IOException {
+    try (InputStream in = open(key, null, stored)) {
+      in.transferTo(OutputStream.nullOutputStream());
+      return ((Checked) in).digest;
+    }
+  }
+
   /** Reads a stored blob to its end, checking it; returns the plaintext length. */
   public static long check(String key, String sha256, InputStream stored) throws IOException {
     try (InputStream in = open(key, sha256, stored)) {
@@ -270,6 +273,7 @@ public final class BlobFormat {
     private final MessageDigest md = sha256();
     private long read;
     private boolean checked;
+    private String digest;
 
     Checked(String key, String sha256, long length, InputStream plain, Payload payload, InputStream stored) {
       super(plain);
@@ -346,7 +350,8 @@ public final class BlobFormat {
         throw new CorruptObjectException(key, "bytes after the blob's checksum", "end of object", "more bytes");
       }
       String actual = Digests.hex(md.digest());
-      if (!actual.equals(sha256)) {
+      digest = actual;
+      if (sha256 != null && !actual.equals(sha256)) {
         throw new CorruptObjectException(key, "blob content does not match its SHA-256 key", sha256, actual);
       }
     }

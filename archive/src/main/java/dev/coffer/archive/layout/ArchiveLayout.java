@@ -1,5 +1,6 @@
 package dev.coffer.archive.layout;
 
+import dev.coffer.archive.crypto.Encryption;
 import dev.coffer.archive.store.FileObjectStore;
 import dev.coffer.archive.store.MirroredObjectStore;
 import dev.coffer.archive.store.ObjectStore;
@@ -17,10 +18,13 @@ import java.util.Optional;
  * &lt;data&gt;/archive.manifest                    manifest (Manifest)
  * &lt;data&gt;/.lock                               the writer's lock (ArchiveLock)
  * &lt;data&gt;/keys/checkpoint-signing.{pub,key}   Ed25519 key pair (SigningKeys)
- * &lt;data&gt;/objects/                           the FileObjectStore
+ * &lt;data&gt;/keys/master-&lt;id&gt;.key                 master key file(s), 0600 (MasterKeyFile), unless supplied
+ * &lt;data&gt;/keys/keyring                       the data keys, wrapped by the master key (KeyRing)
+ * &lt;data&gt;/objects/                           the FileObjectStore (objects sealed by EncryptingObjectStore)
  *     segments/&lt;s[0,12)&gt;/&lt;s[12,16)&gt;/&lt;s&gt;.seg    s = first serial, 20 decimal digits
  *     checkpoints/&lt;n[0,12)&gt;/&lt;n[12,16)&gt;/&lt;n&gt;.ckpt n = tree size, 20 decimal digits
- *     blobs/&lt;h[0,2)&gt;/&lt;h[2,4)&gt;/&lt;h&gt;                h = SHA-256 of the plaintext, hex
+ *     blobs/&lt;n[0,2)&gt;/&lt;n[2,4)&gt;/&lt;n&gt;                n = blob name (BlobNames): keyed HMAC of the
+ *                                               plaintext's SHA-256, or the SHA-256 itself unencrypted
  *     .tmp/                                     the store's temporary files
  * &lt;data&gt;/idindex/                           derived Lucene index id → serial (rebuildable)
  * &lt;data&gt;/tmp/                               staging for streamed blobs (emptied on open)
@@ -64,10 +68,18 @@ public final class ArchiveLayout {
   /**
    * The object store of an archive directory. The one place the store stack is assembled: the
    * filesystem backend, mirrored to a second location when {@code mirror.conf} names one
-   * ({@link MirroredObjectStore}, directly above the backends so both hold the same bytes; encryption
-   * wraps the result).
+   * ({@link MirroredObjectStore}, directly above the backends so both hold the same bytes), sealed by
+   * {@code encryption} (what the manifest names): the mirror holds ciphertext too.
    */
-  public static ObjectStore openStore(Path dataDir) throws IOException {
+  public static ObjectStore openStore(Path dataDir, Encryption encryption) throws IOException {
+    return encryption.wrap(openBackends(dataDir));
+  }
+
+  /**
+   * The store below encryption: the filesystem backend, mirrored when {@code mirror.conf} names a
+   * mirror. Its objects are ciphertext in an encrypted archive.
+   */
+  public static ObjectStore openBackends(Path dataDir) throws IOException {
     ObjectStore primary = new FileObjectStore(dataDir.resolve(OBJECTS));
     Optional<MirrorConfig> mirror;
     try {
@@ -96,8 +108,8 @@ public final class ArchiveLayout {
   }
 
   /** The object store of an archive directory, read-only and untouched (for verify). */
-  public static ObjectStore openStoreForReading(Path dataDir) {
-    return FileObjectStore.openReadOnly(dataDir.resolve(OBJECTS));
+  public static ObjectStore openStoreForReading(Path dataDir, Encryption encryption) {
+    return encryption.wrap(FileObjectStore.openReadOnly(dataDir.resolve(OBJECTS)));
   }
 
   public static String segmentKey(long firstSerial) {
@@ -118,11 +130,16 @@ public final class ArchiveLayout {
     return numbered(CHECKPOINTS, size, ".ckpt");
   }
 
-  public static String blobKey(String sha256) {
-    if (!Digests.isSha256Hex(sha256)) {
-      throw new IllegalArgumentException("not a lowercase hex SHA-256: " + sha256);
+  /**
+   * The key of the blob named {@code name}: 64 lowercase hex from
+   * {@link dev.coffer.archive.crypto.BlobNames#nameOf} (never pass a digest here directly: in an
+   * encrypted archive the name is keyed).
+   */
+  public static String blobKeyOfName(String name) {
+    if (!Digests.isSha256Hex(name)) {
+      throw new IllegalArgumentException("not a 64-hex blob name: " + name);
     }
-    return BLOBS + sha256.substring(0, 2) + "/" + sha256.substring(2, 4) + "/" + sha256;
+    return BLOBS + name.substring(0, 2) + "/" + name.substring(2, 4) + "/" + name;
   }
 
   private static String numbered(String prefix, long n, String suffix) {
@@ -143,13 +160,13 @@ public final class ArchiveLayout {
     return numberOf(key, CHECKPOINTS, ".ckpt");
   }
 
-  /** The SHA-256 a well-formed blob key names, or null. */
-  public static String digestOfBlobKey(String key) {
+  /** The blob name a well-formed blob key holds, or null. */
+  public static String nameOfBlobKey(String key) {
     if (!key.startsWith(BLOBS)) {
       return null;
     }
     String h = key.substring(key.lastIndexOf('/') + 1);
-    return Digests.isSha256Hex(h) && blobKey(h).equals(key) ? h : null;
+    return Digests.isSha256Hex(h) && blobKeyOfName(h).equals(key) ? h : null;
   }
 
   private static long numberOf(String key, String prefix, String suffix) {

@@ -41,11 +41,11 @@ final class IdIndexCheck {
   record Opened(DirectoryReader reader, long covered) {}
 
   /** Checks the index at {@code path}; returns it opened if it is sound, null if absent or damaged. */
-  static Opened open(Path path, Sink sink) throws IOException {
+  static Opened open(Path path, dev.coffer.archive.crypto.Encryption encryption, Sink sink) throws IOException {
     if (!Files.isDirectory(path)) {
       return null; // absent derived state is rebuilt on the next open; nothing is damaged
     }
-    Directory d = FSDirectory.open(path);
+    Directory d = encryption.wrap(FSDirectory.open(path), dev.coffer.archive.crypto.Encryption.ID_INDEX);
     boolean keep = false;
     try {
       String[] files = d.listAll();
@@ -56,7 +56,7 @@ final class IdIndexCheck {
         // commit below, it is not part of what verify checks; the next open discards it and
         // rebuilds the index from the segments.
         for (String f : files) {
-          sink.advance(sizeOfQuiet(d, f));
+          sink.advance(sizeOfQuiet(path, f));
         }
         return null;
       }
@@ -79,9 +79,8 @@ final class IdIndexCheck {
       }
       boolean filesOk = true;
       for (String f : infos.files(true)) {
-        long length = 0;
+        long length = sizeOfQuiet(path, f);
         try (IndexInput in = d.openInput(f, IOContext.READONCE)) {
-          length = in.length();
           CodecUtil.checksumEntireFile(in);
         } catch (IOException | RuntimeException e) {
           filesOk = false;
@@ -93,7 +92,7 @@ final class IdIndexCheck {
         if (!f.equals("write.lock") && !infos.files(true).contains(f) && !f.startsWith(IndexFileNames.SEGMENTS)
             && !f.startsWith(IndexFileNames.PENDING_SEGMENTS)) {
           // Not in the last commit: a running writer's work in progress; not part of what verify checks.
-          sink.advance(sizeOfQuiet(d, f));
+          sink.advance(sizeOfQuiet(path, f));
         }
       }
       if (!filesOk) {
@@ -130,9 +129,10 @@ final class IdIndexCheck {
     }
   }
 
-  private static long sizeOfQuiet(Directory d, String f) {
+  /** The file's size on disk (an encrypted index's files are longer than Lucene's view of them). */
+  private static long sizeOfQuiet(Path dir, String f) {
     try {
-      return d.fileLength(f);
+      return Files.size(dir.resolve(f));
     } catch (IOException e) {
       return 0;
     }

@@ -112,7 +112,7 @@ public final class VerificationSchedule implements AutoCloseable {
     }
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.store = ArchiveLayout.openStoreForReading(archive.directory());
+    this.store = ArchiveLayout.openStoreForReading(archive.directory(), archive.encryption());
   }
 
   // ---------------------------------------------------------------- metrics
@@ -236,7 +236,14 @@ public final class VerificationSchedule implements AutoCloseable {
             alert(ArchiveLayout.segmentKey(expected), "missing: serial gap, records " + expected + ".." + (first - 1)
                 + " are not stored", String.valueOf(expected), String.valueOf(first));
           }
-          byte[] b = read(key);
+          byte[] b;
+          try {
+            b = read(key); // decrypted and authenticated here
+          } catch (CorruptObjectException e) {
+            alert(key, e.what(), e.expected(), e.actual());
+            expected = -1;
+            continue;
+          }
           if (b == null) {
             continue;
           }
@@ -275,7 +282,13 @@ public final class VerificationSchedule implements AutoCloseable {
           if (n < 0 || n > size) {
             continue;
           }
-          byte[] b = read(key);
+          byte[] b;
+          try {
+            b = read(key);
+          } catch (CorruptObjectException e) {
+            alert(key, e.what(), e.expected(), e.actual());
+            continue;
+          }
           if (b == null) {
             continue;
           }
@@ -299,14 +312,18 @@ public final class VerificationSchedule implements AutoCloseable {
       try (Stream<String> keys = store.list(ArchiveLayout.BLOBS)) {
         for (Iterator<String> it = keys.iterator(); it.hasNext(); ) {
           String key = it.next();
-          String digest = ArchiveLayout.digestOfBlobKey(key);
-          if (digest == null) {
+          String name = ArchiveLayout.nameOfBlobKey(key);
+          if (name == null) {
             continue;
           }
           long n;
           try (InputStream in = new BufferedInputStream(store.open(key), 1 << 16)) {
             n = store.size(key);
-            BlobFormat.check(key, digest, in);
+            String digest = BlobFormat.checkAndDigest(key, in);
+            String expected = archive.encryption().blobNames().nameOf(digest);
+            if (!expected.equals(name)) {
+              alert(key, "blob content does not match its name", expected, name);
+            }
           } catch (NoSuchObjectException e) {
             continue; // disposed of while listing
           } catch (CorruptObjectException e) {

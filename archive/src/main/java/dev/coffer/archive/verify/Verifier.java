@@ -5,6 +5,11 @@ import dev.coffer.archive.NoArchiveException;
 import dev.coffer.archive.blob.BlobFormat;
 import dev.coffer.archive.checkpoint.Checkpoint;
 import dev.coffer.archive.checkpoint.CheckpointFormat;
+import dev.coffer.archive.crypto.Encryption;
+import dev.coffer.archive.crypto.KeyRing;
+import dev.coffer.archive.crypto.MasterKeyException;
+import dev.coffer.archive.crypto.MasterKeyFile;
+import dev.coffer.archive.crypto.MasterKeySource;
 import dev.coffer.archive.idindex.IdIndex;
 import dev.coffer.archive.keys.SigningKeys;
 import dev.coffer.archive.layout.ArchiveLayout;
@@ -61,7 +66,12 @@ import org.apache.lucene.index.DirectoryReader;
  *   <li>the Merkle tree recomputed from the digests and compared with every checkpoint at its size;
  *       every checkpoint's CRC, form, signature, archive id, stored frontier; records not covered by
  *       any checkpoint;
- *   <li>every blob decoded and rehashed against its key;
+ *   <li>encryption: the keyring's form and checksum, every master key file's, and that the master key
+ *       the keyring names is available and unwraps every data key (a missing or wrong key is one
+ *       problem naming where the key was looked for; nothing sealed can be checked then); every
+ *       object is decrypted and authenticated, so a changed ciphertext byte or an object moved to
+ *       another key is named;
+ *   <li>every blob decoded and rehashed, and its name recomputed from the plaintext's digest;
  *   <li>the derived id index: each file's Lucene checksum, that its last commit opens, and that it maps
  *       every record's id to its serial ("derived index damaged, run coffer reindex"): {@link IdIndexCheck}.
  * </ul>
@@ -84,11 +94,16 @@ public final class Verifier {
    * @throws IOException only if the directory cannot be read at all; damage is reported, not thrown
    */
   public static VerifyReport verify(Path dataDir, VerifyListener progress) throws IOException {
+    return verify(dataDir, progress, MasterKeySource.standard(dataDir));
+  }
+
+  /** {@link #verify(Path, VerifyListener)} with the master keys from {@code masterKeys}. */
+  public static VerifyReport verify(Path dataDir, VerifyListener progress, MasterKeySource masterKeys) throws IOException {
     Path dir = dataDir.toAbsolutePath().normalize();
     if (!Archives.exists(dir)) {
       throw new NoArchiveException(dir);
     }
-    Run run = new Run(dir, progress == null ? VerifyListener.NONE : progress);
+    Run run = new Run(dir, progress == null ? VerifyListener.NONE : progress, masterKeys);
     try {
       run.all();
     } catch (UncheckedIOException e) {
@@ -101,7 +116,12 @@ public final class Verifier {
     final Path dir;
     final VerifyListener listener;
     final List<Problem> problems = new ArrayList<>();
-    final ObjectStore store;
+    final MasterKeySource masterKeys;
+    /** The store as it is on disk (ciphertext), for sizes. */
+    final ObjectStore raw;
+    /** The store read through the archive's encryption; null until the keys are open. */
+    ObjectStore store;
+    Encryption encryption;
     long total;
     long read;
     long records;
@@ -117,10 +137,11 @@ public final class Verifier {
     long bound = Long.MAX_VALUE;
     long idCovered = -1;
 
-    Run(Path dir, VerifyListener listener) {
+    Run(Path dir, VerifyListener listener, MasterKeySource masterKeys) {
       this.dir = dir;
       this.listener = listener;
-      this.store = ArchiveLayout.openStoreForReading(dir);
+      this.masterKeys = masterKeys;
+      this.raw = ArchiveLayout.openStoreForReading(dir, Encryption.none());
     }
 
     void problem(String object, String what, String expected, String actual) {
@@ -154,6 +175,11 @@ public final class Verifier {
       }
       inventory();
       manifestAndKeys();
+      if (!encryption()) {
+        listener.progress(read, total);
+        return;
+      }
+      store = ArchiveLayout.openStoreForReading(dir, encryption);
       if (writer == null) {
         openIdIndex(); // beside a running writer the derived index changes under us: not checked
       }
@@ -175,7 +201,7 @@ public final class Verifier {
     /** The largest signed checkpoint's size as listed now (its segments are all durable before it). */
     long latestCheckpointSize() throws IOException {
       long largest = 0;
-      try (Stream<String> keys = store.list(ArchiveLayout.CHECKPOINTS)) {
+      try (Stream<String> keys = raw.list(ArchiveLayout.CHECKPOINTS)) { // keys are not sealed
         for (Iterator<String> it = keys.iterator(); it.hasNext(); ) {
           largest = Math.max(largest, ArchiveLayout.sizeOfCheckpointKey(it.next()));
         }
@@ -234,6 +260,7 @@ public final class Verifier {
     static boolean skipped(String rel) {
       return ((rel.startsWith(".manifest-") || rel.startsWith(".mirror-")) && rel.endsWith(".tmp") && rel.indexOf('/') < 0)
           || under(rel, ArchiveLayout.MIRROR_QUEUE) || under(rel, ArchiveLayout.SEARCH_INDEX) || under(rel, ArchiveLayout.WEB) || under(rel, ArchiveLayout.STAGING)
+          || rel.equals(ArchiveLayout.KEYS + "/" + KeyRing.TEMP_FILE)
           || under(rel, ArchiveLayout.QUARANTINE) || under(rel, ArchiveLayout.OBJECTS + "/" + FileObjectStore.TEMP_DIR);
     }
 
@@ -244,7 +271,11 @@ public final class Verifier {
     static boolean expected(String rel) {
       if (rel.equals(ArchiveLayout.MANIFEST) || rel.equals(ArchiveLock.FILE) || rel.equals(MirrorConfig.FILE)
           || rel.equals(ArchiveLayout.KEYS + "/" + SigningKeys.PUBLIC_FILE)
-          || rel.equals(ArchiveLayout.KEYS + "/" + SigningKeys.PRIVATE_FILE)) {
+          || rel.equals(ArchiveLayout.KEYS + "/" + SigningKeys.PRIVATE_FILE)
+          || rel.equals(ArchiveLayout.KEYS + "/" + KeyRing.FILE)) {
+        return true;
+      }
+      if (rel.startsWith(ArchiveLayout.KEYS + "/") && MasterKeyFile.isKeyFileName(rel.substring(ArchiveLayout.KEYS.length() + 1))) {
         return true;
       }
       if (rel.startsWith(ArchiveLayout.ID_INDEX + "/")) {
@@ -253,7 +284,7 @@ public final class Verifier {
       if (rel.startsWith(ArchiveLayout.OBJECTS + "/")) {
         String key = rel.substring(ArchiveLayout.OBJECTS.length() + 1);
         return ArchiveLayout.serialOfSegmentKey(key) >= 1 || ArchiveLayout.sizeOfCheckpointKey(key) >= 0
-            || ArchiveLayout.digestOfBlobKey(key) != null || ArchiveLayout.serialOfRewriteKey(key) >= 1;
+            || ArchiveLayout.nameOfBlobKey(key) != null || ArchiveLayout.serialOfRewriteKey(key) >= 1;
       }
       return false;
     }
@@ -302,6 +333,50 @@ public final class Verifier {
       }
     }
 
+    /**
+     * Checks the key files of encryption at rest and opens the archive's keys. Returns false when the
+     * sealed objects cannot be read (the problem is reported once, naming where the key was expected).
+     */
+    boolean encryption() throws IOException {
+      Path keys = dir.resolve(ArchiveLayout.KEYS);
+      if (Files.isDirectory(keys)) {
+        try (Stream<Path> files = Files.list(keys)) {
+          for (Path p : files.sorted().toList()) {
+            String name = p.getFileName().toString();
+            if (MasterKeyFile.isKeyFileName(name)) {
+              try {
+                MasterKeyFile k = MasterKeyFile.read(p);
+                if (!name.equals(k.fileName())) {
+                  problem(ArchiveLayout.KEYS + "/" + name, "master key file name differs from its key's id", k.fileName(), name);
+                }
+              } catch (CorruptObjectException e) {
+                problem(ArchiveLayout.KEYS + "/" + name, e.what(), e.expected(), e.actual());
+              }
+              advance(sizeOf(p));
+            } else if (name.equals(KeyRing.FILE)) {
+              advance(sizeOf(p));
+            }
+          }
+        }
+      }
+      if (manifest == null) {
+        problem(ArchiveLayout.OBJECTS, "objects cannot be checked: the manifest (which names the encryption) is unreadable",
+            null, null);
+        return false;
+      }
+      try {
+        encryption = Encryption.open(keys, manifest.archiveId(), manifest.encryption(), masterKeys);
+        return true;
+      } catch (MasterKeyException e) {
+        problem(ArchiveLayout.KEYS + "/" + KeyRing.FILE, "cannot decrypt the archive: " + e.getMessage(), null, null);
+      } catch (CorruptObjectException e) {
+        problem(ArchiveLayout.KEYS + "/" + KeyRing.FILE, e.what(), e.expected(), e.actual());
+      } catch (IllegalArgumentException e) {
+        problem(ArchiveLayout.MANIFEST, e.getMessage(), null, null);
+      }
+      return false;
+    }
+
     static long sizeOf(Path p) {
       try {
         return Files.size(p);
@@ -313,7 +388,7 @@ public final class Verifier {
     // ------------------------------------------------------------ id index
 
     void openIdIndex() throws IOException {
-      IdIndexCheck.Opened opened = IdIndexCheck.open(dir.resolve(ArchiveLayout.ID_INDEX), new IdIndexCheck.Sink() {
+      IdIndexCheck.Opened opened = IdIndexCheck.open(dir.resolve(ArchiveLayout.ID_INDEX), encryption, new IdIndexCheck.Sink() {
         @Override
         public void problem(String object, String what, String expected, String actual) {
           Run.this.problem(object, what, expected, actual);
@@ -412,9 +487,16 @@ public final class Verifier {
           if (keySerial > bound) {
             break; // committed by the running writer after verify started
           }
-          byte[] bytes = store.get(key);
-          advance(bytes.length);
+          advance(rawSize(key));
           segments++;
+          byte[] bytes;
+          try {
+            bytes = store.get(key); // decrypted and authenticated here, checked on a worker
+          } catch (CorruptObjectException e) {
+            inFlight.add(java.util.concurrent.CompletableFuture.completedFuture(
+                new Checked(key, keySerial, null, null, List.of(), 0, e, List.of(), java.util.Map.of())));
+            continue;
+          }
           inFlight.add(pool.submit(() -> check(key, keySerial, bytes, covered)));
           if (inFlight.size() >= 2 * workers) {
             fold.accept(await(inFlight.poll()));
@@ -548,8 +630,16 @@ public final class Verifier {
           if (keySize < 0 || keySize > bound) {
             continue;
           }
-          byte[] bytes = store.get(key);
-          advance(bytes.length);
+          byte[] bytes;
+          try {
+            bytes = store.get(key);
+          } catch (CorruptObjectException e) {
+            advance(rawSize(key));
+            checkpoints++;
+            corrupt(objectFile(key), e);
+            continue;
+          }
+          advance(rawSize(key));
           checkpoints++;
           try {
             CheckpointFormat.Stored st = CheckpointFormat.decode(key, bytes);
@@ -640,23 +730,32 @@ public final class Verifier {
       try (Stream<String> keys = store.list(ArchiveLayout.BLOBS)) {
         for (Iterator<String> it = keys.iterator(); it.hasNext(); ) {
           String key = it.next();
-          String digest = ArchiveLayout.digestOfBlobKey(key);
-          if (digest == null) {
+          String name = ArchiveLayout.nameOfBlobKey(key);
+          if (name == null) {
             continue; // reported by the inventory
           }
           blobs++;
-          Counting counting = new Counting(new BufferedInputStream(store.open(key), 1 << 20));
-          try (InputStream in = counting) {
-            BlobFormat.check(key, digest, in);
+          Counting counting = null;
+          try (InputStream in = counting = new Counting(new BufferedInputStream(store.open(key), 1 << 20))) {
+            String digest = BlobFormat.checkAndDigest(key, in);
+            String expected = encryption.blobNames().nameOf(digest);
+            if (!expected.equals(name)) {
+              problem(objectFile(key), "blob content does not match its name (the name of its plaintext's SHA-256)", expected,
+                  name);
+            }
           } catch (CorruptObjectException e) {
             corrupt(objectFile(key), e);
           }
           // Count the whole object even when the check stopped early.
-          advance(Math.max(0, store.size(key) - counting.reported));
+          advance(Math.max(0, rawSize(key) - (counting == null ? 0 : counting.reported)));
         }
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
+    }
+
+    long rawSize(String key) throws IOException {
+      return raw.size(key);
     }
 
     /** Reports progress while a large blob streams through. */

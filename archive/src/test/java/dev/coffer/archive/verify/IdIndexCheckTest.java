@@ -33,7 +33,7 @@ class IdIndexCheckTest {
       @Override
       public void advance(long bytes) {}
     };
-    IdIndexCheck.Opened sound = IdIndexCheck.open(index, sink);
+    IdIndexCheck.Opened sound = IdIndexCheck.open(index, dev.coffer.archive.Archives.encryption(data, dev.coffer.archive.crypto.MasterKeySource.standard(data)), sink);
     assertThat(sound).isNotNull();
     sound.reader().close();
     assertThat(problems).isEmpty();
@@ -53,7 +53,7 @@ class IdIndexCheckTest {
         damaged[pos] ^= (byte) (1 + pos % 255);
         Files.write(file, damaged);
         problems.clear();
-        IdIndexCheck.Opened opened = IdIndexCheck.open(index, sink);
+        IdIndexCheck.Opened opened = IdIndexCheck.open(index, dev.coffer.archive.Archives.encryption(data, dev.coffer.archive.crypto.MasterKeySource.standard(data)), sink);
         if (opened != null) {
           opened.reader().close();
         }

@@ -46,8 +46,8 @@ class VerificationScheduleTest {
       Files.delete(seg);
       Files.write(seg, b);
       Files.delete(objects.resolve(ArchiveLayout.segmentKey(11)));
-      Files.delete(objects.resolve(ArchiveLayout.blobKey(blob)));
-      Path blobFile = objects.resolve(ArchiveLayout.blobKey(blob));
+      Files.delete(objects.resolve(dev.coffer.archive.FileFixtures.blobKeyIn(data, blob)));
+      Path blobFile = objects.resolve(dev.coffer.archive.FileFixtures.blobKeyIn(data, blob));
       Files.write(blobFile, "not the original".getBytes(StandardCharsets.UTF_8));
 
       long before = a.size();
@@ -62,7 +62,7 @@ class VerificationScheduleTest {
       }
       List<String> keys = damaged.problems().stream().map(Problem::object).distinct().toList();
       assertThat(keys).containsExactlyInAnyOrder("objects/" + ArchiveLayout.segmentKey(11),
-          "objects/" + ArchiveLayout.segmentKey(21), "objects/" + ArchiveLayout.blobKey(blob));
+          "objects/" + ArchiveLayout.segmentKey(21), "objects/" + dev.coffer.archive.FileFixtures.blobKeyIn(data, blob));
       // the metric
       assertThat(schedule.alerts()).isEqualTo(3);
       assertThat(schedule.damagedObjects()).isEqualTo(3);
@@ -70,7 +70,7 @@ class VerificationScheduleTest {
       // the log: ERROR with the key, no content
       String logged = log.toString(StandardCharsets.UTF_8);
       assertThat(logged).contains("ERROR").contains(ArchiveLayout.segmentKey(21)).contains(ArchiveLayout.segmentKey(11))
-          .contains(ArchiveLayout.blobKey(blob)).doesNotContain("message number");
+          .contains(dev.coffer.archive.FileFixtures.blobKeyIn(data, blob)).doesNotContain("message number");
       // the audit records, appended to the archive
       List<Audit> audits = new ArrayList<>();
       a.scan(before + 1, r -> {
@@ -82,7 +82,7 @@ class VerificationScheduleTest {
       });
       assertThat(audits).hasSize(3);
       assertThat(audits).flatExtracting(Audit::targets).containsExactlyInAnyOrder(ArchiveLayout.segmentKey(11),
-          ArchiveLayout.segmentKey(21), ArchiveLayout.blobKey(blob));
+          ArchiveLayout.segmentKey(21), dev.coffer.archive.FileFixtures.blobKeyIn(data, blob));
       assertThat(audits.get(0).sender().handle()).isEqualTo("coffer:verifier");
 
       // a second cycle finds the same damage and does not alert again

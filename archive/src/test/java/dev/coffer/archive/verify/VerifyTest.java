@@ -10,6 +10,12 @@ import dev.coffer.archive.layout.ArchiveLayout;
 import dev.coffer.archive.segment.Segment;
 import dev.coffer.archive.segment.SegmentEntry;
 import dev.coffer.archive.segment.SegmentFormat;
+import dev.coffer.archive.crypto.Encryption;
+import dev.coffer.archive.crypto.MasterKeySource;
+import dev.coffer.archive.idindex.IdIndex;
+import dev.coffer.archive.store.FileObjectStore;
+import dev.coffer.archive.store.ObjectStore;
+import org.apache.lucene.store.FSDirectory;
 import dev.coffer.model.Digests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -167,14 +173,13 @@ class VerifyTest {
   void aConsistentlyForgedRecordBreaksTheSignedRoot() throws IOException {
     Path data = build(dir.resolve("data"));
     String key = ArchiveLayout.segmentKey(47);
-    Path file = data.resolve("objects").resolve(key);
-    Segment seg = SegmentFormat.decode(key, Files.readAllBytes(file), true);
+    Segment seg = SegmentFormat.decode(key, readObject(data, key), true);
     List<SegmentEntry> forged = new ArrayList<>(seg.entries());
     SegmentEntry e = forged.get(3); // serial 50
     byte[] json = new String(e.canonical(), StandardCharsets.UTF_8).replace("message number", "message NUMBER")
         .getBytes(StandardCharsets.UTF_8);
     forged.set(3, new SegmentEntry(e.id(), Digests.sha256(json), json));
-    Files.write(file, SegmentFormat.encode(new Segment(seg.firstSerial(), seg.archivedAt(), forged)));
+    writeObject(data, key, SegmentFormat.encode(new Segment(seg.firstSerial(), seg.archivedAt(), forged)));
     VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
     assertThat(r.ok()).isFalse();
     assertThat(r.problems()).allMatch(p -> p.what().contains("signed root differs"));
@@ -188,12 +193,11 @@ class VerifyTest {
   void aRecordThatDoesNotMatchItsDigestIsNamedBySerial() throws IOException {
     Path data = build(dir.resolve("data"));
     String key = ArchiveLayout.segmentKey(1);
-    Path file = data.resolve("objects").resolve(key);
-    Segment seg = SegmentFormat.decode(key, Files.readAllBytes(file), true);
+    Segment seg = SegmentFormat.decode(key, readObject(data, key), true);
     List<SegmentEntry> forged = new ArrayList<>(seg.entries());
     SegmentEntry e = forged.get(4);
     forged.set(4, new SegmentEntry(e.id(), e.digest(), "{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
-    Files.write(file, SegmentFormat.encode(new Segment(seg.firstSerial(), seg.archivedAt(), forged)));
+    writeObject(data, key, SegmentFormat.encode(new Segment(seg.firstSerial(), seg.archivedAt(), forged)));
     VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
     assertThat(r.problems()).anyMatch(p -> p.what().equals("record 5 does not match its digest")
         && p.expected().equals(Digests.hex(e.digest())) && p.object().equals("objects/" + key));
@@ -213,17 +217,82 @@ class VerifyTest {
   @Test
   void anIdIndexThatDoesNotMatchTheRecordsIsDerivedDamage() throws IOException {
     Path data = build(dir.resolve("data"));
-    Path other = dir.resolve("other");
-    try (Archive a = Archives.create(other, ArchiveOptions.defaults())) {
-      a.append(RecordFixtures.messages(50_000, 115)); // same count, other ids
-    }
     Path index = data.resolve("idindex");
     dev.coffer.archive.FileFixtures.deleteTree(index);
-    dev.coffer.archive.FileFixtures.copyTree(other.resolve("idindex"), index);
+    // A sound index under the archive's own index key, holding other ids for the same serials.
+    Encryption enc = Archives.encryption(data, MasterKeySource.standard(data));
+    try (IdIndex other = IdIndex.open(enc.wrap(FSDirectory.open(index), Encryption.ID_INDEX))) {
+      List<String> ids = new ArrayList<>();
+      RecordFixtures.messages(50_000, 115).forEach(m -> ids.add(m.id()));
+      other.add(ids, 1);
+      other.commit();
+    }
     VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
     assertThat(r.problems()).singleElement().satisfies(p -> {
       assertThat(p.object()).isEqualTo("idindex");
       assertThat(p.what()).startsWith("derived index damaged, run coffer reindex");
     });
+  }
+
+  @Test
+  void swappedSegmentsAndSwappedBlobsAreNamed() throws IOException {
+    Path data = build(dir.resolve("data"));
+    Path a = data.resolve("objects").resolve(ArchiveLayout.segmentKey(1));
+    Path b = data.resolve("objects").resolve(ArchiveLayout.segmentKey(21));
+    swap(a, b);
+    List<Path> blobs;
+    try (var s = Files.walk(data.resolve("objects/blobs"))) {
+      blobs = s.filter(Files::isRegularFile).sorted().toList();
+    }
+    swap(blobs.get(0), blobs.get(1));
+    VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
+    assertThat(r.ok()).isFalse();
+    for (Path p : List.of(a, b, blobs.get(0), blobs.get(1))) {
+      assertThat(r.problems()).anyMatch(x -> x.object().equals(rel(data, p)) && x.what().contains("moved from another object"));
+    }
+  }
+
+  @Test
+  void aMissingOrWrongMasterKeyIsOneClearProblem() throws IOException {
+    Path data = build(dir.resolve("data"));
+    Path key;
+    try (var s = Files.list(data.resolve("keys"))) {
+      key = s.filter(p -> p.getFileName().toString().startsWith("master-")).findFirst().orElseThrow();
+    }
+    VerifyReport wrong = Verifier.verify(data, VerifyListener.NONE,
+        MasterKeySource.of(dev.coffer.archive.crypto.MasterKeyFile.generate(0)));
+    assertThat(wrong.ok()).isFalse();
+    assertThat(wrong.problems()).singleElement().satisfies(p -> {
+      assertThat(p.object()).isEqualTo("keys/keyring");
+      assertThat(p.what()).contains("cannot decrypt the archive").contains("needs master key");
+    });
+    Files.move(key, dir.resolve("elsewhere.key"));
+    VerifyReport missing = Verifier.verify(data, VerifyListener.NONE, MasterKeySource.standard(data, java.util.Map.of()));
+    assertThat(missing.problems()).singleElement().satisfies(p ->
+        assertThat(p.what()).contains(key.getFileName().toString().substring(7, 23)).contains("COFFER_MASTER_KEY")
+            .contains(data.resolve("keys").toString()));
+  }
+
+  private static void swap(Path a, Path b) throws IOException {
+    byte[] x = Files.readAllBytes(a);
+    Files.write(a, Files.readAllBytes(b));
+    Files.write(b, x);
+  }
+
+  /** An object's plaintext, read through the archive's keys (a forger who holds them). */
+  static byte[] readObject(Path data, String key) throws IOException {
+    Encryption enc = Archives.encryption(data, MasterKeySource.standard(data));
+    try (ObjectStore s = enc.wrap(new FileObjectStore(data.resolve("objects")))) {
+      return s.get(key);
+    }
+  }
+
+  /** Replaces an object with {@code plain}, sealed with the archive's keys. */
+  static void writeObject(Path data, String key, byte[] plain) throws IOException {
+    Encryption enc = Archives.encryption(data, MasterKeySource.standard(data));
+    try (ObjectStore s = enc.wrap(new FileObjectStore(data.resolve("objects")))) {
+      s.delete(key);
+      s.put(key, plain);
+    }
   }
 }

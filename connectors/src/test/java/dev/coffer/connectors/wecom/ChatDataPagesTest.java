@@ -314,6 +314,7 @@ class ChatDataPagesTest {
     @Override public java.security.PublicKey signingKey() { return delegate.signingKey(); }
     @Override public InclusionProof proveInclusion(long serial, long treeSize) throws IOException { return delegate.proveInclusion(serial, treeSize); }
     @Override public ConsistencyProof proveConsistency(long oldSize, long newSize) throws IOException { return delegate.proveConsistency(oldSize, newSize); }
+    @Override public dev.coffer.archive.crypto.Encryption encryption() { return delegate.encryption(); }
     @Override public Path directory() { return delegate.directory(); }
     @Override public String archiveId() { return delegate.archiveId(); }
     @Override public void close() throws IOException { }

@@ -1,0 +1,170 @@
+package dev.coffer.archive.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.codecs.CodecUtil;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.CheckIndex;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.store.IndexOutput;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EncryptedDirectoryTest {
+  @TempDir Path dir;
+  private final KeyRing ring = KeyRing.inMemory("0123456789abcdef0123456789abcdef", "test", 0);
+
+  private Directory open() throws IOException {
+    return Encryption.of(ring).wrap(FSDirectory.open(dir), Encryption.SEARCH_INDEX);
+  }
+
+  @Test
+  void randomAccessThroughSeeksClonesAndSlicesReadsWhatWasWritten() throws IOException {
+    Random r = new Random(42);
+    byte[] data = new byte[200_000];
+    r.nextBytes(data);
+    try (Directory d = open()) {
+      try (IndexOutput out = d.createOutput("f", IOContext.DEFAULT)) {
+        out.writeBytes(data, 0, 1000);
+        for (int i = 1000; i < 1100; i++) {
+          out.writeByte(data[i]);
+        }
+        out.writeBytes(data, 1100, data.length - 1100);
+        assertThat(out.getFilePointer()).isEqualTo(data.length);
+      }
+      assertThat(d.fileLength("f")).isEqualTo(data.length);
+      assertThat(Files.size(dir.resolve("f"))).isEqualTo(data.length + EncryptedDirectory.HEADER);
+      try (IndexInput in = d.openInput("f", IOContext.DEFAULT)) {
+        assertThat(in.length()).isEqualTo(data.length);
+        for (int i = 0; i < 300; i++) {
+          int pos = r.nextInt(data.length);
+          int len = Math.min(r.nextInt(20_000), data.length - pos);
+          IndexInput view = switch (i % 3) {
+            case 0 -> in;
+            case 1 -> in.clone();
+            default -> in.slice("s", pos, len);
+          };
+          if (i % 3 != 2) {
+            view.seek(pos);
+          }
+          byte[] got = new byte[len];
+          view.readBytes(got, 0, len);
+          for (int j = 0; j < len; j++) {
+            if (got[j] != data[pos + j]) {
+              throw new AssertionError("byte " + (pos + j) + " differs (view " + i % 3 + ")");
+            }
+          }
+        }
+        IndexInput slice = in.slice("nested", 17, 100_000).slice("inner", 33, 1000);
+        assertThat(slice.readByte()).isEqualTo(data[50]);
+        slice.seek(999);
+        assertThat(slice.readByte()).isEqualTo(data[17 + 33 + 999]);
+        assertThatThrownBy(slice::readByte).isInstanceOf(java.io.EOFException.class);
+      }
+    }
+  }
+
+  @Test
+  void aLuceneIndexWorksChecksCleanAndHoldsNoPlaintext() throws IOException {
+    try (Directory d = open()) {
+      try (IndexWriter w = new IndexWriter(d, new IndexWriterConfig(new StandardAnalyzer()))) {
+        for (int i = 0; i < 2000; i++) {
+          Document doc = new Document();
+          doc.add(new StringField("id", "rec-" + i, Field.Store.YES));
+          doc.add(new TextField("text", "zanzibarquux message number " + i, Field.Store.YES));
+          doc.add(new LongPoint("serial", i));
+          w.addDocument(doc);
+          if (i == 1000) {
+            w.commit();
+          }
+        }
+        w.forceMerge(1);
+        w.commit();
+      }
+      try (DirectoryReader reader = DirectoryReader.open(d)) {
+        IndexSearcher s = new IndexSearcher(reader);
+        assertThat(s.count(new TermQuery(new Term("text", "zanzibarquux")))).isEqualTo(2000);
+        assertThat(s.count(new TermQuery(new Term("id", "rec-1234")))).isEqualTo(1);
+        assertThat(s.storedFields().document(s.search(new TermQuery(new Term("id", "rec-7")), 1).scoreDocs[0].doc)
+            .get("text")).isEqualTo("zanzibarquux message number 7");
+      }
+      try (CheckIndex check = new CheckIndex(d)) {
+        assertThat(check.checkIndex().clean).isTrue();
+      }
+      for (String f : d.listAll()) {
+        if (!f.equals("write.lock")) {
+          try (IndexInput in = d.openInput(f, IOContext.READONCE)) {
+            CodecUtil.checksumEntireFile(in);
+          }
+        }
+      }
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        String raw = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+        assertThat(raw).as(f.toString()).doesNotContain("zanzibarquux").doesNotContain("rec-1");
+      }
+    }
+  }
+
+  @Test
+  void aFlippedByteFailsTheLuceneChecksum() throws IOException {
+    try (Directory d = open()) {
+      try (IndexWriter w = new IndexWriter(d, new IndexWriterConfig(new StandardAnalyzer()))) {
+        Document doc = new Document();
+        doc.add(new TextField("text", "some words to index", Field.Store.YES));
+        w.addDocument(doc);
+        w.commit();
+      }
+    }
+    Path fdt;
+    try (Stream<Path> files = Files.list(dir)) {
+      fdt = files.filter(p -> p.toString().endsWith(".cfs") || p.toString().endsWith(".fdt")).findFirst().orElseThrow();
+    }
+    byte[] b = Files.readAllBytes(fdt);
+    b[EncryptedDirectory.HEADER + 40] ^= 4;
+    Files.write(fdt, b);
+    try (Directory d = open(); CheckIndex check = new CheckIndex(d)) {
+      assertThat(check.checkIndex().clean).isFalse();
+    }
+  }
+
+  @Test
+  void anotherKeyCannotReadTheIndex() throws IOException {
+    try (Directory d = open()) {
+      try (IndexWriter w = new IndexWriter(d, new IndexWriterConfig(new StandardAnalyzer()))) {
+        w.addDocument(new Document());
+        w.commit();
+      }
+    }
+    KeyRing other = KeyRing.inMemory("0123456789abcdef0123456789abcdef", "test", 0);
+    try (Directory d = Encryption.of(other).wrap(FSDirectory.open(dir), Encryption.SEARCH_INDEX)) {
+      assertThatThrownBy(() -> DirectoryReader.open(d)).isInstanceOf(IOException.class);
+    }
+    // the same keys under another purpose (the id index's) cannot read it either
+    try (Directory d = Encryption.of(ring).wrap(FSDirectory.open(dir), Encryption.ID_INDEX)) {
+      assertThatThrownBy(() -> DirectoryReader.open(d)).isInstanceOf(IOException.class);
+    }
+  }
+}
