@@ -1,5 +1,6 @@
 package dev.coffer.cli;
 
+import dev.coffer.search.IndexHoldQueries;
 import dev.coffer.archive.retention.Disposal;
 import dev.coffer.archive.retention.Disposition;
 import dev.coffer.archive.retention.DispositionReport;
@@ -60,7 +61,7 @@ final class DisposeCommand implements Callable<Integer> {
     }
     DispositionReport r;
     try (Workspace ws = Workspace.open(data.resolve(), output)) {
-      HoldQueriesFromIndex queries = new HoldQueriesFromIndex(ws.index);
+      IndexHoldQueries queries = new IndexHoldQueries(ws.index);
       if (!records.isEmpty()) {
         if (dryRun) {
           throw new IllegalArgumentException("--record disposes named records; --dry-run reports on all of them");

@@ -1,5 +1,6 @@
 package dev.coffer.cli;
 
+import dev.coffer.search.IndexHoldQueries;
 import dev.coffer.archive.retention.HoldScope;
 import dev.coffer.archive.retention.LegalHold;
 import dev.coffer.archive.retention.Retention;
@@ -88,7 +89,7 @@ final class HoldCommand implements Runnable {
       LegalHold h;
       try (Workspace ws = Workspace.open(data.resolve(), output)) {
         Set<String> matched = new java.util.HashSet<>();
-        HoldQueriesFromIndex search = new HoldQueriesFromIndex(ws.index);
+        IndexHoldQueries search = new IndexHoldQueries(ws.index);
         for (String q : queries) {
           matched.addAll(search.matching(q));
         }

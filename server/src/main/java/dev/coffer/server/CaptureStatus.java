@@ -32,9 +32,11 @@ final class CaptureStatus implements AutoCloseable {
 
   private final ServerContext context;
   private final ScheduledExecutorService watch;
+  private final Housekeeping housekeeping;
 
-  CaptureStatus(ServerContext context, Duration every) {
+  CaptureStatus(ServerContext context, Duration every, Housekeeping housekeeping) {
     this.context = context;
+    this.housekeeping = housekeeping;
     this.watch = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "coffer-capture-watch");
       t.setDaemon(true);
@@ -115,6 +117,7 @@ final class CaptureStatus implements AutoCloseable {
       connectors.put(name, c);
     });
     out.put("connectors", connectors);
+    out.put("archive", housekeeping.report());
     return out;
   }
 
@@ -139,6 +142,7 @@ final class CaptureStatus implements AutoCloseable {
         per(snap, s -> s.lastRecord() == null ? 0 : s.lastRecord().getEpochSecond()));
     metric(b, "coffer_capture_silent", "gauge", "1 if the connector is silent beyond its window.", per(snap, s -> s.silent() ? 1 : 0));
     metric(b, "coffer_capture_alerts_total", "counter", "Silence alerts raised.", per(snap, s -> s.alerts()));
+    housekeeping.metrics(b);
     return b.toString();
   }
 

@@ -111,7 +111,9 @@ public final class CofferServer implements AutoCloseable {
         configure(jc, config, ssl, connector);
         jc.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
         installCapture(jc, context, parts);
-        CaptureStatus status = new CaptureStatus(context, CaptureStatus.interval(config));
+        Housekeeping housekeeping = new Housekeeping(context);
+        parts.add(housekeeping);
+        CaptureStatus status = new CaptureStatus(context, CaptureStatus.interval(config), housekeeping);
         parts.add(status);
         statusHolder[0] = status;
         status.install(jc);

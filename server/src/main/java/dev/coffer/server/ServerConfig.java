@@ -34,6 +34,11 @@ import java.util.TreeMap;
  * @param metricsHost address of the Prometheus metrics listener (default 127.0.0.1)
  * @param metricsPort its port; -1 (the default) = no metrics listener
  * @param silence per connector, how long without a record before the health check raises an alert
+ * @param verifyCycle how often scheduled verification starts a full pass over the archive's objects
+ *     ({@code verify.cycle}, {@code COFFER_VERIFY_CYCLE}; default 1d; {@code off} = no scheduled verification)
+ * @param verifyBytesPerSecond its read budget ({@code verify.bytes-per-second}; default 20 MiB/s)
+ * @param disposeEvery how often scheduled disposition runs ({@code dispose.every}, {@code COFFER_DISPOSE_EVERY};
+ *     default off: disposition deletes content, so a firm turns it on deliberately)
  */
 public record ServerConfig(
     Path dataDir,
@@ -46,13 +51,22 @@ public record ServerConfig(
     Secret statusToken,
     String metricsHost,
     int metricsPort,
-    Map<String, Duration> silence) {
+    Map<String, Duration> silence,
+    Duration verifyCycle,
+    long verifyBytesPerSecond,
+    Duration disposeEvery) {
 
   /** File keys and the environment variables that override them. */
   public static final Map<String, String> ENVIRONMENT = environmentNames();
 
   /** Default silence window of a connector with none configured. */
   public static final Duration DEFAULT_SILENCE = Duration.ofHours(24);
+
+  /** Default period of scheduled verification: a full pass a day. */
+  public static final Duration DEFAULT_VERIFY_CYCLE = Duration.ofDays(1);
+
+  /** Default read budget of scheduled verification, bytes per second. */
+  public static final long DEFAULT_VERIFY_RATE = 20L << 20;
 
   public ServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -62,6 +76,9 @@ public record ServerConfig(
     silence = Map.copyOf(silence == null ? Map.of() : silence);
     if (port < 0 || port > 65535) {
       throw invalid("port", String.valueOf(port), "must be 0..65535");
+    }
+    if (verifyBytesPerSecond < 64 << 10) {
+      throw invalid("verify.bytes-per-second", String.valueOf(verifyBytesPerSecond), "must be at least 65536");
     }
     if (metricsPort < -1 || metricsPort > 65535) {
       throw invalid("metrics.port", String.valueOf(metricsPort), "must be -1 (off) or 0..65535");
@@ -267,7 +284,26 @@ public record ServerConfig(
     });
     return new ServerConfig(Path.of(data), v.get("host"), port, tls, limits, wa, wc,
         secret(v, "status.token", false), v.get("metrics.host"),
-        v.containsKey("metrics.port") ? integer(v, "metrics.port") : -1, silence);
+        v.containsKey("metrics.port") ? integer(v, "metrics.port") : -1, silence,
+        optionalDuration(v, "verify.cycle", DEFAULT_VERIFY_CYCLE),
+        v.containsKey("verify.bytes-per-second") ? longValue(v, "verify.bytes-per-second") : DEFAULT_VERIFY_RATE,
+        optionalDuration(v, "dispose.every", null));
+  }
+
+  /** A duration setting that may be {@code off}; absent gives {@code dflt}. */
+  private static Duration optionalDuration(Map<String, String> v, String key, Duration dflt) {
+    String s = v.get(key);
+    if (s == null || s.isBlank()) {
+      return dflt;
+    }
+    if (s.strip().equalsIgnoreCase("off")) {
+      return null;
+    }
+    Duration d = duration(v, key);
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw invalid(key, s, "must be at least 1s, or off");
+    }
+    return d;
   }
 
   private static Secret secret(Map<String, String> v, String key, boolean required) {
@@ -349,6 +385,9 @@ public record ServerConfig(
     m.put("status.token", "COFFER_STATUS_TOKEN");
     m.put("metrics.host", "COFFER_METRICS_HOST");
     m.put("metrics.port", "COFFER_METRICS_PORT");
+    m.put("verify.cycle", "COFFER_VERIFY_CYCLE");
+    m.put("verify.bytes-per-second", "COFFER_VERIFY_BYTES_PER_SECOND");
+    m.put("dispose.every", "COFFER_DISPOSE_EVERY");
     return java.util.Collections.unmodifiableMap(m);
   }
 }
