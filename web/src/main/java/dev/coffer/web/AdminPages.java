@@ -1,16 +1,22 @@
 package dev.coffer.web;
 
 import dev.coffer.archive.checkpoint.Checkpoint;
+import dev.coffer.archive.retention.HoldScope;
+import dev.coffer.archive.retention.LegalHold;
+import dev.coffer.archive.retention.RetentionLedger;
+import dev.coffer.archive.retention.RetentionPolicy;
 import dev.coffer.archive.verify.VerifyListener;
 import dev.coffer.archive.verify.VerifyReport;
 import dev.coffer.archive.verify.Verifier;
 import dev.coffer.search.ConversationSummary;
+import dev.coffer.server.CaptureHealth;
 import dev.coffer.web.auth.Assignments;
 import dev.coffer.web.auth.Role;
 import dev.coffer.web.auth.User;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,8 +30,12 @@ import java.util.stream.Collectors;
 
 /**
  * Administration: users and roles, reviewer assignments (the information barrier), password resets,
- * second-factor enforcement, and the archive's verification status. Admin-only; every change is an
- * audit record naming the user changed and what changed (never a password).
+ * second-factor enforcement, the archive's verification status, capture health per connector, and
+ * retention policies and legal holds. Every change is admin-only and an audit record naming the user
+ * changed and what changed (never a password). Administrators, supervisors, legal and auditors may
+ * view the page (an {@code admin-view} audit record each time); they see the read-only sections
+ * (archive, connectors, retention and holds) and only administrators see the user forms. Reviewers
+ * are refused. Retention and holds are shown, never changed here: the CLI changes them and audits it.
  */
 final class AdminPages {
   private final WebApp app;
@@ -39,7 +49,11 @@ final class AdminPages {
   }
 
   void routes(RoutesConfig r) {
-    r.get("/admin", ctx -> page(ctx, null, null, null));
+    r.get("/admin", ctx -> {
+      viewer(ctx);
+      app.audit(ctx, "admin-view", List.of(), Map.of("page", "admin"));
+      page(ctx, null, null, null);
+    });
     r.post("/admin/users", this::add);
     r.post("/admin/users/{name}", this::change);
     r.post("/admin/verify", this::verify);
@@ -53,11 +67,20 @@ final class AdminPages {
     return u;
   }
 
+  /** Everyone but reviewers may view the page's read-only sections (the barrier confines reviewers). */
+  private User viewer(Context ctx) {
+    User u = WebApp.user(ctx);
+    if (u.role().confinedByBarrier()) {
+      throw Refusal.forbidden("Reviewers do not see the administration page.");
+    }
+    return u;
+  }
+
   private void page(Context ctx, String issuedFor, char[] issued, String error) throws IOException {
-    admin(ctx);
+    boolean administers = viewer(ctx).role().administers();
     List<Views.Option> roles = Arrays.stream(Role.values()).map(r -> new Views.Option(r.label(), r.label(), r == Role.REVIEWER)).toList();
     List<Views.UserRow> rows = new ArrayList<>();
-    for (User u : app.web.users().list()) {
+    for (User u : administers ? app.web.users().list() : List.<User>of()) {
       rows.add(new Views.UserRow(u.name(), u.role().label(), u.totpEnrolled(), u.totpRequired(), u.disabled(),
           u.mustChangePassword(), String.join(", ", u.assignments().people()),
           String.join(", ", u.assignments().conversations()), String.join(", ", u.assignments().channels()),
@@ -80,17 +103,68 @@ final class AdminPages {
           .collect(Collectors.joining("; "));
     }
     List<Views.Option> convs = new ArrayList<>();
-    for (ConversationSummary c : app.web.index().conversations()) {
+    for (ConversationSummary c : administers ? app.web.index().conversations() : List.<ConversationSummary>of()) {
       convs.add(new Views.Option(c.id(), SearchPages.title(c) + " (" + c.channel() + ")", false));
     }
     Views.AdminView v = new Views.AdminView(rows, roles, issuedFor, issued == null ? null : new String(issued),
         app.web.archive().size(), cp.rootHex(), Formats.utc(Instant.ofEpochMilli(cp.time())), status,
         lastVerified == null ? "" : Formats.dateTime(lastVerified, WebApp.zone(ctx)), rep != null && rep.ok(),
-        app.web.index().indexedThrough(), convs, error);
+        app.web.index().indexedThrough(), convs, error, administers, connectors(), retention(ctx));
     if (issued != null) {
       Arrays.fill(issued, '\0');
     }
     Templates.page(ctx, "admin.jte", Map.of("frame", app.frame(ctx, "Administration", "admin"), "v", v));
+  }
+
+  /** Capture health per connector, or null when the app runs without {@code coffer serve}. */
+  private List<Views.ConnectorRow> connectors() {
+    CaptureHealth health = app.web.health();
+    if (health == null) {
+      return null;
+    }
+    List<Views.ConnectorRow> out = new ArrayList<>();
+    health.snapshot().forEach((name, s) -> out.add(new Views.ConnectorRow(name,
+        s.lastRecord() == null ? "none since the server started" : Formats.utc(s.lastRecord()), s.records(),
+        s.duplicates(), s.unparsed(), s.signatureFailures(), s.refused(), s.failures(), s.mediaPending(),
+        s.sequenceGaps(), duration(Duration.ofMillis(s.lagMillis())), duration(s.silenceWindow()), s.silent(),
+        s.alerts())));
+    return out;
+  }
+
+  private Views.RetentionView retention(Context ctx) throws IOException {
+    RetentionLedger ledger = app.web.archive().retention();
+    RetentionPolicy p = ledger.currentPolicy();
+    List<String> floors = new ArrayList<>();
+    p.floors().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> floors.add(e.getKey().jsonName() + ": " + e.getValue()));
+    List<String> rules = p.rules().stream().map(RetentionPolicy.Rule::describe).toList();
+    List<Views.PolicyRow> history = new ArrayList<>();
+    for (RetentionLedger.PolicyVersion v : ledger.policies()) {
+      history.add(new Views.PolicyRow(v.policy().version(), Formats.dateTime(v.at(), WebApp.zone(ctx)), v.by(), v.reason()));
+    }
+    List<Views.HoldRow> active = new ArrayList<>();
+    List<Views.HoldRow> released = new ArrayList<>();
+    for (LegalHold h : ledger.holds()) {
+      Views.HoldRow row = new Views.HoldRow(h.id(), h.matter(), h.reason(),
+          h.scopes().stream().map(HoldScope::describe).collect(Collectors.joining("; ")),
+          Formats.dateTime(h.created(), WebApp.zone(ctx)), h.createdBy(),
+          Formats.dateTime(h.released(), WebApp.zone(ctx)), h.releasedBy() == null ? "" : h.releasedBy(),
+          h.releaseReason() == null ? "" : h.releaseReason());
+      (h.active() ? active : released).add(row);
+    }
+    return new Views.RetentionView(p.version(), floors, p.maximum().toString(), p.defaultClass().jsonName(), rules,
+        history, active, released, ledger.restrictions().size(), ledger.disposed().size());
+  }
+
+  private static String duration(Duration d) {
+    long s = d.toSeconds();
+    if (s < 120) {
+      return s + " s";
+    }
+    if (s < 7200) {
+      return (s / 60) + " min";
+    }
+    return (s / 3600) + " h";
   }
 
   private void add(Context ctx) throws IOException {

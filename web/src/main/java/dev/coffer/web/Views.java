@@ -10,7 +10,7 @@ import java.util.List;
 public final class Views {
   private Views() {}
 
-  /** What every page's frame needs. */
+  /** What every page's frame needs; {@code admin}: the user may view the admin page (everyone but reviewers). */
   public record Frame(String title, String user, String role, String csrf, boolean admin, boolean audit,
       String active, String breakGlassUntil, String zone, String flash) {
     public boolean signedIn() {
@@ -95,7 +95,25 @@ public final class Views {
   /** The admin page. */
   public record AdminView(List<UserRow> users, List<Option> roles, String issuedFor, String issuedPassword,
       long archiveSize, String checkpointRoot, String checkpointTime, String verifyStatus, String verifyTime,
-      boolean verifyOk, long indexedThrough, List<Option> conversations, String error) {}
+      boolean verifyOk, long indexedThrough, List<Option> conversations, String error, boolean administers,
+      List<ConnectorRow> connectors, RetentionView retention) {}
+
+  /** One connector's capture health on the admin page (counters only, never content). */
+  public record ConnectorRow(String name, String lastRecord, long records, long duplicates, long unparsed,
+      long signatureFailures, long refused, long failures, long mediaPending, long sequenceGaps, String lag,
+      String window, boolean silent, long alerts) {}
+
+  /** Retention and legal holds on the admin page, read from the archive's retention ledger. */
+  public record RetentionView(int policyVersion, List<String> floors, String maximum, String defaultClass,
+      List<String> rules, List<PolicyRow> history, List<HoldRow> activeHolds, List<HoldRow> releasedHolds,
+      int restricted, int disposed) {}
+
+  /** One archived retention policy version. */
+  public record PolicyRow(int version, String at, String by, String reason) {}
+
+  /** One legal hold; {@code released} is empty while it is active. */
+  public record HoldRow(String id, String matter, String reason, String scopes, String created, String createdBy,
+      String released, String releasedBy, String releaseReason) {}
 
   /** An audit record as a row. */
   public record AuditRow(String time, String utc, String who, String action, String targets, String detail,

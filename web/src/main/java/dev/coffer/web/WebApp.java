@@ -252,7 +252,7 @@ public final class WebApp {
     String bg = s != null && s.breakGlassActive(now) ? Formats.dateTime(s.breakGlassUntil, zone(ctx)) : null;
     String flash = ctx.attribute("flash");
     return new Views.Frame(title, u == null ? null : u.name(), u == null ? null : u.role().label(),
-        s == null ? "" : s.csrf, u != null && u.role().administers(), u != null && u.role().readsAudit(), active, bg,
+        s == null ? "" : s.csrf, u != null && !u.role().confinedByBarrier(), u != null && u.role().readsAudit(), active, bg,
         zone(ctx).getId(), flash);
   }
 

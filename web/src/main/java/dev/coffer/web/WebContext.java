@@ -2,6 +2,7 @@ package dev.coffer.web;
 
 import dev.coffer.archive.Archive;
 import dev.coffer.search.SearchIndex;
+import dev.coffer.server.CaptureHealth;
 import dev.coffer.web.auth.Authenticator;
 import dev.coffer.web.auth.UserStore;
 import java.nio.file.Path;
@@ -19,9 +20,11 @@ import java.util.Objects;
  * @param authenticator how a sign-in is checked (local passwords; OIDC plugs in here)
  * @param clock the time for sessions, TOTP and audit records (tests control it)
  * @param settings sign-in and session settings
+ * @param health capture health of the server the app runs in, or null when it runs without
+ *     {@code coffer serve} (the admin page then says no capture endpoints are configured)
  */
 public record WebContext(Path dataDir, Archive archive, SearchIndex index, UserStore users,
-    Authenticator authenticator, Clock clock, WebSettings settings) {
+    Authenticator authenticator, Clock clock, WebSettings settings, CaptureHealth health) {
   public WebContext {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(index, "index");
@@ -29,5 +32,11 @@ public record WebContext(Path dataDir, Archive archive, SearchIndex index, UserS
     Objects.requireNonNull(authenticator, "authenticator");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(settings, "settings");
+  }
+
+  /** A context without capture health: the web app on its own (tests, the benchmark). */
+  public WebContext(Path dataDir, Archive archive, SearchIndex index, UserStore users,
+      Authenticator authenticator, Clock clock, WebSettings settings) {
+    this(dataDir, archive, index, users, authenticator, clock, settings, null);
   }
 }

@@ -18,6 +18,6 @@ public final class WebExtension implements ServerExtension {
     UserStore users = UserStore.open(context.dataDir(), new Passwords(), context.clock());
     WebSettings settings = WebSettings.defaults().withTls(context.config().tls() != null);
     WebApp.install(config, new WebContext(context.dataDir(), context.archive(), context.index(), users,
-        Authenticator.local(users), context.clock(), settings));
+        Authenticator.local(users), context.clock(), settings, context.health()));
   }
 }

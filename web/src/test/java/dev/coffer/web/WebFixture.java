@@ -34,21 +34,31 @@ final class WebFixture implements AutoCloseable {
   final String base;
 
   WebFixture(Path dir, WebSettings settings) throws IOException {
+    this(dir, settings, null, new MutableClock(Instant.now()));
+  }
+
+  /**
+   * A fixture whose app sees {@code health} as the server's capture health (null: the app runs
+   * without {@code coffer serve}); {@code clock} is the app's clock (the health's too, if it has one).
+   */
+  WebFixture(Path dir, WebSettings settings, dev.coffer.server.CaptureHealth health, MutableClock clock)
+      throws IOException {
     this.dir = dir;
-    this.clock = new MutableClock(Instant.now());
+    this.clock = clock;
     archive = Archives.create(dir, ArchiveOptions.defaults());
     index = SearchIndex.open(dir.resolve("index"), dev.coffer.search.SearchOptions.defaults(), archive.encryption());
     archive.addCommitListener(index);
     DemoConversations.append(archive);
     index.refresh();
     users = UserStore.open(dir, new Passwords(8 * 1024, 1), clock);
-    for (String[] u : new String[][] {{"admin", "admin"}, {"rita", "reviewer"}, {"aude", "auditor"}, {"sol", "supervisor"}}) {
+    for (String[] u : new String[][] {{"admin", "admin"}, {"rita", "reviewer"}, {"aude", "auditor"}, {"sol", "supervisor"},
+        {"lena", "legal"}}) {
       users.add(u[0], Role.parse(u[1]));
       users.setPassword(u[0], PASSWORD.toCharArray());
     }
     users.update("rita", u -> u.withAssignments(new dev.coffer.web.auth.Assignments(Set.of(),
         Set.of(DemoConversations.DESK_ID), Set.of())));
-    WebContext ctx = new WebContext(dir, archive, index, users, Authenticator.local(users), clock, settings);
+    WebContext ctx = new WebContext(dir, archive, index, users, Authenticator.local(users), clock, settings, health);
     server = WebApp.start(ctx, "127.0.0.1", 0);
     base = "http://127.0.0.1:" + server.port();
   }
