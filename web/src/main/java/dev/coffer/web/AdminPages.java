@@ -136,7 +136,7 @@ final class AdminPages {
     RetentionPolicy p = ledger.currentPolicy();
     List<String> floors = new ArrayList<>();
     p.floors().entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .forEach(e -> floors.add(e.getKey().jsonName() + ": " + e.getValue()));
+        .forEach(e -> floors.add(e.getKey().jsonName() + ": " + period(e.getValue())));
     List<String> rules = p.rules().stream().map(RetentionPolicy.Rule::describe).toList();
     List<Views.PolicyRow> history = new ArrayList<>();
     for (RetentionLedger.PolicyVersion v : ledger.policies()) {
@@ -152,8 +152,23 @@ final class AdminPages {
           h.releaseReason() == null ? "" : h.releaseReason());
       (h.active() ? active : released).add(row);
     }
-    return new Views.RetentionView(p.version(), floors, p.maximum().toString(), p.defaultClass().jsonName(), rules,
+    return new Views.RetentionView(p.version(), floors, period(p.maximum()), p.defaultClass().jsonName(), rules,
         history, active, released, ledger.restrictions().size(), ledger.disposed().size());
+  }
+
+  /** A period as people read it ("6 years", "1 year 6 months"); rules keep the ISO form they are typed in. */
+  static String period(java.time.Period p) {
+    List<String> parts = new ArrayList<>();
+    if (p.getYears() != 0) {
+      parts.add(p.getYears() + (p.getYears() == 1 ? " year" : " years"));
+    }
+    if (p.getMonths() != 0) {
+      parts.add(p.getMonths() + (p.getMonths() == 1 ? " month" : " months"));
+    }
+    if (p.getDays() != 0 || parts.isEmpty()) {
+      parts.add(p.getDays() + (p.getDays() == 1 ? " day" : " days"));
+    }
+    return String.join(" ", parts);
   }
 
   private static String duration(Duration d) {

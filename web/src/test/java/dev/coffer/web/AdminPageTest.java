@@ -85,7 +85,7 @@ class AdminPageTest {
         .contains("silent beyond 5 min").doesNotContain("No capture endpoints configured");
     // retention: the policy version, its rule, its history, the holds and the restriction count
     assertThat(page).contains("version 1").contains("channel=wechat -&gt; mifid P6Y").contains("MiFID desk in scope")
-        .contains("os:carol").contains("communications: P3Y");
+        .contains("os:carol").contains("communications: 3 years").contains("longest period 7 years");
     assertThat(page).contains("id=\"hold-" + active.id() + "\"").contains("Acme v. Us")
         .contains("conversation=" + DemoConversations.DESK_ID).contains("litigation notice 2026-11-02");
     assertThat(page).contains("SEC inquiry 12").contains("inquiry closed");
