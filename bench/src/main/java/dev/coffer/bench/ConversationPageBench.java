@@ -94,8 +94,10 @@ final class ConversationPageBench {
       long middleSerial = archive.get(middle).orElseThrow().serial();
 
       UserStore users = UserStore.open(dir, new Passwords(), Clock.systemUTC());
+      // A throwaway user of a throwaway archive: its password is made per run, never written down.
+      String password = "bench-" + java.util.UUID.randomUUID();
       char[] otp = users.add("bench", Role.SUPERVISOR);
-      users.setPassword("bench", "bench password 123".toCharArray());
+      users.setPassword("bench", password.toCharArray());
       java.util.Arrays.fill(otp, '\0');
       Javalin server = WebApp.start(new WebContext(dir, archive, index, users, Authenticator.local(users),
           Clock.systemUTC(), WebSettings.defaults()), "127.0.0.1", 0);
@@ -108,7 +110,7 @@ final class ConversationPageBench {
         if (!m.find()) {
           throw new IOException("no CSRF token on the sign-in page");
         }
-        String form = "_csrf=" + enc(m.group(1)) + "&name=bench&password=" + enc("bench password 123");
+        String form = "_csrf=" + enc(m.group(1)) + "&name=bench&password=" + enc(password);
         HttpResponse<String> signed = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());

@@ -149,27 +149,18 @@ final class ChunkedGcm {
   }
 
   /** Pull-based encryption: reads plaintext from {@code plain}, yields the ciphertext stream. */
-  static final class Sealing extends InputStream {
-    private final InputStream plain;
-    private final byte[] context;
-    private final byte[] header;
-    private final SecretKeySpec key;
-    private final Cipher cipher = aesGcm();
-    private final byte[] chunk = new byte[CHUNK];
-    private byte[] out;
-    private int outPos;
-    private long index;
-    private int lookahead = -2; // -2: none held
-    private boolean finished;
+  /**
+   * A stream that hands out one processed chunk at a time: {@link #next} fills {@link #out} (and sets
+   * {@link #finished} after the last chunk); the read methods only copy from it. Sealing and opening
+   * differ only in what {@code next} does.
+   */
+  abstract static class ChunkedInput extends InputStream {
+    byte[] out;
+    int outPos;
+    boolean finished;
 
-    Sealing(InputStream plain, int dataKeyId, byte[] dataKey, byte[] context) {
-      this.plain = plain;
-      this.context = context;
-      byte[] salt = KeyMaterial.random(SALT);
-      this.header = header(dataKeyId, salt);
-      this.key = streamKey(dataKey, salt);
-      this.out = header;
-    }
+    /** Produces the next chunk into {@link #out}, resetting {@link #outPos}. */
+    abstract void next() throws IOException;
 
     @Override
     public int read() throws IOException {
@@ -194,8 +185,29 @@ final class ChunkedGcm {
       outPos += n;
       return n;
     }
+  }
 
-    private void next() throws IOException {
+  static final class Sealing extends ChunkedInput {
+    private final InputStream plain;
+    private final byte[] context;
+    private final byte[] header;
+    private final SecretKeySpec key;
+    private final Cipher cipher = aesGcm();
+    private final byte[] chunk = new byte[CHUNK];
+    private long index;
+    private int lookahead = -2; // -2: none held
+
+    Sealing(InputStream plain, int dataKeyId, byte[] dataKey, byte[] context) {
+      this.plain = plain;
+      this.context = context;
+      byte[] salt = KeyMaterial.random(SALT);
+      this.header = header(dataKeyId, salt);
+      this.key = streamKey(dataKey, salt);
+      this.out = header;
+    }
+
+    @Override
+    void next() throws IOException {
       int n = 0;
       if (lookahead >= 0) {
         chunk[n++] = (byte) lookahead;
@@ -291,7 +303,7 @@ final class ChunkedGcm {
    * authenticated before any of its bytes is returned; a damaged, reordered, truncated or moved stream
    * throws {@link CorruptObjectException} naming {@code name}.
    */
-  static final class Opening extends InputStream {
+  static final class Opening extends ChunkedInput {
     private final String name;
     private final InputStream in;
     private final byte[] context;
@@ -299,11 +311,8 @@ final class ChunkedGcm {
     private final SecretKeySpec key;
     private final Cipher cipher = aesGcm();
     private final byte[] chunk = new byte[CHUNK + TAG];
-    private byte[] out;
-    private int outPos;
     private long index;
     private int lookahead = -2;
-    private boolean finished;
 
     Opening(String name, InputStream in, byte[] header, byte[] dataKey, byte[] context) {
       this.name = name;
@@ -314,30 +323,7 @@ final class ChunkedGcm {
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      while (out == null || outPos == out.length) {
-        if (finished) {
-          return -1;
-        }
-        next();
-      }
-      int n = Math.min(len, out.length - outPos);
-      System.arraycopy(out, outPos, b, off, n);
-      outPos += n;
-      return n;
-    }
-
-    private void next() throws IOException {
+    void next() throws IOException {
       int n = 0;
       if (lookahead >= 0) {
         chunk[n++] = (byte) lookahead;
