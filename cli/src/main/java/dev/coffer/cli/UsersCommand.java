@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "users",
     mixinStandardHelpOptions = true,
-    description = "Manage the web app's users (kept in users.json in the data directory, owner-only).",
+    description = "Manage the web app's users (kept in web/users.sealed in the data directory, sealed with the archive's keys, owner-only).",
     subcommands = {
       UsersCommand.Add.class,
       UsersCommand.ListUsers.class,

@@ -1,27 +1,77 @@
 package dev.coffer.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.coffer.web.auth.SealedFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Limits sign-in attempts: per address (a sliding window) and per user name (consecutive failures
- * lock the name for a while, whichever address they come from). Kept in memory: a restart clears it.
+ * Limits sign-in attempts: per address (a sliding window, in memory) and per user name (consecutive
+ * failures lock the name for a while, whichever address they come from).
+ *
+ * <p>The per-name failures and locks are kept in {@code web/sign-in.sealed} (sealed with the archive's
+ * keys like the user database, see {@link SealedFile}) and written before a failure is answered, so
+ * restarting the server does not reset an attacker's count or lift a lock. The per-address window is
+ * only a brake on speed and starts again after a restart.
  */
 final class SignInThrottle {
+  static final String FILE = "sign-in.sealed";
+  static final String PLAIN_FILE = "sign-in.json";
+  private static final String FORMAT = "coffer-sign-in/1";
+  /** Names remembered at most (guessed names included); beyond, the oldest unlocked are forgotten. */
+  private static final int MAX_NAMES = 10_000;
+  private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
   private final Clock clock;
   private final WebSettings settings;
+  private final SealedFile file;
   private final Map<String, Deque<Instant>> byAddress = new ConcurrentHashMap<>();
   private final Map<String, Failures> byUser = new ConcurrentHashMap<>();
 
-  private record Failures(int count, Instant lockedUntil) {}
+  /** Consecutive failures of one name, the last one's time, and the end of its lock (or null). */
+  record Failures(int count, Instant last, Instant lockedUntil) {}
 
+  /** The file's shape. */
+  record Stored(String format, Map<String, Failures> names) {}
+
+  /** A throttle kept in memory only (a restart forgets it). */
   SignInThrottle(Clock clock, WebSettings settings) {
     this.clock = clock;
     this.settings = settings;
+    this.file = null;
+  }
+
+  /** A throttle whose per-name state lives in {@code file}, loaded now. */
+  SignInThrottle(Clock clock, WebSettings settings, SealedFile file) throws IOException {
+    this.clock = clock;
+    this.settings = settings;
+    this.file = file;
+    byte[] bytes = file.read();
+    if (bytes != null) {
+      Stored s;
+      try {
+        s = JSON.readValue(bytes, Stored.class);
+      } catch (IOException e) {
+        throw new IOException(file.path() + " is not readable sign-in state: " + e.getClass().getSimpleName(), e);
+      }
+      if (!FORMAT.equals(s.format())) {
+        throw new IOException(file.path() + ": format '" + s.format() + "' is not " + FORMAT);
+      }
+      if (s.names() != null) {
+        byUser.putAll(s.names());
+      }
+    }
   }
 
   /** Records an attempt from {@code address}; false when the address is over its limit. */
@@ -46,22 +96,45 @@ final class SignInThrottle {
     return f != null && f.lockedUntil() != null && clock.instant().isBefore(f.lockedUntil());
   }
 
-  /** Counts a failure; @return true when this failure locked the name */
-  boolean failed(String user) {
+  /** Counts a failure, durably; @return true when this failure locked the name */
+  synchronized boolean failed(String user) {
     Instant now = clock.instant();
     Failures f = byUser.compute(user, (k, old) -> {
       int n = (old == null || (old.lockedUntil() != null && !now.isBefore(old.lockedUntil()))) ? 1 : old.count() + 1;
-      return new Failures(n, n >= settings.maxFailures() ? now.plus(settings.lockout()) : null);
+      return new Failures(n, now, n >= settings.maxFailures() ? now.plus(settings.lockout()) : null);
     });
+    save();
     return f.lockedUntil() != null && f.count() == settings.maxFailures();
   }
 
-  void succeeded(String user) {
-    byUser.remove(user);
+  synchronized void succeeded(String user) {
+    if (byUser.remove(user) != null) {
+      save();
+    }
   }
 
   /** An admin lifts a lock (with a password reset). */
-  void unlock(String user) {
-    byUser.remove(user);
+  synchronized void unlock(String user) {
+    succeeded(user);
+  }
+
+  private void save() {
+    if (file == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    // a lock that has run out counts nothing any more (the next failure starts at 1)
+    byUser.values().removeIf(f -> f.lockedUntil() != null && !now.isBefore(f.lockedUntil()));
+    if (byUser.size() > MAX_NAMES) {
+      byUser.entrySet().stream().filter(e -> e.getValue().lockedUntil() == null)
+          .sorted(Comparator.comparing(e -> e.getValue().last()))
+          .limit(byUser.size() - MAX_NAMES).map(Map.Entry::getKey).toList().forEach(byUser::remove);
+    }
+    try {
+      file.write(JSON.writeValueAsBytes(new Stored(FORMAT, new TreeMap<>(byUser))));
+    } catch (IOException e) {
+      // Refuse the sign-in rather than answer with a count that a restart would forget.
+      throw new UncheckedIOException("cannot keep the sign-in state in " + file.path(), e);
+    }
   }
 }

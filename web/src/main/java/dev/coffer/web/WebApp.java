@@ -1,6 +1,8 @@
 package dev.coffer.web;
 
+import dev.coffer.web.auth.SealedFile;
 import dev.coffer.web.auth.User;
+import dev.coffer.web.auth.UserStore;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -63,23 +65,29 @@ public final class WebApp {
   final SignInThrottle throttle;
   final AuditTrail audit;
 
-  private WebApp(WebContext web) {
+  private WebApp(WebContext web) throws IOException {
     this.web = web;
     this.sessions = new Sessions(web.clock(), web.settings());
-    this.throttle = new SignInThrottle(web.clock(), web.settings());
+    this.throttle = web.dataDir() == null
+        ? new SignInThrottle(web.clock(), web.settings())
+        : new SignInThrottle(web.clock(), web.settings(), new SealedFile(
+            web.dataDir().resolve(UserStore.DIR).resolve(web.archive().encryption().enabled()
+                ? SignInThrottle.FILE : SignInThrottle.PLAIN_FILE),
+            web.archive().encryption(), "web/sign-in"));
     this.audit = new AuditTrail(web.archive(), web.clock());
   }
 
   /** Adds the web app to a Javalin configuration. */
-  public static void install(JavalinConfig config, WebContext web) {
+  public static void install(JavalinConfig config, WebContext web) throws IOException {
     new WebApp(web).routes(config);
   }
 
   /** Starts the web app alone on {@code host:port} (0 picks a free port; {@code app.port()} tells which). */
-  public static Javalin start(WebContext web, String host, int port) {
+  public static Javalin start(WebContext web, String host, int port) throws IOException {
+    WebApp webApp = new WebApp(web);
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
-      install(config, web);
+      webApp.routes(config);
     });
     return app.start(host, port);
   }

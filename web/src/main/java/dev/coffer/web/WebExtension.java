@@ -9,13 +9,13 @@ import io.javalin.config.JavalinConfig;
 
 /**
  * Mounts the web app on {@code coffer serve} (found through {@link java.util.ServiceLoader}): users
- * from the data directory's {@code users.json}, local password sign-in, secure cookies and HSTS when
+ * from the data directory's user database (sealed with the archive's keys), local password sign-in, secure cookies and HSTS when
  * the server speaks TLS.
  */
 public final class WebExtension implements ServerExtension {
   @Override
   public void install(JavalinConfig config, ServerContext context) throws Exception {
-    UserStore users = UserStore.open(context.dataDir(), new Passwords(), context.clock());
+    UserStore users = UserStore.open(context.dataDir(), context.archive().encryption(), new Passwords(), context.clock());
     WebSettings settings = WebSettings.defaults().withTls(context.config().tls() != null);
     WebApp.install(config, new WebContext(context.dataDir(), context.archive(), context.index(), users,
         Authenticator.local(users), context.clock(), settings, context.health()));

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 /** One browser-like HTTP client (its own cookies, no redirects followed) against the fixture's server. */
 final class Client {
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
-  final String base;
+  String base;
   final HttpClient http;
   String csrf;
 
@@ -25,6 +25,11 @@ final class Client {
     this.base = base;
     this.http = HttpClient.newBuilder().cookieHandler(new CookieManager())
         .followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /** Points this client (its cookies kept) at a server that moved (a restart on another port). */
+  void base(String b) {
+    base = b;
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {

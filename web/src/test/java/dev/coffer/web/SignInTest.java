@@ -108,6 +108,47 @@ class SignInTest {
   }
 
   @Test
+  void aLockoutAndAFailureCountSurviveARestart() throws Exception {
+    Client c = new Client(app.base);
+    for (int i = 0; i < 5; i++) {
+      assertThat(c.signIn("sol", "wrong password " + i).statusCode()).isEqualTo(401);
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(c.signIn("lena", "wrong password " + i).statusCode()).isEqualTo(401);
+    }
+    app.restart();
+    Client d = new Client(app.base);
+    // still locked with the right password after the restart
+    assertThat(d.signIn("sol", WebFixture.PASSWORD).statusCode()).isEqualTo(401);
+    // lena's three failures were kept: two more lock her
+    assertThat(d.signIn("lena", "wrong again 1").statusCode()).isEqualTo(401);
+    assertThat(d.signIn("lena", "wrong again 2").statusCode()).isEqualTo(401);
+    assertThat(d.signIn("lena", WebFixture.PASSWORD).statusCode()).isEqualTo(401);
+    app.clock.advance(Duration.ofMinutes(16));
+    app.restart();
+    Client e = new Client(app.base);
+    assertThat(e.signIn("sol", WebFixture.PASSWORD).statusCode()).isEqualTo(303);
+    assertThat(e.signIn("lena", WebFixture.PASSWORD).statusCode()).isEqualTo(303);
+    // the state file names nobody in plaintext
+    Path state = dir.resolve("data").resolve("web").resolve(SignInThrottle.FILE);
+    assertThat(Files.exists(state)).isTrue();
+    assertThat(new String(Files.readAllBytes(state), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("sol").doesNotContain("lena");
+  }
+
+  @Test
+  void aRestartSignsEveryoneOut() throws Exception {
+    Client c = new Client(app.base);
+    c.signIn("sol", WebFixture.PASSWORD);
+    assertThat(c.get("/search").statusCode()).isEqualTo(200);
+    app.restart();
+    c.base(app.base);
+    HttpResponse<String> r = c.get("/search");
+    assertThat(r.statusCode()).isEqualTo(303);
+    assertThat(r.headers().firstValue("Location")).hasValue("/login?expired=1");
+  }
+
+  @Test
   void oneAddressIsRateLimited() throws Exception {
     try (WebFixture strict = new WebFixture(dir.resolve("strict"), WebSettings.defaults().withAttemptsPerAddress(3))) {
       Client c = new Client(strict.base);
@@ -177,11 +218,13 @@ class SignInTest {
   }
 
   @Test
-  void theUserFileIsOwnerOnlyAndHoldsNoPlaintextPassword() throws Exception {
-    Path f = dir.resolve("data").resolve("web").resolve("users.json");
+  void theUserFileIsOwnerOnlyAndSealed() throws Exception {
+    Path f = dir.resolve("data").resolve("web").resolve("users.sealed");
+    assertThat(Files.exists(f.resolveSibling("users.json"))).isFalse();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f.getParent()))).isEqualTo("rwx------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
-    assertThat(Files.readString(f)).contains("$argon2id$v=19$").doesNotContain(WebFixture.PASSWORD);
+    assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("$argon2id$").doesNotContain("rita").doesNotContain(WebFixture.PASSWORD);
     // the archive's verifier leaves the web app's directory alone, and still flags a stray file
     assertThat(dev.coffer.archive.verify.Verifier.verify(dir.resolve("data"),
         dev.coffer.archive.verify.VerifyListener.NONE).problems()).isEmpty();

@@ -30,8 +30,9 @@ final class WebFixture implements AutoCloseable {
   final SearchIndex index;
   final UserStore users;
   final MutableClock clock;
-  final Javalin server;
-  final String base;
+  final WebContext context;
+  Javalin server;
+  String base;
 
   WebFixture(Path dir, WebSettings settings) throws IOException {
     this(dir, settings, null, new MutableClock(Instant.now()));
@@ -58,8 +59,18 @@ final class WebFixture implements AutoCloseable {
     }
     users.update("rita", u -> u.withAssignments(new dev.coffer.web.auth.Assignments(Set.of(),
         Set.of(DemoConversations.DESK_ID), Set.of())));
-    WebContext ctx = new WebContext(dir, archive, index, users, Authenticator.local(users), clock, settings, health);
-    server = WebApp.start(ctx, "127.0.0.1", 0);
+    context = new WebContext(dir, archive, index, users, Authenticator.local(users), clock, settings, health);
+    server = WebApp.start(context, "127.0.0.1", 0);
+    base = "http://127.0.0.1:" + server.port();
+  }
+
+  /**
+   * Stops the web app and starts a new one on the same data directory, as a server restart does
+   * (sessions and everything else kept in memory are gone); {@link #base} changes.
+   */
+  void restart() throws IOException {
+    server.stop();
+    server = WebApp.start(context, "127.0.0.1", 0);
     base = "http://127.0.0.1:" + server.port();
   }
 

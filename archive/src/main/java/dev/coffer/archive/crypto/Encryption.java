@@ -102,6 +102,55 @@ public final class Encryption {
   }
 
   /**
+   * Seals a small file kept beside the archive (the web app's user database and sign-in state): the
+   * same chunked AES-256-GCM as objects, under the current data key, with the archive id and
+   * {@code name} authenticated, so a file cannot be swapped for another's. Without encryption the
+   * bytes are returned as they are.
+   *
+   * @param name what the file is (e.g. {@code web/users}); it must be the same to {@link #openFile}
+   */
+  public byte[] sealFile(String name, byte[] plain) {
+    if (ring == null) {
+      return plain;
+    }
+    int id = ring.currentId();
+    return ChunkedGcm.seal(plain, id, ring.dataKey(id), fileContext(ring.archiveId(), name));
+  }
+
+  /**
+   * The plaintext of a file {@link #sealFile} wrote under the same {@code name}.
+   *
+   * @throws dev.coffer.archive.store.CorruptObjectException if the bytes are not sealed, were sealed
+   *     for another name or archive, or were altered
+   */
+  public byte[] openFile(String name, byte[] sealed) throws IOException {
+    if (ring == null) {
+      return sealed;
+    }
+    java.io.InputStream raw = new java.io.ByteArrayInputStream(sealed);
+    byte[] header = ChunkedGcm.readHeader(name, raw);
+    int id = ChunkedGcm.dataKeyId(header);
+    byte[] key = ring.dataKey(id);
+    if (key == null) {
+      throw new dev.coffer.archive.store.CorruptObjectException(name, "sealed with a data key the keyring does not hold",
+          "one of 1.." + ring.dataKeys().size(), String.valueOf(id));
+    }
+    try (java.io.InputStream in = new ChunkedGcm.Opening(name, raw, header, key, fileContext(ring.archiveId(), name))) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** True when {@code bytes} begin as a sealed file or object does (magic and version). */
+  public static boolean looksSealed(byte[] bytes) {
+    return bytes.length >= ChunkedGcm.HEADER
+        && java.nio.ByteBuffer.wrap(bytes).getInt() == ChunkedGcm.MAGIC && bytes[4] == ChunkedGcm.VERSION;
+  }
+
+  private static byte[] fileContext(String archiveId, String name) {
+    return KeyMaterial.utf8("coffer/file/1 " + archiveId + " " + name);
+  }
+
+  /**
    * {@code dir} with every file encrypted under this archive's index key for {@code purpose}
    * ({@link #ID_INDEX}, {@link #SEARCH_INDEX}), or {@code dir} itself without encryption.
    */

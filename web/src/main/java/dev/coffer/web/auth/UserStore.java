@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import dev.coffer.archive.Archives;
+import dev.coffer.archive.crypto.Encryption;
+import dev.coffer.archive.crypto.MasterKeySource;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,45 +19,90 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * The web app's local users, kept in {@code web/users.json} in the data directory (a directory the
- * archive's verifier leaves alone; created owner-only).
+ * The web app's local users, kept in the data directory's {@code web/} (a directory the archive's
+ * verifier leaves alone; created owner-only).
  *
- * <p>The file holds password hashes and TOTP secrets, so it is written owner-only ({@code 0600}) and
- * replaced atomically: a new version is written to a temporary file beside it, forced to disk, and
- * renamed over the old one, so a crash leaves either the old or the new file, never half of one.
- * A file with looser permissions is tightened on open.
+ * <p>The file holds user names, password hashes and TOTP secrets. In an encrypted archive it is
+ * {@code web/users.sealed}, sealed with the archive's keys ({@link Encryption#sealFile}: AES-256-GCM
+ * under the current data key, archive id and file name authenticated), so without the master key
+ * nothing in it can be read; a plaintext {@code web/users.json} left by an earlier Coffer is
+ * migrated on the first open (sealed copy written durably, then the plaintext deleted). In an
+ * archive created without encryption it stays {@code web/users.json}. Either way it is owner-only
+ * ({@code 0600}, tightened on open) and replaced atomically ({@link SealedFile}).
  *
- * <p>Format: {@code {"format":"coffer-users/1","users":[User...]}} (Jackson's record form).
+ * <p>Plaintext format: {@code {"format":"coffer-users/1","users":[User...]}} (Jackson's record form).
  *
  * <p>Thread-safe: every change is a read-modify-write under this store's lock, and the process keeps
  * the only writer (one server per data directory).
  */
 public final class UserStore {
-  /** The file's name inside the data directory's {@link #DIR}. */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UserStore.class);
+  /** The plaintext file's name inside {@link #DIR} (archives without encryption; migrated otherwise). */
   public static final String FILE = "users.json";
+  /** The sealed file's name inside {@link #DIR} (encrypted archives). */
+  public static final String SEALED_FILE = "users.sealed";
   /** The web app's directory inside the data directory. */
   public static final String DIR = "web";
   static final String FORMAT = "coffer-users/1";
+  /** The name authenticated with the sealed content. */
+  static final String SEALED_NAME = "web/users";
 
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-  private final Path file;
+  private final SealedFile file;
   private final Passwords passwords;
   private final Clock clock;
   private final Map<String, User> users = new LinkedHashMap<>();
 
-  private UserStore(Path file, Passwords passwords, Clock clock) {
+  private UserStore(SealedFile file, Passwords passwords, Clock clock) {
     this.file = file;
     this.passwords = passwords;
     this.clock = clock;
   }
 
-  /** Opens (or starts empty) the user database of a data directory. */
+  /**
+   * Opens (or starts empty) the user database of a data directory, sealed with the keys of the
+   * archive there ({@link Archives#encryption}: the master key from the key file or the environment);
+   * a directory without an archive gets a plaintext store.
+   */
   public static UserStore open(Path dataDir, Passwords passwords, Clock clock) throws IOException {
-    UserStore s = new UserStore(dataDir.resolve(DIR).resolve(FILE), passwords, clock);
+    Encryption encryption = Archives.exists(dataDir)
+        ? Archives.encryption(dataDir, MasterKeySource.standard(dataDir))
+        : Encryption.none();
+    return open(dataDir, encryption, passwords, clock);
+  }
+
+  /** Opens the user database of a data directory with the archive's {@code encryption} (an open archive's). */
+  public static UserStore open(Path dataDir, Encryption encryption, Passwords passwords, Clock clock) throws IOException {
+    Path dir = dataDir.resolve(DIR);
+    Path plain = dir.resolve(FILE);
+    UserStore s = new UserStore(new SealedFile(encryption.enabled() ? dir.resolve(SEALED_FILE) : plain,
+        encryption, SEALED_NAME), passwords, clock);
     s.load();
+    if (encryption.enabled() && Files.exists(plain)) {
+      s.migrate(plain);
+    }
     return s;
+  }
+
+  /** The file the users are kept in. */
+  public Path path() {
+    return file.path();
+  }
+
+  private void migrate(Path plain) throws IOException {
+    if (!users.isEmpty()) {
+      throw new IOException(plain + " and " + file.path() + " both exist: remove the one that is not current");
+    }
+    SealedFile.restrict(plain);
+    for (User u : parse(Files.readAllBytes(plain), plain)) {
+      users.put(u.name(), u);
+    }
+    write();
+    Files.delete(plain);
+    SealedFile.syncDirectory(plain.getParent());
+    LOG.info("user database migrated to {} (sealed with the archive's keys); the plaintext file is deleted", file.path());
   }
 
   /** The password hasher this store uses. */
@@ -68,22 +111,26 @@ public final class UserStore {
   }
 
   private void load() throws IOException {
-    if (!Files.exists(file)) {
+    byte[] bytes = file.read();
+    if (bytes == null) {
       return;
     }
-    restrict(file);
-    Stored stored;
-    try {
-      stored = JSON.readValue(file.toFile(), Stored.class);
-    } catch (IOException e) {
-      throw new IOException(file + " is not a readable user database: " + e.getClass().getSimpleName(), e);
-    }
-    if (!FORMAT.equals(stored.format())) {
-      throw new IOException(file + ": format '" + stored.format() + "' is not " + FORMAT);
-    }
-    for (User u : stored.users()) {
+    for (User u : parse(bytes, file.path())) {
       users.put(u.name(), u);
     }
+  }
+
+  private static List<User> parse(byte[] bytes, Path from) throws IOException {
+    Stored stored;
+    try {
+      stored = JSON.readValue(bytes, Stored.class);
+    } catch (IOException e) {
+      throw new IOException(from + " is not a readable user database: " + e.getClass().getSimpleName(), e);
+    }
+    if (!FORMAT.equals(stored.format())) {
+      throw new IOException(from + ": format '" + stored.format() + "' is not " + FORMAT);
+    }
+    return stored.users();
   }
 
   /** Every user, by name. */
@@ -167,36 +214,7 @@ public final class UserStore {
   }
 
   private void write() throws IOException {
-    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Stored(FORMAT, list()));
-    if (!Files.isDirectory(file.getParent())) {
-      Files.createDirectories(file.getParent(),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
-    Path tmp = file.resolveSibling(FILE + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap(bytes));
-      ch.force(true);
-    }
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("cannot replace " + file + " atomically", e);
-    }
-    try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException e) {
-      // Some file systems cannot open a directory for sync; the rename itself is atomic.
-    }
-  }
-
-  private static void restrict(Path f) throws IOException {
-    try {
-      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: nothing to tighten
-    }
+    file.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Stored(FORMAT, list())));
   }
 
   /** The file's shape. */

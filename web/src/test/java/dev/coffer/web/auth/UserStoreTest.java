@@ -64,4 +64,39 @@ class UserStoreTest {
         .hasMessageContaining(UserStore.FILE);
     assertThat(Files.readString(dir.resolve(UserStore.DIR).resolve(UserStore.FILE))).isEqualTo("{not json");
   }
+
+  @Test
+  void inAnEncryptedArchiveUsersAreSealedAndAPlaintextFileIsMigratedOnFirstOpen() throws Exception {
+    dev.coffer.archive.Archives.create(dir, dev.coffer.archive.ArchiveOptions.defaults()).close();
+    // a user database written by an earlier Coffer, in plaintext
+    UserStore old = UserStore.open(dir, dev.coffer.archive.crypto.Encryption.none(), passwords, Clock.systemUTC());
+    char[] otp = old.add("rita", Role.REVIEWER);
+    Path plain = dir.resolve(UserStore.DIR).resolve(UserStore.FILE);
+    assertThat(Files.readString(plain)).contains("rita").contains("$argon2id$");
+
+    UserStore s = UserStore.open(dir, passwords, Clock.systemUTC());
+    Path sealed = dir.resolve(UserStore.DIR).resolve(UserStore.SEALED_FILE);
+    assertThat(s.path()).isEqualTo(sealed);
+    assertThat(Files.exists(plain)).isFalse();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sealed))).isEqualTo("rw-------");
+    String bytes = new String(Files.readAllBytes(sealed), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(bytes).doesNotContain("rita").doesNotContain("argon2").doesNotContain("reviewer").doesNotContain(FORMAT_WORD);
+    assertThat(passwords.verify(otp, s.find("rita").orElseThrow().passwordHash())).isTrue();
+    s.update("rita", u -> u.withTotp("JBSWY3DPEHPK3PXP", false));
+    assertThat(new String(Files.readAllBytes(sealed), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("JBSWY3DPEHPK3PXP").doesNotContain("rita");
+    assertThat(UserStore.open(dir, passwords, Clock.systemUTC()).find("rita").orElseThrow().totpSecret())
+        .isEqualTo("JBSWY3DPEHPK3PXP");
+
+    // an altered sealed file is refused, not read as empty
+    byte[] b = Files.readAllBytes(sealed);
+    b[b.length - 20] ^= 1;
+    Files.write(sealed, b);
+    assertThatThrownBy(() -> UserStore.open(dir, passwords, Clock.systemUTC())).isInstanceOf(java.io.IOException.class);
+    // and a plaintext file put in the sealed file's place is refused too
+    Files.writeString(sealed, "{\"format\":\"coffer-users/1\",\"users\":[]}");
+    assertThatThrownBy(() -> UserStore.open(dir, passwords, Clock.systemUTC())).hasMessageContaining("not sealed");
+  }
+
+  private static final String FORMAT_WORD = "coffer-users";
 }
