@@ -54,6 +54,15 @@ final class Access {
     return ledger != null && ledger.restricted(recordId);
   }
 
+  /**
+   * The ids of the records this user may not see because they are restricted (empty for compliance
+   * roles). Searches and counts leave them out ({@link dev.coffer.search.SearchIndex#search(SearchRequest,
+   * Set)}), so a total never reveals that a restricted record exists.
+   */
+  Set<String> restricted() {
+    return ledger == null ? Set.of() : ledger.restrictions().keySet();
+  }
+
   /** The conversation ids an assignment covers, now. */
   static Set<String> resolve(Assignments a, SearchIndex index) throws IOException {
     Set<String> out = new TreeSet<>(a.conversations());

@@ -59,8 +59,10 @@ final class ConversationPage {
       throw Refusal.notFound();
     }
     // The newest record says the conversation exists and names it; no pass over every conversation.
+    // (leaving out records this user may not see: a conversation of restricted records only is not found)
     List<dev.coffer.search.Hit> newest = app.web.index().search(dev.coffer.search.SearchRequest.builder()
-        .within(java.util.Set.of(id)).sort(dev.coffer.search.SearchRequest.Sort.NEWEST).limit(1).build()).hits();
+        .within(java.util.Set.of(id)).sort(dev.coffer.search.SearchRequest.Sort.NEWEST).limit(1).build(),
+        access.restricted()).hits();
     if (newest.isEmpty()) {
       throw Refusal.notFound();
     }
@@ -128,6 +130,13 @@ final class ConversationPage {
     Optional<ConversationWindow> head = kept.isEmpty() ? Optional.empty() : app.web.index().around(kept.get(0), 0);
     long position = head.map(ConversationWindow::position).orElse(0L);
     long total = head.map(ConversationWindow::total).orElse(0L);
+    if (!access.restricted().isEmpty() && !kept.isEmpty()) {
+      // "records X–Y of N" counts only what this user may see: restricted records are left out of
+      // the total and of the position, so the figures do not reveal that they exist.
+      long[] hidden = hiddenBefore(id, kept.get(0), head.map(ConversationWindow::position).orElse(0L), access);
+      position -= hidden[0];
+      total -= hidden[1];
+    }
     Record first = records.isEmpty() ? null : records.get(0);
     String channel = first != null ? first.channel() : last.channel();
     String title = first != null && first.conversation() != null && first.conversation().title() != null
@@ -153,6 +162,29 @@ final class ConversationPage {
     }
     app.audit(ctx, "view-conversation", List.of(id), detail);
     Templates.page(ctx, "conversation.jte", Map.of("frame", app.frame(ctx, v.title(), "conversations"), "v", v));
+  }
+
+  /**
+   * Restricted records of this conversation this user may not see: {before the page's first record,
+   * in all}. Reads the restricted records only (a handful), never the conversation.
+   */
+  private long[] hiddenBefore(String conversationId, long firstSerial, long firstPosition, Access access)
+      throws IOException {
+    long before = 0;
+    long all = 0;
+    for (String rid : access.restricted()) {
+      Optional<StoredRecord> sr = app.web.archive().get(rid);
+      if (sr.isEmpty() || sr.get().record().conversation() == null
+          || !conversationId.equals(sr.get().record().conversation().id())) {
+        continue;
+      }
+      all++;
+      Optional<ConversationWindow> w = app.web.index().around(sr.get().serial(), 0);
+      if (w.isPresent() && w.get().position() < firstPosition) {
+        before++;
+      }
+    }
+    return new long[] {before, all};
   }
 
   /** The last page: the newest record and the ones before it. */

@@ -76,7 +76,8 @@ final class SearchPages {
             .sort(sort(f.get("sort"))).limit(PAGE).after(blankToNull(ctx.queryParam("after")))
             .highlight(Texts.PRE, Texts.POST);
         SearchRequest request = access.confine(b).build();
-        SearchResults results = app.web.index().search(request);
+        // restricted records count nowhere for this user: not in the hits, not in the total
+        SearchResults results = app.web.index().search(request, access.restricted());
         total = results.totalExact() ? String.format("%,d", results.totalHits())
             : String.format("more than %,d", results.totalHits());
         for (Hit h : results.hits()) {
@@ -180,8 +181,34 @@ final class SearchPages {
 
   // ------------------------------------------------------------------ conversations
 
+  /**
+   * The conversations this user may read, with record counts that leave out what the user may not
+   * see (restricted records); a conversation of restricted records only is not listed.
+   */
   List<ConversationSummary> visibleConversations(Access access) throws IOException {
-    return app.web.index().conversations().stream().filter(c -> access.mayReadConversation(c.id())).toList();
+    List<ConversationSummary> all = app.web.index().conversations().stream()
+        .filter(c -> access.mayReadConversation(c.id())).toList();
+    Set<String> restricted = access.restricted();
+    if (restricted.isEmpty()) {
+      return all;
+    }
+    Map<String, Long> hidden = new java.util.HashMap<>();
+    for (String id : restricted) {
+      Optional<StoredRecord> sr = app.web.archive().get(id);
+      if (sr.isPresent() && sr.get().record().conversation() != null) {
+        hidden.merge(sr.get().record().conversation().id(), 1L, Long::sum);
+      }
+    }
+    List<ConversationSummary> out = new ArrayList<>(all.size());
+    for (ConversationSummary c : all) {
+      long n = hidden.getOrDefault(c.id(), 0L);
+      if (n == 0) {
+        out.add(c);
+      } else if (c.records() > n) {
+        out.add(new ConversationSummary(c.id(), c.title(), c.kind(), c.channel(), c.records() - n, c.first(), c.last()));
+      }
+    }
+    return out;
   }
 
   private void conversations(Context ctx) throws IOException {
