@@ -114,6 +114,19 @@ final class DemoCommand implements Callable<Integer> {
       int web = dev.coffer.web.DemoConversations.append(ws.archive);
       output.line(String.format("   %-44s %6d new (photos, a voice note, reactions, an edit, a deletion, WeChat in Chinese)",
           "web app demo conversations", web));
+      if (dev.coffer.server.directory.DirectoryStore.latestDigest(dir) == null) {
+        // The firm's own people, so the search page's direction filter tells outbound from inbound.
+        String csv = "id,name,phones,whatsapp,wechat_openid\n"
+            + "e1,Sam Trader,+447700900001,+447700900001,\n"
+            + "e2,Dana Lee,+12125550100,+12125550100,\n"
+            + "e3,Chen Jie,,,wxid_chenjie\n";
+        dev.coffer.server.directory.DirectoryStore.importDirectory(ws.archive, dir,
+            dev.coffer.server.directory.Directory.parse(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                dev.coffer.server.directory.Directory.Format.CSV, null),
+            actor.name(), actor.host(), "demo-directory.csv");
+        output.line(String.format("   %-44s %6d employees (their messages are outbound in the web app)",
+            "demo directory", 3));
+      }
       ws.index.refresh();
 
       output.line("");

@@ -14,6 +14,7 @@ import java.util.function.LongConsumer;
  * The CLI and the server both open a data directory through this class.
  */
 public final class IndexedArchive implements Closeable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IndexedArchive.class);
   private final Path dataDir;
   private final Archive archive;
   private final SearchIndex index;
@@ -44,6 +45,9 @@ public final class IndexedArchive implements Closeable {
    * Opens the archive at {@code dataDir} and its index, subscribing the index first and then catching
    * up, so nothing committed during the catch-up can be missed.
    *
+   * <p>An index written in another format (an older Coffer) is rebuilt from the archive first, with
+   * {@code progress} told the archive's size.
+   *
    * @throws dev.coffer.archive.NoArchiveException if there is no archive there
    * @throws IOException if the index cannot be brought up to date (a search over a lagging index would
    *     silently miss records, so this refuses); the archive is closed again
@@ -53,7 +57,15 @@ public final class IndexedArchive implements Closeable {
     Archive archive = Archives.open(dataDir, options);
     SearchIndex index = null;
     try {
-      index = SearchIndex.open(indexDir(dataDir), SearchOptions.defaults(), archive.encryption());
+      try {
+        index = SearchIndex.open(indexDir(dataDir), SearchOptions.defaults(), archive.encryption());
+      } catch (StaleIndexException e) {
+        // Derived state in an older layout (or from elsewhere): build it again from the archive.
+        LOG.warn("search index at {} must be rebuilt ({}); rebuilding from the archive", indexDir(dataDir), e.getMessage());
+        SearchIndex.rebuild(indexDir(dataDir), archive, progress.starting(archive.size()), SearchOptions.defaults());
+        progress.finished();
+        index = SearchIndex.open(indexDir(dataDir), SearchOptions.defaults(), archive.encryption());
+      }
       archive.addCommitListener(index);
       archive.addDisposalListener(index); // records disposition removes leave the index too
       long behind = archive.size() - index.indexedThrough();

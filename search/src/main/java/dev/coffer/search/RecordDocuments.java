@@ -56,6 +56,7 @@ final class RecordDocuments {
   static final String SENDER_PHONE = "sender_phone";
   static final String HAS_ATTACHMENT = "has_attachment";
   static final String TEXT = "text";
+  static final String DIRECTION = "direction";
 
   /** Separates the parts of {@link #CONVERSATION_META}: kind, channel, title. */
   static final char META_SEPARATOR = '\u001f';
@@ -116,6 +117,10 @@ final class RecordDocuments {
         phones.normalize(sender.handle())
             .ifPresent(p -> doc.add(new StringField(SENDER_PHONE, p, Field.Store.NO)));
       }
+    }
+    String direction = Directions.of(record);
+    if (direction != null) {
+      doc.add(new StringField(DIRECTION, direction, Field.Store.NO));
     }
     if (record instanceof Message m) {
       doc.add(new StringField(HAS_ATTACHMENT, Boolean.toString(!m.attachmentList().isEmpty()),

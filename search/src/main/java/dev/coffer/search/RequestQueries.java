@@ -3,6 +3,7 @@ package dev.coffer.search;
 import static dev.coffer.search.RecordDocuments.CHANNEL;
 import static dev.coffer.search.RecordDocuments.CONVERSATION;
 import static dev.coffer.search.RecordDocuments.CONVERSATION_TITLE_KEY;
+import static dev.coffer.search.RecordDocuments.DIRECTION;
 import static dev.coffer.search.RecordDocuments.HAS_ATTACHMENT;
 import static dev.coffer.search.RecordDocuments.KIND;
 import static dev.coffer.search.RecordDocuments.SENDER_HANDLE;
@@ -78,11 +79,51 @@ final class RequestQueries {
       b.add(new TermInSetQuery(KIND, request.kinds().stream()
           .map(org.apache.lucene.util.BytesRef::new).collect(Collectors.toList())), Occur.FILTER);
     }
+    if (request.direction() != null) {
+      b.add(direction(request), Occur.FILTER);
+    }
     if (request.hasAttachment() != null) {
       Query with = new TermQuery(new Term(HAS_ATTACHMENT, "true"));
       b.add(with, request.hasAttachment() ? Occur.FILTER : Occur.MUST_NOT);
     }
     return b.build();
+  }
+
+  /**
+   * Outbound: the record shows it was the firm's ({@link Directions}), or its sender is one of the
+   * firm's handles. Inbound: has a direction and is not outbound.
+   */
+  private Query direction(SearchRequest request) {
+    Query firm = null;
+    if (!request.firmHandles().isEmpty()) {
+      List<org.apache.lucene.util.BytesRef> handles = request.firmHandles().stream()
+          .map(org.apache.lucene.util.BytesRef::new).collect(Collectors.toList());
+      List<org.apache.lucene.util.BytesRef> numbers = request.firmHandles().stream()
+          .map(phones::normalize).flatMap(Optional::stream).distinct()
+          .map(org.apache.lucene.util.BytesRef::new).collect(Collectors.toList());
+      BooleanQuery.Builder f = new BooleanQuery.Builder()
+          .add(new TermInSetQuery(SENDER_HANDLE, handles), Occur.SHOULD);
+      if (!numbers.isEmpty()) {
+        f.add(new TermInSetQuery(SENDER_PHONE, numbers), Occur.SHOULD);
+      }
+      firm = f.build();
+    }
+    Query marked = new TermQuery(new Term(DIRECTION, Directions.OUTBOUND));
+    return switch (request.direction()) {
+      case OUTBOUND -> firm == null ? marked : new BooleanQuery.Builder()
+          .add(marked, Occur.SHOULD)
+          .add(new BooleanQuery.Builder().add(new TermQuery(new Term(DIRECTION, Directions.INBOUND)), Occur.FILTER)
+              .add(firm, Occur.FILTER).build(), Occur.SHOULD)
+          .build();
+      case INBOUND -> {
+        BooleanQuery.Builder in = new BooleanQuery.Builder()
+            .add(new TermQuery(new Term(DIRECTION, Directions.INBOUND)), Occur.FILTER);
+        if (firm != null) {
+          in.add(firm, Occur.MUST_NOT);
+        }
+        yield in.build();
+      }
+    };
   }
 
   /**

@@ -109,7 +109,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
   public static final int EXACT_TOTAL_UP_TO = 10_000;
 
   /** Version of the document layout; an index of another version must be rebuilt. */
-  static final String FORMAT = "1";
+  static final String FORMAT = "2";
 
   static final String DATA_INDEXED_THROUGH = "coffer.indexed_through";
   static final String DATA_FORMAT = "coffer.index_format";

@@ -30,6 +30,12 @@ import java.util.TreeSet;
  * @param highlightPost text put after each highlighted match in snippets
  * @param within conversation ids the search is confined to (an information barrier: records outside
  *     them, and records in no conversation, never match); null for no confinement, empty for nothing
+ * @param direction only records sent by the firm's side ({@link Direction#OUTBOUND}) or to it
+ *     ({@link Direction#INBOUND}); null for either. Records without a sender (and audit records) have
+ *     no direction and match neither
+ * @param firmHandles the handles of the firm's side besides what records show themselves (the
+ *     directory's employees: E.164 numbers, WhatsApp numbers, OpenIDs, WeCom user ids); a record whose
+ *     sender has one of them is outbound. Empty when no directory is known
  */
 public record SearchRequest(
     String query,
@@ -46,11 +52,36 @@ public record SearchRequest(
     String after,
     String highlightPre,
     String highlightPost,
-    Set<String> within) {
+    Set<String> within,
+    Direction direction,
+    Set<String> firmHandles) {
 
   /** The record kinds a filter may name. */
   public static final Set<String> KINDS = Set.of("message", "system", "call", "reaction", "edit",
       "delete", "receipt", "consent", "unparsed", "audit");
+
+  /** Which way a record went, seen from the firm: sent by its side, or to it. */
+  public enum Direction {
+    INBOUND,
+    OUTBOUND;
+
+    /** {@code inbound} / {@code outbound}, or null for blank; fails naming the value otherwise. */
+    public static Direction parse(String s) {
+      if (s == null || s.isBlank()) {
+        return null;
+      }
+      return switch (s.strip().toLowerCase(Locale.ROOT)) {
+        case "inbound", "in" -> INBOUND;
+        case "outbound", "out" -> OUTBOUND;
+        default -> throw new IllegalArgumentException("direction: '" + s + "' is not inbound or outbound");
+      };
+    }
+
+    /** As the index and the audit trail write it. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   /** Result order. */
   public enum Sort {
@@ -89,6 +120,7 @@ public record SearchRequest(
     from = from == null || from.isBlank() ? null : from.strip();
     conversation = conversation == null || conversation.isBlank() ? null : conversation.strip();
     within = within == null ? null : Set.copyOf(within);
+    firmHandles = firmHandles == null ? Set.of() : Set.copyOf(firmHandles);
   }
 
   /** A request for {@code query} with default settings (first 20 hits by relevance). */
@@ -104,7 +136,8 @@ public record SearchRequest(
   public Builder toBuilder() {
     return new Builder().query(query).from(from).conversation(conversation).channel(channel)
         .since(since).until(until).kinds(kinds).hasAttachment(hasAttachment).offset(offset)
-        .limit(limit).sort(sort).after(after).highlight(highlightPre, highlightPost).within(within);
+        .limit(limit).sort(sort).after(after).highlight(highlightPre, highlightPost).within(within)
+        .direction(direction).firmHandles(firmHandles);
   }
 
   /** Builds a {@link SearchRequest}; defaults: blank query, no filters, offset 0, limit 20, relevance. */
@@ -124,6 +157,8 @@ public record SearchRequest(
     private String highlightPre;
     private String highlightPost;
     private Set<String> within;
+    private Direction direction;
+    private Set<String> firmHandles;
 
     private Builder() {}
 
@@ -145,9 +180,15 @@ public record SearchRequest(
     /** Confines the search to these conversation ids (null: no confinement; empty: nothing matches). */
     public Builder within(Set<String> conversationIds) { within = conversationIds; return this; }
 
+    /** Only inbound or outbound records (null: either). */
+    public Builder direction(Direction v) { direction = v; return this; }
+
+    /** The firm's handles from the directory, which make a sender's records outbound. */
+    public Builder firmHandles(Set<String> v) { firmHandles = v; return this; }
+
     public SearchRequest build() {
       return new SearchRequest(query, from, conversation, channel, since, until, kinds,
-          hasAttachment, offset, limit, sort, after, highlightPre, highlightPost, within);
+          hasAttachment, offset, limit, sort, after, highlightPre, highlightPost, within, direction, firmHandles);
     }
   }
 }

@@ -125,7 +125,7 @@ final class ConversationPage {
       int i = kept.indexOf(target);
       targetId = i < 0 ? null : records.get(i).id();
     }
-    Render render = new Render(records, lookahead, zone, perspective, targetId);
+    Render render = new Render(records, lookahead, zone, perspective, targetId, app.web.firmHandles());
     List<Views.Item> items = render.items();
     Optional<ConversationWindow> head = kept.isEmpty() ? Optional.empty() : app.web.index().around(kept.get(0), 0);
     long position = head.map(ConversationWindow::position).orElse(0L);
@@ -225,7 +225,8 @@ final class ConversationPage {
     private final String own;
     private final String target;
 
-    Render(List<Record> records, List<Record> lookahead, ZoneId zone, String perspective, String target) {
+    Render(List<Record> records, List<Record> lookahead, ZoneId zone, String perspective, String target,
+        java.util.Set<String> firm) {
       this.records = records;
       this.zone = zone;
       this.target = target;
@@ -259,12 +260,27 @@ final class ConversationPage {
           case Audit x -> { }
         }
       }
+      java.util.Set<String> firmKeys = new java.util.HashSet<>();
+      for (String h : firm) {
+        firmKeys.add(compact(h));
+      }
       if (perspective != null && senders.containsKey(perspective)) {
         own = perspective;
+      } else if (senders.values().stream().anyMatch(p -> p.handle() != null && firmKeys.contains(compact(p.handle())))) {
+        // the firm's own side (the directory's people), the one who wrote most on this page
+        own = counts.entrySet().stream()
+            .filter(e -> senders.get(e.getKey()).handle() != null && firmKeys.contains(compact(senders.get(e.getKey()).handle())))
+            .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+            .map(Map.Entry::getKey).orElse(null);
       } else {
         own = counts.entrySet().stream().max(Map.Entry.<String, Integer>comparingByValue()
             .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).orElse(null);
       }
+    }
+
+    /** A handle without the spaces, dashes, dots and brackets people write phone numbers with. */
+    private static String compact(String handle) {
+      return handle.startsWith("+") ? handle.replaceAll("[\\s().\\-\u00a0]", "") : handle;
     }
 
     List<Views.Option> perspectives() {

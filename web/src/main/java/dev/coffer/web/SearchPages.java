@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
 final class SearchPages {
   static final Set<String> CONTENT_KINDS = SearchRequest.KINDS.stream().filter(k -> !k.equals("audit"))
       .collect(Collectors.toUnmodifiableSet());
-  private static final List<String> FILTERS = List.of("q", "from", "conversation", "channel", "since", "until",
-      "attachment", "kind", "sort");
+  private static final List<String> FILTERS = List.of("q", "from", "conversation", "channel", "direction", "since",
+      "until", "attachment", "kind", "sort");
   private static final int PAGE = 20;
   private final WebApp app;
 
@@ -70,6 +70,7 @@ final class SearchPages {
       try {
         SearchRequest.Builder b = SearchRequest.builder().query(f.get("q")).from(f.get("from"))
             .conversation(f.get("conversation")).channel(f.get("channel"))
+            .direction(SearchRequest.Direction.parse(f.get("direction"))).firmHandles(app.web.firmHandles())
             .since(date(f.get("since"), zone, 0)).until(date(f.get("until"), zone, 1))
             .hasAttachment(switch (f.get("attachment")) { case "yes" -> Boolean.TRUE; case "no" -> Boolean.FALSE; default -> null; })
             .kinds(f.get("kind").isEmpty() ? CONTENT_KINDS : Set.of(content(f.get("kind"))))
@@ -120,7 +121,7 @@ final class SearchPages {
     kinds.add(new Views.Option("", "Any kind", f.get("kind").isEmpty()));
     CONTENT_KINDS.stream().sorted().forEach(k -> kinds.add(new Views.Option(k, k, k.equals(f.get("kind")))));
     Views.SearchView v = new Views.SearchView(f.get("q"), f.get("from"), f.get("conversation"), f.get("channel"),
-        f.get("since"), f.get("until"), f.get("attachment"), f.get("kind"), f.get("sort"), convOptions, channels,
+        f.get("direction"), f.get("since"), f.get("until"), f.get("attachment"), f.get("kind"), f.get("sort"), convOptions, channels,
         kinds, searched, error, total, hits, next, ctx.queryParam("after") != null ? "/search?" + queryString(f) : null,
         saved, queryString(f), !access.unconfined());
     Templates.page(ctx, "search.jte", Map.of("frame", app.frame(ctx, searched && !f.get("q").isEmpty()

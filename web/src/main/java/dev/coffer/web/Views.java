@@ -36,7 +36,7 @@ public final class Views {
   public record Saved(String label, String url) {}
 
   /** The search page. */
-  public record SearchView(String q, String from, String conversation, String channel, String since, String until,
+  public record SearchView(String q, String from, String conversation, String channel, String direction, String since, String until,
       String attachment, String kind, String sort, List<Option> conversations, List<Option> channels,
       List<Option> kinds, boolean searched, String error, String total, List<HitView> hits, String nextUrl,
       String firstUrl, List<Saved> saved, String queryString, boolean confined) {}

@@ -22,10 +22,15 @@ import java.util.Objects;
  * @param settings sign-in and session settings
  * @param health capture health of the server the app runs in, or null when it runs without
  *     {@code coffer serve} (the admin page then says no capture endpoints are configured)
+ * @param firmHandles the handles of the firm's own people and numbers (the directory's employees:
+ *     phone numbers, WhatsApp numbers, OpenIDs, WeCom user ids): a record they sent is outbound in
+ *     the search page's direction filter ({@link dev.coffer.search.SearchRequest#firmHandles()})
  */
 public record WebContext(Path dataDir, Archive archive, SearchIndex index, UserStore users,
-    Authenticator authenticator, Clock clock, WebSettings settings, CaptureHealth health) {
+    Authenticator authenticator, Clock clock, WebSettings settings, CaptureHealth health,
+    java.util.Set<String> firmHandles) {
   public WebContext {
+    firmHandles = firmHandles == null ? java.util.Set.of() : java.util.Set.copyOf(firmHandles);
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(index, "index");
     Objects.requireNonNull(users, "users");
@@ -34,9 +39,15 @@ public record WebContext(Path dataDir, Archive archive, SearchIndex index, UserS
     Objects.requireNonNull(settings, "settings");
   }
 
+  /** A context without a directory: only what records show themselves makes them outbound. */
+  public WebContext(Path dataDir, Archive archive, SearchIndex index, UserStore users,
+      Authenticator authenticator, Clock clock, WebSettings settings, CaptureHealth health) {
+    this(dataDir, archive, index, users, authenticator, clock, settings, health, java.util.Set.of());
+  }
+
   /** A context without capture health: the web app on its own (tests, the benchmark). */
   public WebContext(Path dataDir, Archive archive, SearchIndex index, UserStore users,
       Authenticator authenticator, Clock clock, WebSettings settings) {
-    this(dataDir, archive, index, users, authenticator, clock, settings, null);
+    this(dataDir, archive, index, users, authenticator, clock, settings, null, java.util.Set.of());
   }
 }

@@ -17,7 +17,11 @@ public final class WebExtension implements ServerExtension {
   public void install(JavalinConfig config, ServerContext context) throws Exception {
     UserStore users = UserStore.open(context.dataDir(), context.archive().encryption(), new Passwords(), context.clock());
     WebSettings settings = WebSettings.defaults().withTls(context.config().tls() != null);
+    // The firm's handles for the direction filter: the directory in force when the server starts
+    // (the server reads it once; a directory is imported while the server is stopped).
+    java.util.Set<String> firm = new java.util.HashSet<>();
+    context.directory().employees().forEach(e -> firm.addAll(e.handles()));
     WebApp.install(config, new WebContext(context.dataDir(), context.archive(), context.index(), users,
-        Authenticator.local(users), context.clock(), settings, context.health()));
+        Authenticator.local(users), context.clock(), settings, context.health(), firm));
   }
 }

@@ -17,7 +17,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A person's path through the app in real headless Chromium: sign in, search, open the
+ * A person's path through the app in real headless Chromium: sign in, search (and filter by
+ * direction), open the
  * conversation around a hit, see an image, a reaction, an edit and a deletion, download a proof,
  * be refused a conversation outside the barrier, sign out. Screenshots of the main pages go to
  * target/screenshots/.
@@ -70,6 +71,16 @@ class BrowserTest {
     assertThat(browser.findElements(By.cssSelector(".hit mark"))).extracting(WebElement::getText)
         .anyMatch(t -> t.toLowerCase(java.util.Locale.ROOT).contains("never guarantee"));
     Browser.screenshot(browser, "02-search-hits");
+
+    // the direction filter: what the firm's side (Sam Trader, from the directory) sent in the FX desk
+    browser.get(app.base + "/search?conversation=" + DemoConversations.DESK_ID + "&kind=message");
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.name("direction"))).selectByValue("outbound");
+    browser.findElement(By.cssSelector("form.searchform button[type=submit]")).click();
+    assertThat(browser.findElement(By.name("direction")).getAttribute("value")).isEqualTo("outbound");
+    assertThat(browser.findElements(By.cssSelector(".hit .snippet .who"))).isNotEmpty()
+        .extracting(WebElement::getText).allMatch(t -> t.startsWith("Sam Trader"));
+    Browser.screenshot(browser, "02b-search-outbound");
+    browser.get(app.base + "/search?q=%22never+guarantee%22");
 
     browser.findElement(By.cssSelector(".hit a.around")).click();
     new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElements(By.cssSelector(".chat")).size() == 1);

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class WebFixture implements AutoCloseable {
   static final String PASSWORD = "correct horse battery";
+  /** The firm's handles (the directory): Sam Trader of the FX desk, and 陈杰 of the WeChat group. */
+  static final Set<String> FIRM = Set.of("+44 7700 900001", "wxid_chenjie");
   final Path dir;
   final Archive archive;
   final SearchIndex index;
@@ -59,7 +61,8 @@ final class WebFixture implements AutoCloseable {
     }
     users.update("rita", u -> u.withAssignments(new dev.coffer.web.auth.Assignments(Set.of(),
         Set.of(DemoConversations.DESK_ID), Set.of())));
-    context = new WebContext(dir, archive, index, users, Authenticator.local(users), clock, settings, health);
+    context = new WebContext(dir, archive, index, users, Authenticator.local(users), clock, settings, health,
+        FIRM);
     server = WebApp.start(context, "127.0.0.1", 0);
     base = "http://127.0.0.1:" + server.port();
   }
