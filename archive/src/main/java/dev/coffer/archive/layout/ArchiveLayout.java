@@ -30,6 +30,8 @@ import java.util.Optional;
  * &lt;data&gt;/tmp/                               staging for streamed blobs (emptied on open)
  * &lt;data&gt;/index/                             the search module's index (not the archive's)
  * &lt;data&gt;/web/                               the web app's users (not the archive's; owner-only)
+ * &lt;data&gt;/directory/current                  the latest imported directory's digest (the server's; the
+ *                                               directory itself is a blob in the archive)
  * &lt;data&gt;/quarantine/                        torn segments recovery set aside (never acknowledged)
  * &lt;data&gt;/mirror.conf                         the redundant copy's location and policy (MirrorConfig)
  * &lt;data&gt;/mirror-queue/                      pending writes to the mirror (MirroredObjectStore)
@@ -52,6 +54,8 @@ public final class ArchiveLayout {
   public static final String SEARCH_INDEX = "index";
   /** Owned by the web app (its user database); the archive neither writes nor verifies it. */
   public static final String WEB = "web";
+  /** Owned by the server's directory (a pointer to its latest blob); the archive does not verify it. */
+  public static final String DIRECTORY = "directory";
 
   public static final String SEGMENTS = "segments/";
   public static final String CHECKPOINTS = "checkpoints/";

@@ -259,7 +259,8 @@ public final class Verifier {
 
     static boolean skipped(String rel) {
       return ((rel.startsWith(".manifest-") || rel.startsWith(".mirror-")) && rel.endsWith(".tmp") && rel.indexOf('/') < 0)
-          || under(rel, ArchiveLayout.MIRROR_QUEUE) || under(rel, ArchiveLayout.SEARCH_INDEX) || under(rel, ArchiveLayout.WEB) || under(rel, ArchiveLayout.STAGING)
+          || under(rel, ArchiveLayout.MIRROR_QUEUE) || under(rel, ArchiveLayout.SEARCH_INDEX) || under(rel, ArchiveLayout.WEB) || under(rel, ArchiveLayout.DIRECTORY)
+          || under(rel, ArchiveLayout.STAGING)
           || rel.equals(ArchiveLayout.KEYS + "/" + KeyRing.TEMP_FILE)
           || under(rel, ArchiveLayout.QUARANTINE) || under(rel, ArchiveLayout.OBJECTS + "/" + FileObjectStore.TEMP_DIR);
     }
