@@ -41,6 +41,8 @@ final class BodyClassifier {
   private static final List<String> ADMIN_DELETED = new ArrayList<>();
   private static final List<String> POLL = new ArrayList<>();
   private static final List<String> LOCATION = new ArrayList<>();
+  /** The longest phrase in {@link #EXACT}, in chars. */
+  private static final int EXACT_MAX_CHARS;
   private static final Pattern ANDROID_ATTACHED;
   private static final Pattern IOS_ATTACHED;
   private static final Pattern OPTION;
@@ -94,6 +96,7 @@ final class BodyClassifier {
       votes.addAll(l.votes());
       ands.addAll(l.and());
     }
+    EXACT_MAX_CHARS = EXACT.keySet().stream().mapToInt(String::length).max().orElse(0);
     ANDROID_ATTACHED = Pattern.compile("^(.+?) \\((?:" + alternatives(fileAttached) + ")\\)$",
         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     IOS_ATTACHED = Pattern.compile("^(?:(.*?) ?)?< ?(?:" + alternatives(attachedWords)
@@ -281,9 +284,9 @@ final class BodyClassifier {
     String caption = continuation.isEmpty() ? null : String.join("\n", continuation);
     String unwrapped = clean0.length() > 2 && clean0.startsWith("<") && clean0.endsWith(">")
         && !clean0.startsWith("< ") ? clean0.substring(1, clean0.length() - 1) : clean0;
-    Kind kind = EXACT.get(key(stripDot(clean0)));
+    Kind kind = exact(clean0);
     if (kind == null) {
-      kind = EXACT.get(key(stripDot(unwrapped)));
+      kind = exact(unwrapped);
     }
     if (kind == null && marked && continuation.isEmpty()) {
       kind = callPrefix(clean0);
@@ -378,6 +381,14 @@ final class BodyClassifier {
     }
     return msg(first, last, time, sourceTime, author, body, text, List.of(), edited, false, null,
         false, null, null, false, false);
+  }
+
+  /**
+   * The phrase kind of a whole first line, or null. Lower-casing never shortens a string, so a line
+   * longer than the longest phrase is none, without lower-casing it (most messages).
+   */
+  private static Kind exact(String s) {
+    return s.length() > EXACT_MAX_CHARS + 1 ? null : EXACT.get(key(stripDot(s)));
   }
 
   private static String stripDot(String s) {
@@ -485,7 +496,7 @@ final class BodyClassifier {
         break;
       }
     }
-    if (!VENUE_URL.matcher(lastLine).matches()) {
+    if (!lastLine.startsWith("https://") || !VENUE_URL.matcher(lastLine).matches()) {
       return null;
     }
     String address = continuation.size() == 2 ? continuation.get(0) : null;

@@ -47,6 +47,22 @@ final class ExportParser {
    * a group (group system events, or more than two distinct authors).
    */
   static Scan scan(InputStream in, DateOrder override, Limits limits) throws IOException {
+    return scan(in, override, limits, null);
+  }
+
+  /**
+   * The lines of a chat text and the header read at the start of each (null where none), kept by
+   * pass 1 when the whole text is in memory anyway, so that pass 2 neither decodes nor matches a
+   * line again. The streaming importer does not keep them (its memory stays bounded by one entry).
+   */
+  static final class Recorded {
+    final List<LineSource.Line> lines = new ArrayList<>();
+    final List<Header> headers = new ArrayList<>();
+  }
+
+  /** Pass 1, keeping every line and header in {@code recorded} when it is not null. */
+  static Scan scan(InputStream in, DateOrder override, Limits limits, Recorded recorded)
+      throws IOException {
     FormatScan formats = new FormatScan();
     BodyClassifier classifier = new BodyClassifier();
     java.util.Set<String> authors = new java.util.HashSet<>();
@@ -57,6 +73,10 @@ final class ExportParser {
       while ((line = src.next()) != null) {
         lines++;
         Header h = Header.parse(line.text());
+        if (recorded != null) {
+          recorded.lines.add(line);
+          recorded.headers.add(h);
+        }
         if (h == null) {
           continue;
         }
@@ -142,68 +162,93 @@ final class ExportParser {
   /** Pass 2: emits entries in file order; returns the number of lines read. */
   long parse(InputStream in, Consumer<Entry> sink) throws IOException {
     try (LineSource src = new LineSource(in, limits.maxLineBytes())) {
-      Builder current = null;
-      List<Entry> overflow = new ArrayList<>();
-      long count = 0;
-      LineSource.Line line;
-      while ((line = src.next()) != null) {
-        count++;
-        String text = line.text();
-        Header h = Header.parse(text);
-        DateOrder order = h == null ? null : orders.get(h.template());
-        boolean primary = order != null && h.template().equals(decision.template());
-        LocalDateTime time = order == null ? null : resolve(h, order);
-        String refusal = null;
-        if (order != null && !primary) {
-          refusal = secondaryRefusal(h, text, time, line.number());
-        }
-        if (order != null && refusal == null) {
-          flush(current, sink, overflow);
-          current = new Builder(line.number(), h, time, order, text, null);
-          readAsHeaders.merge(h.template(), 1L, Long::sum);
-          if (time != null) {
-            lastTime = time;
-            lastTimeLine = line.number();
-          }
-        } else if (order != null) {
-          flush(current, sink, overflow);
-          current = new Builder(line.number(), null, null, null, text, refusal);
-        } else if (h != null) {
-          flush(current, sink, overflow);
-          current = new Builder(line.number(), null, null, null, text, "line " + line.number()
-              + " starts like a message header in another format (" + h.template()
-              + ") than this file's (" + decision.template() + "); kept as text");
-        } else if (current == null) {
-          current = new Builder(line.number(), null, null, null, text,
-              "text before the first message header");
-        } else if (current.chars + text.length() > limits.maxEntryChars()) {
-          flush(current, sink, overflow);
-          current = new Builder(line.number(), null, null, null, text, "the message that ends on line "
-              + (line.number() - 1) + " continues beyond " + limits.maxEntryChars()
-              + " characters; the rest is kept here");
-        } else {
-          current.add(line.number(), text);
-        }
-        if (line.malformed() && current.malformed == null) {
-          current.malformed = "line " + line.number() + " holds bytes that are not UTF-8, from byte "
-              + line.malformedAt() + " of the line (offset " + (line.byteOffset()
-              + line.malformedAt()) + " in the file); they are shown as U+FFFD here and kept in the"
-              + " raw original";
-        }
-        if (line.overflowed()) {
-          long kept = limits.maxLineBytes();
-          overflow.add(new UnparsedEntry(line.number(), line.number(), null, null, null,
-              line.overflowSample() == null ? "" : line.overflowSample(),
-              "line " + line.number() + " is " + (kept + line.overflowBytes()) + " bytes long; only"
-                  + " the first " + kept + " bytes were read into the record for it; the other "
-                  + line.overflowBytes() + " bytes (file offsets " + (line.byteOffset() + kept)
-                  + " to " + (line.byteOffset() + kept + line.overflowBytes() - 1) + ") are kept"
-                  + " only in the raw original; the first of them follow as text"));
-        }
-      }
-      flush(current, sink, overflow);
-      return count;
+      return parse(src::next, (line, index) -> Header.parse(line.text()), sink);
     }
+  }
+
+  /** Pass 2 over the lines and headers pass 1 kept. */
+  long parse(Recorded recorded, Consumer<Entry> sink) {
+    int[] next = {0};
+    try {
+      return parse(() -> next[0] < recorded.lines.size() ? recorded.lines.get(next[0]++) : null,
+          (line, index) -> recorded.headers.get(index), sink);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("replaying kept lines does no I/O", e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Lines {
+    LineSource.Line next() throws IOException;
+  }
+
+  @FunctionalInterface
+  private interface Headers {
+    Header of(LineSource.Line line, int index);
+  }
+
+  private long parse(Lines lines, Headers headers, Consumer<Entry> sink) throws IOException {
+    Builder current = null;
+    List<Entry> overflow = new ArrayList<>();
+    long count = 0;
+    LineSource.Line line;
+    while ((line = lines.next()) != null) {
+      String text = line.text();
+      Header h = headers.of(line, (int) count);
+      count++;
+      DateOrder order = h == null ? null : orders.get(h.template());
+      boolean primary = order != null && h.template().equals(decision.template());
+      LocalDateTime time = order == null ? null : resolve(h, order);
+      String refusal = null;
+      if (order != null && !primary) {
+        refusal = secondaryRefusal(h, text, time, line.number());
+      }
+      if (order != null && refusal == null) {
+        flush(current, sink, overflow);
+        current = new Builder(line.number(), h, time, order, text, null);
+        readAsHeaders.merge(h.template(), 1L, Long::sum);
+        if (time != null) {
+          lastTime = time;
+          lastTimeLine = line.number();
+        }
+      } else if (order != null) {
+        flush(current, sink, overflow);
+        current = new Builder(line.number(), null, null, null, text, refusal);
+      } else if (h != null) {
+        flush(current, sink, overflow);
+        current = new Builder(line.number(), null, null, null, text, "line " + line.number()
+            + " starts like a message header in another format (" + h.template()
+            + ") than this file's (" + decision.template() + "); kept as text");
+      } else if (current == null) {
+        current = new Builder(line.number(), null, null, null, text,
+            "text before the first message header");
+      } else if (current.chars + text.length() > limits.maxEntryChars()) {
+        flush(current, sink, overflow);
+        current = new Builder(line.number(), null, null, null, text, "the message that ends on line "
+            + (line.number() - 1) + " continues beyond " + limits.maxEntryChars()
+            + " characters; the rest is kept here");
+      } else {
+        current.add(line.number(), text);
+      }
+      if (line.malformed() && current.malformed == null) {
+        current.malformed = "line " + line.number() + " holds bytes that are not UTF-8, from byte "
+            + line.malformedAt() + " of the line (offset " + (line.byteOffset()
+            + line.malformedAt()) + " in the file); they are shown as U+FFFD here and kept in the"
+            + " raw original";
+      }
+      if (line.overflowed()) {
+        long kept = limits.maxLineBytes();
+        overflow.add(new UnparsedEntry(line.number(), line.number(), null, null, null,
+            line.overflowSample() == null ? "" : line.overflowSample(),
+            "line " + line.number() + " is " + (kept + line.overflowBytes()) + " bytes long; only"
+                + " the first " + kept + " bytes were read into the record for it; the other "
+                + line.overflowBytes() + " bytes (file offsets " + (line.byteOffset() + kept)
+                + " to " + (line.byteOffset() + kept + line.overflowBytes() - 1) + ") are kept"
+                + " only in the raw original; the first of them follow as text"));
+      }
+    }
+    flush(current, sink, overflow);
+    return count;
   }
 
   private void flush(Builder b, Consumer<Entry> sink, List<Entry> overflow) {

@@ -97,14 +97,35 @@ record Header(
       return null; // text that starts with a number, e.g. "2 pallets", not a date or a time
     }
     Text.Normalized norm = Text.normalize(line);
+    Match m = Match.of(norm.text());
+    return m == null ? null : build(line, norm, m);
+  }
+
+  /**
+   * {@link #parse} by the two regular expressions: the reference the hand-written matcher is tested
+   * against ({@code FastPathProperties}); the parser itself does not use it.
+   */
+  static Header parseByPatterns(String line) {
+    if (line.isEmpty()) {
+      return null;
+    }
+    char first = firstVisible(line);
+    if (!(first == '[' || (first >= '0' && first <= '9') || (first >= '\u0660' && first <= '\u0669')
+        || (first >= '\u06F0' && first <= '\u06F9'))) {
+      return null;
+    }
+    if (first != '[' && !separatorFollowsDigits(line)) {
+      return null;
+    }
+    Text.Normalized norm = Text.normalize(line);
     String s = norm.text();
     Matcher m = DATE_FIRST.matcher(s);
     if (m.lookingAt()) {
-      return build(line, norm, m, DATE_FIRST_GROUPS, false);
+      return build(line, norm, Match.of(m, DATE_FIRST_GROUPS, false));
     }
     m = TIME_FIRST.matcher(s);
     if (m.lookingAt()) {
-      return build(line, norm, m, TIME_FIRST_GROUPS, true);
+      return build(line, norm, Match.of(m, TIME_FIRST_GROUPS, true));
     }
     return null;
   }
@@ -151,17 +172,15 @@ record Header(
     return 0;
   }
 
-  private static Header build(String line, Text.Normalized norm, Matcher m, Groups gr,
-      boolean timeFirst) {
-    boolean open = m.start(gr.open()) != m.end(gr.open());
-    String close = m.group(gr.close());
-    boolean closeBracket = close.startsWith("]");
+  private static Header build(String line, Text.Normalized norm, Match m) {
+    boolean open = m.open;
+    boolean closeBracket = m.closeKind == Match.CLOSE_BRACKET;
     if (open != closeBracket) {
       return null;
     }
     String s = norm.text();
-    int[] starts = {m.start(gr.a()), m.start(gr.b()), m.start(gr.c())};
-    int[] ends = {m.end(gr.a()), m.end(gr.b()), m.end(gr.c())};
+    int[] starts = {m.aS, m.bS, m.cS};
+    int[] ends = {m.aE, m.bE, m.cE};
     int[] n = new int[3];
     int yearIndex = -1;
     for (int i = 0; i < 3; i++) {
@@ -173,28 +192,25 @@ record Header(
         yearIndex = i;
       }
     }
-    int hour = digits(s, m.start(gr.h()), m.end(gr.h()));
-    int minute = digits(s, m.start(gr.mi()), m.end(gr.mi()));
-    boolean hasSec = m.start(gr.s()) >= 0;
+    int hour = digits(s, m.hS, m.hE);
+    int minute = digits(s, m.miS, m.miE);
+    boolean hasSec = m.sS >= 0;
     int ampm = NONE;
-    if (m.start(gr.ampm()) >= 0) {
-      char c = Character.toLowerCase(s.charAt(m.start(gr.ampm())));
+    if (m.ampmS >= 0) {
+      char c = Character.toLowerCase(s.charAt(m.ampmS));
       ampm = (c == 'a' || c == 'ص') ? AM : PM;
     }
-    Family family;
-    if (closeBracket) {
-      family = Family.BRACKET;
-    } else if (close.equals(" - ")) {
-      family = Family.DASH;
-    } else if (close.equals(": ")) {
-      family = Family.COLON;
-    } else {
-      family = Family.SPACE;
-    }
-    char sep = s.charAt(m.start(gr.sep()));
-    char ts = s.charAt(m.start(gr.ts()));
-    boolean dot = m.start(gr.dot()) != m.end(gr.dot());
-    boolean klo = m.end(gr.dts()) - m.start(gr.dts()) == 5; // " klo "
+    Family family = switch (m.closeKind) {
+      case Match.CLOSE_BRACKET -> Family.BRACKET;
+      case Match.CLOSE_DASH -> Family.DASH;
+      case Match.CLOSE_COLON -> Family.COLON;
+      default -> Family.SPACE;
+    };
+    boolean timeFirst = m.timeFirst;
+    char sep = m.sep;
+    char ts = m.ts;
+    boolean dot = m.dot;
+    boolean klo = m.klo;
     int code = family.ordinal() | (timeFirst ? 4 : 0) | (sep << 3) | ((yearIndex + 1) << 10)
         | (dot ? 1 << 13 : 0) | (klo ? 1 << 14 : 0) | (ts << 15) | (hasSec ? 1 << 22 : 0)
         | (ampm != NONE ? 1 << 23 : 0);
@@ -211,16 +227,323 @@ record Header(
       TEMPLATES.putIfAbsent(code, template);
     }
     int len = line.length();
-    int stStartNorm = timeFirst ? m.start(gr.h()) : m.start(gr.a());
-    int stEndNorm = m.start(gr.close());
-    int restNorm = m.end();
+    int stStartNorm = timeFirst ? m.hS : m.aS;
+    int stEndNorm = m.closeS;
+    int restNorm = m.end;
     int origStart = norm.originOf(stStartNorm, len);
     int origEnd = norm.originOf(stEndNorm - 1, len) + 1;
     // Invisible characters between the close and the rest belong to the rest (iOS puts an LRM there).
     int origRest = restNorm == 0 ? 0 : norm.originOf(restNorm - 1, len) + 1;
-    int second = hasSec ? digits(s, m.start(gr.s()), m.end(gr.s())) : -1;
+    int second = hasSec ? digits(s, m.sS, m.sE) : -1;
     return new Header(n, hour, minute, second, ampm, template, yearIndex, family, origStart, origEnd,
         origRest);
+  }
+
+  /**
+   * Where the grammar's parts are on a normalized line: what {@link #DATE_FIRST} or
+   * {@link #TIME_FIRST} {@code lookingAt} finds, found by hand without backtracking. The grammar
+   * needs no backtracking except around the optional am/pm marker (with it, the rest must still
+   * follow; else the line is read without it, as the regular expression does), because every
+   * other optional part is followed by a character class it cannot start with.
+   */
+  private static final class Match {
+    static final int CLOSE_BRACKET = 1;
+    static final int CLOSE_DASH = 2;
+    static final int CLOSE_COLON = 3;
+    static final int CLOSE_SPACE = 4;
+
+    boolean timeFirst;
+    boolean open;
+    int aS;
+    int aE;
+    int bS;
+    int bE;
+    int cS;
+    int cE;
+    char sep;
+    boolean dot;
+    boolean klo;
+    int hS;
+    int hE;
+    char ts;
+    int miS;
+    int miE;
+    int sS = -1;
+    int sE = -1;
+    int ampmS = -1;
+    int closeKind;
+    int closeS;
+    int end;
+
+    /** The match of the date-first shape, else of the time-first shape; null if neither. */
+    static Match of(String s) {
+      Match m = new Match();
+      if (m.dateFirst(s)) {
+        return m;
+      }
+      m = new Match();
+      m.timeFirst = true;
+      return m.timeFirst(s) ? m : null;
+    }
+
+    /** The same positions from a regular-expression match (the reference path). */
+    static Match of(Matcher r, Groups g, boolean timeFirst) {
+      Match m = new Match();
+      m.timeFirst = timeFirst;
+      m.open = r.start(g.open()) != r.end(g.open());
+      m.aS = r.start(g.a());
+      m.aE = r.end(g.a());
+      m.bS = r.start(g.b());
+      m.bE = r.end(g.b());
+      m.cS = r.start(g.c());
+      m.cE = r.end(g.c());
+      String s = r.group();
+      int base = r.start();
+      m.sep = s.charAt(r.start(g.sep()) - base);
+      m.dot = r.start(g.dot()) != r.end(g.dot());
+      m.klo = r.end(g.dts()) - r.start(g.dts()) == 5;
+      m.hS = r.start(g.h());
+      m.hE = r.end(g.h());
+      m.ts = s.charAt(r.start(g.ts()) - base);
+      m.miS = r.start(g.mi());
+      m.miE = r.end(g.mi());
+      m.sS = r.start(g.s());
+      m.sE = r.end(g.s());
+      m.ampmS = r.start(g.ampm());
+      String close = r.group(g.close());
+      m.closeKind = close.startsWith("]") ? CLOSE_BRACKET : close.equals(" - ") ? CLOSE_DASH
+          : close.equals(": ") ? CLOSE_COLON : CLOSE_SPACE;
+      m.closeS = r.start(g.close());
+      m.end = r.end();
+      return m;
+    }
+
+    private boolean dateFirst(String s) {
+      int i = 0;
+      if (at(s, i) == '[') {
+        open = true;
+        i++;
+      }
+      i = date(s, i);
+      if (i < 0) {
+        return false;
+      }
+      int t;
+      if (at(s, i) == ',') {
+        t = at(s, i + 1) == ' ' ? i + 2 : i + 1;
+      } else if (s.startsWith(" klo ", i)) {
+        t = i + 5;
+        klo = true;
+      } else if (at(s, i) == ' ') {
+        t = i + 1;
+      } else {
+        return false;
+      }
+      int e = timeCore(s, t);
+      if (e < 0) {
+        return false;
+      }
+      int a = ampm(s, e);
+      if (a >= 0 && close(s, a)) {
+        return true;
+      }
+      ampmS = -1;
+      return close(s, e);
+    }
+
+    private boolean timeFirst(String s) {
+      int i = 0;
+      if (at(s, i) == '[') {
+        open = true;
+        i++;
+      }
+      int e = timeCore(s, i);
+      if (e < 0) {
+        return false;
+      }
+      int a = ampm(s, e);
+      if (a >= 0 && dateAndClose(s, a)) {
+        return true;
+      }
+      ampmS = -1;
+      return dateAndClose(s, e);
+    }
+
+    /** {@code (", " | "," | " ") date close} from {@code i}, as in the time-first shape. */
+    private boolean dateAndClose(String s, int i) {
+      int t;
+      if (at(s, i) == ',') {
+        t = at(s, i + 1) == ' ' ? i + 2 : i + 1;
+      } else if (at(s, i) == ' ') {
+        t = i + 1;
+      } else {
+        return false;
+      }
+      int e = date(s, t);
+      return e >= 0 && close(s, e);
+    }
+
+    /** The date from {@code i}; its end, or -1. */
+    private int date(String s, int i) {
+      aS = i;
+      i = digitRun(s, i, 4);
+      if (i < 0) {
+        return -1;
+      }
+      aE = i;
+      if (at(s, i) == ' ') {
+        i++;
+      }
+      char c = at(s, i);
+      if (c != '.' && c != '/' && c != '-') {
+        return -1;
+      }
+      sep = c;
+      i++;
+      if (at(s, i) == ' ') {
+        i++;
+      }
+      bS = i;
+      i = digitRun(s, i, 4);
+      if (i < 0) {
+        return -1;
+      }
+      bE = i;
+      if (at(s, i) == ' ') {
+        i++;
+      }
+      if (at(s, i) != sep) {
+        return -1;
+      }
+      i++;
+      if (at(s, i) == ' ') {
+        i++;
+      }
+      cS = i;
+      i = digitRun(s, i, 4);
+      if (i < 0) {
+        return -1;
+      }
+      cE = i;
+      if (at(s, i) == '.') {
+        dot = true;
+        i++;
+      }
+      return i;
+    }
+
+    /** {@code hh tsep mm [tsep ss]} from {@code i}; its end, or -1. */
+    private int timeCore(String s, int i) {
+      hS = i;
+      i = digitRun(s, i, 2);
+      if (i < 0) {
+        return -1;
+      }
+      hE = i;
+      char c = at(s, i);
+      if (c != ':' && c != '.') {
+        return -1;
+      }
+      ts = c;
+      i++;
+      if (!isDigit(at(s, i)) || !isDigit(at(s, i + 1))) {
+        return -1;
+      }
+      miS = i;
+      miE = i + 2;
+      i += 2;
+      if (at(s, i) == ts && isDigit(at(s, i + 1)) && isDigit(at(s, i + 2))) {
+        sS = i + 1;
+        sE = i + 3;
+        i += 3;
+      }
+      return i;
+    }
+
+    /** {@code [" "] ampm} from {@code i}: its end (and {@link #ampmS} set), or -1. */
+    private int ampm(String s, int i) {
+      if (at(s, i) == ' ') {
+        i++;
+      }
+      char c = at(s, i);
+      if (c == 'ص' || c == 'م') {
+        ampmS = i;
+        return i + 1;
+      }
+      if (c != 'a' && c != 'A' && c != 'p' && c != 'P') {
+        return -1;
+      }
+      int start = i;
+      i++;
+      if (at(s, i) == '.') {
+        i++;
+      }
+      if (at(s, i) == ' ') {
+        i++;
+      }
+      if (at(s, i) != 'm' && at(s, i) != 'M') {
+        return -1;
+      }
+      i++;
+      if (at(s, i) == '.') {
+        i++;
+      }
+      ampmS = start;
+      return i;
+    }
+
+    /** The close from {@code i}: true (and the close and end set) if one is there. */
+    private boolean close(String s, int i) {
+      closeS = i;
+      char c = at(s, i);
+      if (c == ']') {
+        int e = i + 1;
+        if (at(s, e) == ' ') {
+          e++;
+        }
+        if (s.startsWith("- ", e)) {
+          e += 2;
+        }
+        closeKind = CLOSE_BRACKET;
+        end = e;
+        return true;
+      }
+      if (s.startsWith(" - ", i)) {
+        closeKind = CLOSE_DASH;
+        end = i + 3;
+        return true;
+      }
+      if (s.startsWith(": ", i)) {
+        closeKind = CLOSE_COLON;
+        end = i + 2;
+        return true;
+      }
+      if (c == ' ') {
+        closeKind = CLOSE_SPACE;
+        end = i + 1;
+        return true;
+      }
+      return false;
+    }
+
+    /** The end of 1 to {@code max} ASCII digits from {@code i}; -1 if none or more than max. */
+    private static int digitRun(String s, int i, int max) {
+      int j = i;
+      while (isDigit(at(s, j))) {
+        j++;
+      }
+      int n = j - i;
+      return n == 0 || n > max ? -1 : j;
+    }
+
+    private static boolean isDigit(char c) {
+      return c >= '0' && c <= '9';
+    }
+
+    /** The character at {@code i}, or 0 past the end (no grammar part matches 0). */
+    private static char at(String s, int i) {
+      return i < s.length() ? s.charAt(i) : 0;
+    }
   }
 
   /** The ASCII digits {@code s[from, to)} as a number (the patterns matched 1-4 digits). */

@@ -80,9 +80,37 @@ final class LineSource implements AutoCloseable {
         }
       }
       sawAny = true;
-      byte b = buffer[pos++];
-      offset++;
-      if (b == '\n') {
+      // Copy up to the next LF (or the buffer's end) at once instead of byte by byte.
+      int nl = pos;
+      while (nl < limit && buffer[nl] != '\n') {
+        nl++;
+      }
+      int n = nl - pos;
+      int take = Math.min(n, maxLineBytes - len);
+      if (take > 0) {
+        if (len + take > line.length) {
+          byte[] bigger = new byte[Math.min(maxLineBytes, Math.max(len + take, line.length * 2))];
+          System.arraycopy(line, 0, bigger, 0, len);
+          line = bigger;
+        }
+        System.arraycopy(buffer, pos, line, len, take);
+        len += take;
+      }
+      int rest = n - take;
+      if (rest > 0) {
+        if (sample == null) {
+          sample = new byte[OVERFLOW_SAMPLE_BYTES];
+        }
+        int keep = Math.min(rest, sample.length - sampleLen);
+        System.arraycopy(buffer, pos + take, sample, sampleLen, keep);
+        sampleLen += keep;
+        overflow += rest;
+      }
+      offset += n;
+      pos = nl;
+      if (nl < limit) {
+        pos++;
+        offset++;
         if (overflow == 0 && len > 0 && line[len - 1] == '\r') {
           len--;
         } else if (overflow > 0 && sampleLen > 0 && sample[sampleLen - 1] == '\r') {
@@ -90,22 +118,6 @@ final class LineSource implements AutoCloseable {
           overflow--;
         }
         return finish(start, len, overflow, sample, sampleLen);
-      }
-      if (len < maxLineBytes) {
-        if (len == line.length) {
-          byte[] bigger = new byte[Math.min(maxLineBytes, line.length * 2)];
-          System.arraycopy(line, 0, bigger, 0, len);
-          line = bigger;
-        }
-        line[len++] = b;
-      } else {
-        if (sample == null) {
-          sample = new byte[OVERFLOW_SAMPLE_BYTES];
-        }
-        if (sampleLen < sample.length) {
-          sample[sampleLen++] = b;
-        }
-        overflow++;
       }
     }
     if (!sawAny) {
@@ -136,6 +148,12 @@ final class LineSource implements AutoCloseable {
 
   /** Decodes UTF-8, replacing bad bytes with U+FFFD; {@code firstBad[0]} gets the first bad offset. */
   private String decode(byte[] bytes, int from, int len, int[] firstBad) {
+    // Fast path: the JDK's decoder replaces bad bytes with U+FFFD too, so a result without U+FFFD
+    // had none; a line holding U+FFFD is decoded again below to find where the bad bytes are.
+    String fast = new String(bytes, from, len, StandardCharsets.UTF_8);
+    if (fast.indexOf('\uFFFD') < 0) {
+      return fast;
+    }
     ByteBuffer bb = ByteBuffer.wrap(bytes, from, len);
     CharBuffer out = CharBuffer.allocate(len + 1);
     decoder.reset();

@@ -34,6 +34,32 @@ class FastPathProperties {
     }
   }
 
+  /**
+   * The hand-written header matcher finds exactly what the two regular expressions find, on
+   * header-like text and on the spellings of real headers with noise after them.
+   */
+  @Property(tries = 5000)
+  void theHandWrittenMatcherAgreesWithThePatterns(@ForAll("headerish") String line,
+      @ForAll("headerTails") String tail) {
+    for (String s : List.of(line, line + tail)) {
+      assertThat(describe(Header.parse(s))).as(s).isEqualTo(describe(Header.parseByPatterns(s)));
+    }
+  }
+
+  @Provide
+  Arbitrary<String> headerTails() {
+    return Arbitraries.of("", " - A: b", "] B: c", ": C: d", " D: e", " am - x", " p.m. - y",
+        " A.M.] z", "\u0635 - a", " م x", "am", "-", "] - k", ". ", ", 1/2/24 - q");
+  }
+
+  /** A header's fields as text (the record's equality compares its array by identity). */
+  private static String describe(Header h) {
+    return h == null ? "none" : java.util.Arrays.toString(h.n()) + " " + h.hour() + ":"
+        + h.minute() + ":" + h.second() + " ampm " + h.ampm() + " " + h.template() + " year@"
+        + h.yearIndex() + " " + h.family() + " source " + h.sourceTimeStart() + "-"
+        + h.sourceTimeEnd() + " rest " + h.restStart();
+  }
+
   @net.jqwik.api.Example
   void thePrefilterPassesEveryHeaderSpellingAndRejectsNumbersInText() {
     for (String header : List.of("1/2/24, 10:00 - A: b", "\u200e1\u200e2/3/24, 10:00 - A: b",
