@@ -29,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
       "Re-read the whole data directory from scratch: every segment's checksum, every record's digest "
           + "recomputed from its canonical bytes, serials without gaps, the Merkle tree recomputed and "
           + "compared with every signed checkpoint, every signature, every blob rehashed, the key and "
-          + "manifest files, and the derived indexes.",
+          + "manifest files, and the derived indexes (by their files' checksums and opening their commits; "
+          + "--deep also decodes the search index's structures).",
       "Exit status 0 only when nothing is wrong; otherwise 1, naming each file with what was expected "
           + "and what was found.",
       "Verify changes nothing and may run beside a writer (import, server): it then checks the records up to "
@@ -43,6 +44,11 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--mirror", description = "Also compare the primary copy with the mirror, object by object and "
       + "byte by byte, naming every object missing or different on either side.")
   boolean mirror;
+
+  @Option(names = "--deep", description = "Also decode every structure of the search index (Lucene's CheckIndex: "
+      + "postings, stored fields, doc values, points). Without it the search index, derived state that coffer "
+      + "reindex rebuilds, is checked by every file's Lucene checksum and by opening its commit, as the id index is.")
+  boolean deep;
 
   @Spec CommandSpec spec;
 
@@ -72,7 +78,7 @@ final class VerifyCommand implements Callable<Integer> {
     List<Problem> problems = new ArrayList<>(report.problems());
     Path index = Workspace.indexDir(dir);
     if (Files.isDirectory(index) && report.problems().stream().noneMatch(p -> p.what().startsWith("cannot decrypt"))) {
-      for (String p : SearchIndex.check(index, Archives.encryption(dir, MasterKeySource.standard(dir)))) {
+      for (String p : SearchIndex.check(index, Archives.encryption(dir, MasterKeySource.standard(dir)), deep)) {
         problems.add(new Problem(dir.relativize(index).toString(), "search index damaged (derived state: run coffer reindex): " + p, null, null));
       }
     }

@@ -182,6 +182,29 @@ class CliTest {
   }
 
   @Test
+  void verifyNamesADamagedSearchIndexFileQuicklyAndDeeply() throws IOException {
+    init();
+    importFixture();
+    Run deepOk = coffer("verify", "--deep", "--data", data.toString());
+    assertThat(deepOk.status()).as(deepOk.out() + deepOk.err()).isZero();
+    Path victim;
+    try (Stream<Path> files = Files.list(data.resolve("index"))) {
+      victim = files.filter(p -> !p.getFileName().toString().equals("write.lock"))
+          .max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(victim);
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(victim, bytes);
+    for (List<String> args : List.of(List.of("verify"), List.of("verify", "--deep"))) {
+      List<String> all = new java.util.ArrayList<>(args);
+      all.addAll(List.of("--data", data.toString(), "--json"));
+      Run bad = coffer(all.toArray(String[]::new));
+      assertThat(bad.status()).as(String.join(" ", args)).isEqualTo(Coffer.FAILED);
+      assertThat(bad.out()).as(String.join(" ", args)).contains("search index damaged");
+    }
+  }
+
+  @Test
   void refusedInputWritesNothingAndHasItsOwnExitStatus() throws IOException {
     init();
     Path empty = Files.createFile(tmp.resolve("empty.txt"));

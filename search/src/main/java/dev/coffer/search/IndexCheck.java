@@ -6,13 +6,20 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.index.CheckIndex;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.Lock;
 
 /**
- * Runs Lucene's {@link CheckIndex} (checksums of every file, then decoding of postings, stored fields,
- * doc values and points) on the latest commit and turns its status into plain problem lines.
+ * Checks a search index's latest commit and turns what is wrong into plain problem lines: either
+ * {@link #checksums} (every file's CRC-32 footer, then the commit opens) or {@link #run} (Lucene's
+ * {@link CheckIndex}: the same checksums, then decoding of postings, stored fields, doc values and
+ * points).
  */
 final class IndexCheck {
   private IndexCheck() {}
@@ -63,6 +70,52 @@ final class IndexCheck {
       }
     }
     return problems;
+  }
+
+  /**
+   * Every file of the latest commit passes its Lucene checksum (files checked in parallel, problems
+   * in file-name order), then a reader opens the commit. A changed byte anywhere in a file fails its
+   * CRC-32; what this leaves to {@link #run} is damage Lucene itself wrote with a valid checksum.
+   */
+  static List<String> checksums(Directory dir) throws IOException {
+    String[] files = dir.listAll();
+    String segmentsFile = SegmentInfos.getLastCommitSegmentsFileName(files);
+    if (segmentsFile == null) {
+      return List.of("no readable commit (segments file missing or corrupt)");
+    }
+    SegmentInfos infos;
+    try {
+      infos = SegmentInfos.readCommit(dir, segmentsFile);
+    } catch (IOException | RuntimeException e) {
+      // The commit reads other files too (.si): name the damaged ones when their checksums say so.
+      List<String> named = checkFiles(dir, java.util.Arrays.stream(files)
+          .filter(f -> !f.equals("write.lock")).sorted().toList());
+      return named.isEmpty()
+          ? List.of("no readable commit: " + segmentsFile + ": " + e.getClass().getSimpleName() + ": "
+              + e.getMessage())
+          : named;
+    }
+    List<String> problems = checkFiles(dir, infos.files(true).stream().sorted().toList());
+    if (!problems.isEmpty()) {
+      return problems;
+    }
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      return List.of();
+    } catch (IOException | RuntimeException e) {
+      return List.of("cannot open the commit " + segmentsFile + ": " + e.getClass().getSimpleName() + ": "
+          + e.getMessage());
+    }
+  }
+
+  private static List<String> checkFiles(Directory dir, List<String> files) {
+    return files.parallelStream().map(f -> {
+      try (IndexInput in = dir.openInput(f, IOContext.READONCE)) {
+        CodecUtil.checksumEntireFile(in);
+        return (String) null;
+      } catch (IOException | RuntimeException e) {
+        return "file " + f + ": " + e.getClass().getSimpleName() + ": " + e.getMessage();
+      }
+    }).filter(java.util.Objects::nonNull).toList();
   }
 
   /** A lock that is already held by the open writer; CheckIndex only needs something to validate. */

@@ -20,7 +20,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class IndexCheckTest {
   @TempDir Path dir;
@@ -48,8 +47,8 @@ class IndexCheckTest {
   }
 
   @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void aFlippedByteInAnyIndexFileIsFound(boolean encrypted) throws IOException {
+  @org.junit.jupiter.params.provider.CsvSource({"false,true", "true,true", "false,false", "true,false"})
+  void aFlippedByteInAnyIndexFileIsFound(boolean encrypted, boolean deep) throws IOException {
     Encryption encryption = encrypted
         ? Encryption.of(KeyRing.inMemory("0123456789abcdef0123456789abcdef", "test", 0))
         : Encryption.none();
@@ -65,11 +64,34 @@ class IndexCheckTest {
       int at = bytes.length / 2;
       bytes[at] ^= 0x01;
       Files.write(file, bytes);
-      assertThat(SearchIndex.check(path, encryption)).as(file.getFileName().toString()).isNotEmpty();
+      assertThat(SearchIndex.check(path, encryption, deep)).as(file.getFileName().toString()).isNotEmpty();
       bytes[at] ^= 0x01;
       Files.write(file, bytes);
     }
-    assertThat(SearchIndex.check(path, encryption)).isEmpty();
+    assertThat(SearchIndex.check(path, encryption, deep)).isEmpty();
+  }
+
+  @Test
+  void theQuickCheckFindsAMissingFileOfTheCommitAndASoundIndexIsClean() throws IOException {
+    Path path = build();
+    assertThat(SearchIndex.check(path, Encryption.none(), false)).isEmpty();
+    Path victim;
+    try (Stream<Path> list = Files.list(path)) {
+      victim = list.filter(p -> !p.getFileName().toString().equals("write.lock")
+          && !p.getFileName().toString().startsWith("segments")).sorted().findFirst().orElseThrow();
+    }
+    Files.delete(victim);
+    assertThat(SearchIndex.check(path, Encryption.none(), false)).singleElement().asString()
+        .contains(victim.getFileName().toString());
+  }
+
+  @Test
+  void theQuickCheckRefusesAnIndexAWriterHasOpen() throws IOException {
+    Path path = build();
+    try (SearchIndex open = SearchIndex.open(path, SearchOptions.defaults(), Encryption.none())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> SearchIndex.check(path, Encryption.none(), false))
+          .isInstanceOf(org.apache.lucene.store.LockObtainFailedException.class);
+    }
   }
 
   @Test

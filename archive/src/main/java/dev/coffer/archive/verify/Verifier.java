@@ -461,8 +461,8 @@ public final class Verifier {
     }
 
     /**
-     * Reads segments in key order on this thread (sequential I/O, large reads), checks them on worker
-     * threads, and folds the results back in order: continuity, the tree, the checkpoints. At most
+     * Lists segments in key order on this thread, reads, decrypts and checks them on worker threads
+     * (one segment each), and folds the results back in order: continuity, the tree, the checkpoints. At most
      * {@code 2 * workers} segments are in flight, so memory stays bounded.
      */
     void segmentsAndCheckpoints() throws IOException {
@@ -490,15 +490,17 @@ public final class Verifier {
           }
           advance(rawSize(key));
           segments++;
-          byte[] bytes;
-          try {
-            bytes = store.get(key); // decrypted and authenticated here, checked on a worker
-          } catch (CorruptObjectException e) {
-            inFlight.add(java.util.concurrent.CompletableFuture.completedFuture(
-                new Checked(key, keySerial, null, null, List.of(), 0, e, List.of(), java.util.Map.of())));
-            continue;
-          }
-          inFlight.add(pool.submit(() -> check(key, keySerial, bytes, covered)));
+          // Read, decrypted and authenticated (AES-GCM) and checked on a worker: the decryption is
+          // as costly as the checks, and the fold below keeps the results in key order.
+          inFlight.add(pool.submit(() -> {
+            byte[] bytes;
+            try {
+              bytes = store.get(key);
+            } catch (CorruptObjectException e) {
+              return new Checked(key, keySerial, null, null, List.of(), 0, e, List.of(), java.util.Map.of());
+            }
+            return check(key, keySerial, bytes, covered);
+          }));
           if (inFlight.size() >= 2 * workers) {
             fold.accept(await(inFlight.poll()));
           }
@@ -546,6 +548,9 @@ public final class Verifier {
       } catch (ExecutionException e) {
         if (e.getCause() instanceof RuntimeException re) {
           throw re;
+        }
+        if (e.getCause() instanceof IOException io) {
+          throw io;
         }
         throw new IOException(e.getCause());
       }
