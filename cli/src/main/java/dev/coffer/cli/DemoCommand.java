@@ -112,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         worst = Math.max(worst, r.status().code());
       }
       int web = dev.coffer.web.DemoConversations.append(ws.archive);
-      output.line(String.format("   %-44s %6d new (photos, a voice note, reactions, an edit, a deletion, WeChat in Chinese)",
+      output.line(String.format("   %-44s %6d new (photos, a voice note, a video, reactions, an edit, a deletion, WeChat in Chinese)",
           "web app demo conversations", web));
       if (dev.coffer.server.directory.DirectoryStore.latestDigest(dir) == null) {
         // The firm's own people, so the search page's direction filter tells outbound from inbound.

@@ -79,11 +79,20 @@ final class AdminPages {
   private void page(Context ctx, String issuedFor, char[] issued, String error) throws IOException {
     boolean administers = viewer(ctx).role().administers();
     List<Views.Option> roles = Arrays.stream(Role.values()).map(r -> new Views.Option(r.label(), r.label(), r == Role.REVIEWER)).toList();
+    List<Views.Option> convs = new ArrayList<>();
+    Map<String, String> titles = new java.util.HashMap<>();
+    for (ConversationSummary c : administers ? app.web.index().conversations() : List.<ConversationSummary>of()) {
+      convs.add(new Views.Option(c.id(), SearchPages.title(c) + " (" + c.channel() + ")", false));
+      titles.put(c.id(), SearchPages.title(c));
+    }
     List<Views.UserRow> rows = new ArrayList<>();
     for (User u : administers ? app.web.users().list() : List.<User>of()) {
+      // ids are what is stored; the titles say what they are
+      String assigned = u.assignments().conversations().stream().sorted()
+          .map(id -> titles.getOrDefault(id, "unknown conversation " + id)).collect(Collectors.joining(", "));
       rows.add(new Views.UserRow(u.name(), u.role().label(), u.totpEnrolled(), u.totpRequired(), u.disabled(),
           u.mustChangePassword(), String.join(", ", u.assignments().people()),
-          String.join(", ", u.assignments().conversations()), String.join(", ", u.assignments().channels()),
+          String.join(", ", u.assignments().conversations()), assigned, String.join(", ", u.assignments().channels()),
           Arrays.stream(Role.values()).map(r -> new Views.Option(r.label(), r.label(), r == u.role())).toList()));
     }
     Checkpoint cp = app.web.archive().latestCheckpoint();
@@ -102,14 +111,10 @@ final class AdminPages {
       status = rep.problems().size() + " problem(s): " + rep.problems().stream().limit(5).map(Object::toString)
           .collect(Collectors.joining("; "));
     }
-    List<Views.Option> convs = new ArrayList<>();
-    for (ConversationSummary c : administers ? app.web.index().conversations() : List.<ConversationSummary>of()) {
-      convs.add(new Views.Option(c.id(), SearchPages.title(c) + " (" + c.channel() + ")", false));
-    }
     Views.AdminView v = new Views.AdminView(rows, roles, issuedFor, issued == null ? null : new String(issued),
         app.web.archive().size(), cp.rootHex(), Formats.utc(Instant.ofEpochMilli(cp.time())), status,
         lastVerified == null ? "" : Formats.dateTime(lastVerified, WebApp.zone(ctx)), rep != null && rep.ok(),
-        app.web.index().indexedThrough(), convs, error, administers, connectors(), retention(ctx));
+        app.web.index().count(dev.coffer.search.SearchRequest.builder().build()), convs, error, administers, connectors(), retention(ctx));
     if (issued != null) {
       Arrays.fill(issued, '\0');
     }

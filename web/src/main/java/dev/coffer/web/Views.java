@@ -90,12 +90,13 @@ public final class Views {
 
   /** A user row on the admin page. */
   public record UserRow(String name, String role, boolean totp, boolean totpRequired, boolean disabled,
-      boolean mustChange, String people, String conversations, String channels, List<Option> roles) {}
+      boolean mustChange, String people, String conversations, String conversationTitles, String channels,
+      List<Option> roles) {}
 
   /** The admin page. */
   public record AdminView(List<UserRow> users, List<Option> roles, String issuedFor, String issuedPassword,
       long archiveSize, String checkpointRoot, String checkpointTime, String verifyStatus, String verifyTime,
-      boolean verifyOk, long indexedThrough, List<Option> conversations, String error, boolean administers,
+      boolean verifyOk, long searchable, List<Option> conversations, String error, boolean administers,
       List<ConnectorRow> connectors, RetentionView retention) {}
 
   /** One connector's capture health on the admin page (counters only, never content). */

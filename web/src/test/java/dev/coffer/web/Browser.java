@@ -75,9 +75,19 @@ final class Browser {
   static void screenshot(ChromeDriver d, String name) throws IOException {
     Path dir = Path.of("target", "screenshots");
     Files.createDirectories(dir);
-    // Full page height, so a long conversation or result list is visible at once.
+    // Full page height from the top, so a long conversation or result list is visible at once.
+    d.executeScript("window.scrollTo(0, 0)");
     Object h = d.executeScript("return Math.min(document.documentElement.scrollHeight, 4000)");
     d.manage().window().setSize(new org.openqa.selenium.Dimension(1366, Math.max(900, ((Number) h).intValue())));
+    Files.write(dir.resolve(name + ".png"), d.getScreenshotAs(OutputType.BYTES));
+    d.manage().window().setSize(new org.openqa.selenium.Dimension(1366, 900));
+  }
+
+  /** What a 1366×768 laptop shows (the window, not the whole page), for checking layout at that size. */
+  static void laptop(ChromeDriver d, String name) throws IOException {
+    Path dir = Path.of("target", "screenshots");
+    Files.createDirectories(dir);
+    d.manage().window().setSize(new org.openqa.selenium.Dimension(1366, 768));
     Files.write(dir.resolve(name + ".png"), d.getScreenshotAs(OutputType.BYTES));
     d.manage().window().setSize(new org.openqa.selenium.Dimension(1366, 900));
   }

@@ -80,6 +80,7 @@ class BrowserTest {
     assertThat(browser.findElements(By.cssSelector(".hit .snippet .who"))).isNotEmpty()
         .extracting(WebElement::getText).allMatch(t -> t.startsWith("Sam Trader"));
     Browser.screenshot(browser, "02b-search-outbound");
+    Browser.laptop(browser, "12-laptop-search");
     browser.get(app.base + "/search?q=%22never+guarantee%22");
 
     browser.findElement(By.cssSelector(".hit a.around")).click();
@@ -102,7 +103,15 @@ class BrowserTest {
     assertThat(deleted.findElement(By.cssSelector(".deletion")).getText()).contains("Deleted by Chris Doyle");
     assertThat(deleted.findElement(By.cssSelector(".text")).getText()).contains("bigger than they told compliance");
     assertThat(browser.findElements(By.cssSelector("audio"))).hasSize(1);
+    // the voice note and the video are playable: the browser reads their media from the archive
+    WebElement audio = browser.findElement(By.cssSelector("audio"));
+    WebElement video = browser.findElement(By.cssSelector("video"));
+    browser.executeScript("arguments[0].load(); arguments[1].load();", audio, video);
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> ((Number) browser.executeScript(
+        "return Math.min(arguments[0].readyState, arguments[1].readyState)", audio, video)).intValue() >= 1);
+    assertThat(browser.executeScript("return arguments[0].error", video)).isNull();
     Browser.screenshot(browser, "03-conversation-whatsapp");
+    Browser.laptop(browser, "11-laptop-conversation");
 
     // keyboard: j moves focus to a message
     browser.findElement(By.tagName("body")).sendKeys("j");
