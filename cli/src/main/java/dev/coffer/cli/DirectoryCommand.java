@@ -5,6 +5,8 @@ import dev.coffer.archive.ArchiveOptions;
 import dev.coffer.archive.Archives;
 import dev.coffer.model.Audit;
 import dev.coffer.model.Record;
+import dev.coffer.server.directory.Contact;
+import dev.coffer.server.directory.ContactBook;
 import dev.coffer.server.directory.Directory;
 import dev.coffer.server.directory.DirectoryStore;
 import dev.coffer.server.directory.Employee;
@@ -32,12 +34,15 @@ import picocli.CommandLine.Spec;
       "Who is who: employees and their phone numbers, WhatsApp Business numbers, WeChat OpenIDs and WeCom "
           + "user ids, so records name the employee (custodian) behind a handle.",
       "The directory is kept inside the archive (a blob plus an audit record per import); stop 'coffer serve' "
-          + "before importing (one process opens the archive at a time) and start it again to use the new one."
+          + "before importing (one process opens the archive at a time); a running server re-reads it when it changes.",
+      "External contacts (named in a WhatsApp Business app contact book, synced by the Cloud API) are read from "
+          + "the archive: 'directory contacts' lists them; they name handles but are never custodians."
     },
     subcommands = {
       DirectoryCommand.Import.class,
       DirectoryCommand.ListEmployees.class,
       DirectoryCommand.Unmapped.class,
+      DirectoryCommand.Contacts.class,
     })
 final class DirectoryCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -158,11 +163,15 @@ final class DirectoryCommand implements Runnable {
     @Option(names = "--limit", paramLabel = "N", description = "At most N handles (default 100).")
     int limit = 100;
 
+    @Option(names = "--unknown", description = "Only handles that are neither an employee nor a named external "
+        + "contact (the ones nobody has named yet).")
+    boolean unknown;
+
     @Mixin JsonOption jsonOption;
     @Mixin DataDirOption data;
     @Spec CommandSpec spec;
 
-    record Seen(String channel, String handle, long records, Instant last) {}
+    record Seen(String channel, String handle, long records, Instant last, Directory.Resolution contact) {}
 
     @Override
     public Integer call() throws Exception {
@@ -170,10 +179,12 @@ final class DirectoryCommand implements Runnable {
       Path dir = data.resolve();
       try (Archive archive = Archives.open(dir, ArchiveOptions.defaults())) {
         Directory d = DirectoryStore.load(archive, dir);
+        ContactBook book = new ContactBook();
         Map<String, long[]> counts = new HashMap<>();
         Map<String, Instant> last = new HashMap<>();
         archive.scan(1, stored -> {
           Record r = stored.record();
+          book.accept(r);
           if (r instanceof Audit || (channel != null && !channel.equals(r.channel()))) {
             return true;
           }
@@ -188,10 +199,15 @@ final class DirectoryCommand implements Runnable {
           }
           return true;
         });
+        Directory named = d.withContacts(book.contacts());
         List<Seen> seen = new ArrayList<>();
         counts.forEach((k, c) -> {
           int z = k.indexOf('\u0000');
-          seen.add(new Seen(k.substring(0, z), k.substring(z + 1), c[0], last.get(k)));
+          String handle = k.substring(z + 1);
+          Directory.Resolution contact = named.resolve(handle, null).orElse(null);
+          if (!unknown || contact == null) {
+            seen.add(new Seen(k.substring(0, z), handle, c[0], last.get(k), contact));
+          }
         });
         seen.sort(java.util.Comparator.comparingLong(Seen::records).reversed().thenComparing(Seen::handle));
         List<Seen> shown = seen.subList(0, Math.min(limit, seen.size()));
@@ -204,12 +220,83 @@ final class DirectoryCommand implements Runnable {
           m.put("handle", s.handle());
           m.put("records", s.records());
           m.put("last", s.last() == null ? null : s.last().toString());
+          m.put("contact", s.contact() == null ? null : contactJson(s.contact()));
           list.add(m);
-          output.line(String.format(Locale.ROOT, "%-9s %-28s %8d  %s", s.channel(), s.handle(), s.records(),
-              s.last() == null ? "" : s.last().toString()));
+          output.line(String.format(Locale.ROOT, "%-9s %-28s %8d  %s%s", s.channel(), s.handle(), s.records(),
+              s.last() == null ? "" : s.last().toString(), s.contact() == null ? ""
+                  : "  contact \"" + (s.contact().name() == null ? "" : s.contact().name()) + "\" in the book of "
+                      + s.contact().businessNumber() + (s.contact().current() ? "" : " (removed)")));
         }
-        output.line(seen.isEmpty() ? "Every handle in the archive maps to an employee (or there are no records)."
+        output.line(seen.isEmpty() ? (unknown ? "Every handle in the archive is an employee or a named contact."
+                : "Every handle in the archive maps to an employee (or there are no records).")
             : shown.size() + " of " + seen.size() + " unmapped handles shown.");
+        output.json(list);
+      }
+      return Coffer.OK;
+    }
+  }
+
+  private static Map<String, Object> contactJson(Directory.Resolution c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", c.name());
+    m.put("business_number", c.businessNumber());
+    m.put("current", c.current());
+    return m;
+  }
+
+  @Command(name = "contacts", mixinStandardHelpOptions = true,
+      description = "List external contacts: people named in a business number's contact book (WhatsApp Business "
+          + "app, synced by the Cloud API's smb_app_state_sync), with the book, the sync time and every change; "
+          + "removed contacts stay listed with their history. Read from the archive (an audit record names who "
+          + "looked). Contacts name handles; they are never custodians.")
+  static final class Contacts implements Callable<Integer> {
+    @Option(names = "--current", description = "Only contacts still in their book.")
+    boolean currentOnly;
+
+    @Mixin JsonOption jsonOption;
+    @Mixin DataDirOption data;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Output output = jsonOption.output(spec);
+      Path dir = data.resolve();
+      try (Archive archive = Archives.open(dir, ArchiveOptions.defaults())) {
+        ContactBook book = new ContactBook();
+        archive.scan(1, stored -> {
+          book.accept(stored.record());
+          return true;
+        });
+        List<Contact> contacts = book.contacts().stream().filter(c -> !currentOnly || c.current()).toList();
+        Workspace.audit(archive, Actor.current(), "directory-contacts-view", List.of(),
+            Map.of("contacts", String.valueOf(contacts.size())));
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Contact c : contacts) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("handle", c.handle());
+          m.put("name", c.name());
+          m.put("business_number", c.businessNumber());
+          m.put("channel", c.channel());
+          m.put("source", c.source());
+          m.put("synced_at", c.syncedAt() == null ? null : c.syncedAt().toString());
+          m.put("removed_at", c.removedAt() == null ? null : c.removedAt().toString());
+          List<Map<String, Object>> history = new ArrayList<>();
+          for (Contact.Change ch : c.history()) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("action", ch.action());
+            h.put("name", ch.name());
+            h.put("at", ch.at() == null ? null : ch.at().toString());
+            h.put("record", ch.recordId());
+            history.add(h);
+          }
+          m.put("history", history);
+          list.add(m);
+          output.line(String.format(Locale.ROOT, "%-20s %-28s book of %s, %s %s", c.handle(),
+              c.name() == null ? "(no name)" : "\"" + c.name() + "\"", c.businessNumber(),
+              c.current() ? "synced" : "REMOVED", c.current() ? c.syncedAt() : c.removedAt()));
+        }
+        output.line(contacts.isEmpty() ? "No external contacts synced (coexistence numbers' smb_app_state_sync)."
+            : contacts.size() + " external contact(s).");
         output.json(list);
       }
       return Coffer.OK;

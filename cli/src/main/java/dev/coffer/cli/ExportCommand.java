@@ -26,13 +26,17 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Write archived records in their canonical coffer/1 JSON, one per line, in serial order: "
-          + "byte for byte what the archive holds, so every line's SHA-256 is that record's digest.",
-      "The export itself is archived as an audit record."
+      "Write archived records in serial order, one per line. jsonl (the default): "
+          + "{\"record\":<the archived canonical coffer/1 bytes, verbatim>,\"serial\":N,\"digest\":…,"
+          + "\"resolution\":{…}}, where resolution names the custodian (the employee behind the record's "
+          + "handles) as the directory resolves it at export time and as the directory in force when the record was "
+          + "archived: a reading of the directory, not part of the evidence. canonical: the archived bytes "
+          + "alone, so every line's SHA-256 is that record's digest.",
+      "The export itself is archived as an audit record naming the directory version it used."
     })
 final class ExportCommand implements Callable<Integer> {
   /** Output formats; more (EML, RSMF, PDF) come with the export issue. */
-  enum Format { jsonl }
+  enum Format { jsonl, canonical }
 
   @Option(names = "--format", defaultValue = "jsonl", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Format format;
@@ -53,8 +57,10 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), out == null);
     // The archive alone: an export must work even when the derived search index is damaged.
-    try (Archive archive = Archives.open(data.resolve(), ArchiveOptions.defaults())) {
+    Path dir = data.resolve();
+    try (Archive archive = Archives.open(dir, ArchiveOptions.defaults())) {
       long[] written = {0};
+      CustodianResolution resolution = format == Format.jsonl ? CustodianResolution.open(archive, dir) : null;
       // Restricted records leave only with the compliance role. The export reads the archive alone
       // (no search index), so it asks the archive's retention state.
       java.util.Set<String> hidden = role.compliance() ? java.util.Set.of() : archive.retention().restrictions().keySet();
@@ -65,6 +71,9 @@ final class ExportCommand implements Callable<Integer> {
               : Progress.start(new Output(output.out(), output.err(), false), "Exporting", archive.size(), "rec", 1)) {
         archive.scan(1, (StoredRecord sr) -> {
           progress.by(1);
+          if (resolution != null) {
+            resolution.observe(sr.record());
+          }
           if (!hidden.isEmpty() && hidden.contains(sr.record().id())) {
             return true;
           }
@@ -74,7 +83,11 @@ final class ExportCommand implements Callable<Integer> {
               return true;
             }
           }
-          sink.write(sr.canonical());
+          if (resolution == null) {
+            sink.write(sr.canonical());
+          } else {
+            resolution.writeEnvelope(sink, sr);
+          }
           sink.write('\n');
           written[0]++;
           return true;
@@ -84,6 +97,9 @@ final class ExportCommand implements Callable<Integer> {
       detail.put("format", format.name());
       detail.put("records", Long.toString(written[0]));
       detail.put("role", role.resolve());
+      if (resolution != null) {
+        detail.put("directory", String.valueOf(resolution.version()));
+      }
       if (conversation != null) {
         detail.put("conversation", conversation);
       }

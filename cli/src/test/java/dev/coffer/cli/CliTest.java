@@ -145,7 +145,7 @@ class CliTest {
     init();
     importFixture();
     Path out = tmp.resolve("all.jsonl");
-    Run r = coffer("export", "--format", "jsonl", "--out", out.toString(), "--data", data.toString());
+    Run r = coffer("export", "--format", "canonical", "--out", out.toString(), "--data", data.toString());
     assertThat(r.status()).as(r.err()).isZero();
     List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
     assertThat(lines).hasSize(13);
@@ -289,7 +289,7 @@ class CliTest {
     assertThat(r.status()).as(r.err()).isZero();
     List<JsonNode> records = new ArrayList<>();
     for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-      records.add(RecordJson.mapper().readTree(line));
+      records.add(RecordJson.mapper().readTree(line).get("record"));
     }
     return records;
   }

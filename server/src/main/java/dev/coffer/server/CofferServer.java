@@ -103,7 +103,8 @@ public final class CofferServer implements AutoCloseable {
     try {
       CaptureHealth health = new CaptureHealth(clock);
       ServerContext context = new ServerContext(config.dataDir(), opened.archive(), opened.index(), clock, config,
-          health);
+          health, new dev.coffer.server.directory.DirectoryView(opened.archive(), config.dataDir()));
+      parts.add(rebuildContacts(context));
       ServerConnector[] connector = new ServerConnector[1];
       Exception[] installFailure = new Exception[1];
       CaptureStatus[] statusHolder = new CaptureStatus[1];
@@ -145,6 +146,22 @@ public final class CofferServer implements AutoCloseable {
       opened.close();
       throw e;
     }
+  }
+
+  /**
+   * Rebuilds the external contacts from the archive's contact-sync records in the background (they are
+   * derived state); contact syncs archived meanwhile are applied as they come.
+   */
+  private static AutoCloseable rebuildContacts(ServerContext context) {
+    Thread t = Thread.ofVirtual().name("coffer-contacts-rebuild").start(() -> {
+      try {
+        int n = context.directories().rebuildContacts();
+        LOG.info("directory: {} contact-book change(s) read from the archive", n);
+      } catch (IOException | RuntimeException e) {
+        LOG.error("directory: could not rebuild the external contacts from the archive: {}", e.toString());
+      }
+    });
+    return t::join;
   }
 
   /** The capture endpoints that are configured, sharing one in-flight bound. */

@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param clock the time source (tests control it)
  * @param config the validated configuration (secrets are redacted in its {@code toString})
  * @param health capture health: per connector counts, last record times, failures, alerts
+ * @param directories the directory in force (re-read when an import changes it) and the external
+ *     contacts synced so far
  */
 public record ServerContext(
-    Path dataDir, Archive archive, SearchIndex index, Clock clock, ServerConfig config, CaptureHealth health) {
+    Path dataDir, Archive archive, SearchIndex index, Clock clock, ServerConfig config, CaptureHealth health,
+    dev.coffer.server.directory.DirectoryView directories) {
   public ServerContext {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(archive, "archive");
@@ -27,14 +30,17 @@ public record ServerContext(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(directories, "directories");
   }
 
   /**
-   * The latest imported directory (employees and their handles), read from the archive: resolve a
-   * record's custodian with {@link dev.coffer.server.directory.Directory#custodianOf}. Reads one blob per
-   * call; callers that resolve many records should keep the result for the request.
+   * The directory in force (employees and their handles, with the external contacts synced so far):
+   * resolve a record's custodian with {@link dev.coffer.server.directory.Directory#custodianOf} and name
+   * other handles with {@link dev.coffer.server.directory.Directory#resolve}. Re-read from the archive
+   * when an import has changed it; callers that resolve many records should keep the result for the
+   * request.
    */
   public dev.coffer.server.directory.Directory directory() throws java.io.IOException {
-    return dev.coffer.server.directory.DirectoryStore.load(archive, dataDir);
+    return directories.current();
   }
 }

@@ -74,6 +74,7 @@ final class WhatsAppEndpoint {
               : "phase " + h.phase() + " chunk " + h.chunkOrder() + " progress " + h.progress() + "%");
     }
     if (!parse.contacts().isEmpty()) {
+      parse.contacts().forEach(context.directories().contacts()::apply);
       context.health().count(CONNECTOR, "contact_sync", parse.contacts().size());
     }
   }

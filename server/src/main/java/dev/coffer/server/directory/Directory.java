@@ -45,9 +45,21 @@ public final class Directory {
 
   private final List<Employee> employees;
   private final Map<String, Employee> byHandle;
+  private final List<Contact> contacts;
+  private final Map<String, List<Contact>> contactsByHandle;
 
   private Directory(List<Employee> employees) {
+    this(employees, List.of());
+  }
+
+  private Directory(List<Employee> employees, List<Contact> contacts) {
     this.employees = List.copyOf(employees);
+    this.contacts = List.copyOf(contacts);
+    Map<String, List<Contact>> c = new HashMap<>();
+    for (Contact k : this.contacts) {
+      c.computeIfAbsent(k.handle(), x -> new ArrayList<>()).add(k);
+    }
+    this.contactsByHandle = Collections.unmodifiableMap(c);
     Map<String, Employee> m = new HashMap<>();
     for (Employee e : employees) {
       for (String h : e.handles()) {
@@ -76,6 +88,74 @@ public final class Directory {
 
   public List<Employee> employees() {
     return employees;
+  }
+
+  /**
+   * This directory's employees with these external contacts (from a {@link ContactBook}); the
+   * stored form ({@link #toJson}) holds employees only, contacts being derived from the archive.
+   */
+  public Directory withContacts(List<Contact> synced) {
+    return new Directory(employees, synced);
+  }
+
+  /** External contacts, removed ones included (see {@link Contact}). */
+  public List<Contact> contacts() {
+    return contacts;
+  }
+
+  /** Who a handle is, as the directory knows it. */
+  public enum Kind {
+    /** An employee: imported by an admin, a custodian. */
+    EMPLOYEE,
+    /** An external contact named in a business number's contact book; never a custodian. */
+    CONTACT
+  }
+
+  /**
+   * What the directory says a handle is.
+   *
+   * @param handle the handle
+   * @param kind employee or external contact
+   * @param name the employee's name, or the name the contact book gave (may be null)
+   * @param employeeId the employee's id; null for a contact
+   * @param businessNumber for a contact, the business number whose book named it; else null
+   * @param current false for a contact removed from its book (the name is what it said before)
+   */
+  public record Resolution(String handle, Kind kind, String name, String employeeId, String businessNumber,
+      boolean current) {
+    /** Not the handle or name: {@code toString} may reach a log. */
+    @Override
+    public String toString() {
+      return "Resolution[kind=" + kind + ", current=" + current + "]";
+    }
+  }
+
+  /**
+   * Who a handle is: an employee when one maps it; else a contact, preferring the book of
+   * {@code businessNumber} (the number the record was exchanged with, may be null), then any book
+   * that still holds it, then a book that removed it.
+   */
+  public Optional<Resolution> resolve(String handle, String businessNumber) {
+    if (handle == null) {
+      return Optional.empty();
+    }
+    Employee e = byHandle.get(handle);
+    if (e != null) {
+      return Optional.of(new Resolution(handle, Kind.EMPLOYEE, e.name(), e.id(), null, true));
+    }
+    List<Contact> cs = contactsByHandle.getOrDefault(handle, List.of());
+    Contact best = null;
+    for (Contact c : cs) {
+      if (best == null || rank(c, businessNumber) > rank(best, businessNumber)) {
+        best = c;
+      }
+    }
+    return best == null ? Optional.empty() : Optional.of(new Resolution(handle, Kind.CONTACT, best.name(), null,
+        best.businessNumber(), best.current()));
+  }
+
+  private static int rank(Contact c, String businessNumber) {
+    return (c.current() ? 2 : 0) + (c.businessNumber().equals(businessNumber) ? 1 : 0);
   }
 
   /** The employee with this handle (E.164 phone number, OpenID, WeCom user id), if any. */

@@ -360,12 +360,8 @@ final class ChangeMapper {
         : CloudIds.direct(ctx.phoneNumberId(), Handles.customerKey(phone), null);
     out.add(new SystemEvent(id, ParseBuilder.CHANNEL, conversation, ctx.business(), when, null,
         SystemEvent.Event.OTHER, ctx.business(), subject == null ? null : List.of(subject),
-        "contact book: " + action, detail, out.source(null, ptr)));
-    ContactSync.Action a = switch (action) {
-      case "add", "edit", "update" -> ContactSync.Action.ADD;
-      case "remove", "delete" -> ContactSync.Action.REMOVE;
-      default -> ContactSync.Action.OTHER;
-    };
+        ContactSync.TEXT_PREFIX + action, detail, out.source(null, ptr)));
+    ContactSync.Action a = ContactSync.Action.of(action);
     out.contacts.add(new ContactSync(ctx.phoneNumberId(),
         ctx.business() == null ? null : ctx.business().handle(),
         phone == null ? null : out.handle(phone), full, first, a, when, id));
