@@ -183,7 +183,7 @@ public final class CofferServer implements AutoCloseable {
       }
       health.register(WeChatEndpoint.CONNECTOR, config.silenceOf(WeChatEndpoint.CONNECTOR));
       new WeChatEndpoint(config.weChat(), context,
-          new CapturePipeline(context, WeChatEndpoint.CONNECTOR, inFlight)).install(jc);
+          new CapturePipeline(context, WeChatEndpoint.CONNECTOR, inFlight), weChatMediaQueue(context, parts)).install(jc);
     }
   }
 
@@ -206,16 +206,66 @@ public final class CofferServer implements AutoCloseable {
         RetryPolicy.defaults());
     MediaCompletion completion = new MediaCompletion(context.archive(), fetcher, context.clock());
     context.health().mediaPending(connector, () -> completion.pending().size());
+    return runQueue(connector, parts, () -> {
+      MediaCompletion.Rebuild r = completion.rebuild();
+      LOG.info("{}: media pending from before this start: {} ({} unrecoverable)", connector, r.pending(),
+          r.unrecoverable().size());
+    }, () -> completion.start(MEDIA_POLL), completion::enqueue);
+  }
+
+  /**
+   * The Official Account's media queue (access token, {@code media/get}, blob, completion record;
+   * retried with backoff; rebuilt from the archive at start), or, without an AppSecret, nowhere: the
+   * attachments stay pending and a later start with one completes those WeChat still keeps (3 days).
+   */
+  private static java.util.function.Consumer<List<dev.coffer.connectors.wechat.oa.OaMediaRef>> weChatMediaQueue(
+      ServerContext context, List<AutoCloseable> parts) {
+    ServerConfig.WeChat wc = context.config().weChat();
+    String connector = WeChatEndpoint.CONNECTOR;
+    if (wc.appSecret() == null) {
+      LOG.warn("{}: no AppSecret (wechat.appsecret): media stay pending until one is configured", connector);
+      return refs -> context.health().count(connector, "media_not_fetched_no_appsecret", refs.size());
+    }
+    dev.coffer.connectors.wechat.oa.OfficialAccountMedia source = new dev.coffer.connectors.wechat.oa.OfficialAccountMedia(
+        wc.apiUrl(), wc.appId(), wc.appSecret().reveal(),
+        java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build(),
+        RetryPolicy.defaults(), context.clock());
+    dev.coffer.connectors.media.MediaQueue<dev.coffer.connectors.wechat.oa.OaMediaRef> queue =
+        new dev.coffer.connectors.media.MediaQueue<>(context.archive(), source, context.clock());
+    context.health().mediaPending(connector, () -> queue.pending().size());
+    return runQueue(connector, parts, () -> {
+      var pending = dev.coffer.connectors.wechat.oa.OfficialAccountMedia.pendingIn(context.archive());
+      queue.enqueue(pending);
+      LOG.info("{}: media pending from before this start: {}", connector, pending.size());
+    }, () -> queue.start(MEDIA_POLL, "coffer-wechat-media"), queue::enqueue);
+  }
+
+  /** Reads the archive at start. */
+  @FunctionalInterface
+  private interface ArchiveTask {
+    void run() throws IOException;
+  }
+
+  /** Something that takes media references once their records are durable. */
+  @FunctionalInterface
+  private interface Enqueue<R> {
+    void accept(List<R> refs) throws IOException;
+  }
+
+  /**
+   * Rebuilds a media queue from the archive in the background, then starts its loop; the returned
+   * consumer queues the references of each webhook once its records are durable.
+   */
+  private static <R> java.util.function.Consumer<List<R>> runQueue(String connector, List<AutoCloseable> parts,
+      ArchiveTask rebuild, java.util.function.Supplier<AutoCloseable> start, Enqueue<R> enqueue) {
     java.util.concurrent.atomic.AtomicReference<AutoCloseable> loop = new java.util.concurrent.atomic.AtomicReference<>();
-    Thread starter = Thread.ofVirtual().name("coffer-media-rebuild").start(() -> {
+    Thread starter = Thread.ofVirtual().name("coffer-media-rebuild-" + connector).start(() -> {
       try {
-        MediaCompletion.Rebuild r = completion.rebuild();
-        LOG.info("{}: media pending from before this start: {} ({} unrecoverable)", connector, r.pending(),
-            r.unrecoverable().size());
+        rebuild.run();
       } catch (IOException | RuntimeException e) {
         LOG.error("{}: could not rebuild the pending media list from the archive: {}", connector, e.toString());
       }
-      loop.set(completion.start(MEDIA_POLL));
+      loop.set(start.get());
     });
     parts.add(() -> {
       starter.join();
@@ -226,7 +276,7 @@ public final class CofferServer implements AutoCloseable {
     });
     return refs -> {
       try {
-        completion.enqueue(refs);
+        enqueue.accept(refs);
       } catch (IOException | RuntimeException e) {
         // The message records are durable with their attachments pending: the next start's rebuild finds them.
         LOG.error("{}: could not queue {} media fetch(es); they stay pending until the next start: {}", connector,

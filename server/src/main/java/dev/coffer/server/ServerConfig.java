@@ -152,10 +152,26 @@ public record ServerConfig(
    * @param token the token configured in the Official Account's server settings
    * @param aesKey the 43-character EncodingAESKey, or null for plain mode only
    * @param appId the Official Account's AppID (checked in decrypted messages), required with an AES key
+   *     or an AppSecret
+   * @param appSecret the AppSecret (开发者密码), for the access token that fetches media; null = media
+   *     stay pending
+   * @param apiUrl the WeChat API's base URL (default {@code https://api.weixin.qq.com}); https, or
+   *     plain http to a loopback address only (the AppSecret and token travel in its query strings)
    */
-  public record WeChat(Secret token, Secret aesKey, String appId) {
+  public record WeChat(Secret token, Secret aesKey, String appId, Secret appSecret, URI apiUrl) {
+    /** WeChat's API base URL. */
+    public static final URI DEFAULT_API_URL = URI.create("https://api.weixin.qq.com");
+
     public WeChat {
       Objects.requireNonNull(token, "wechat.token");
+      apiUrl = apiUrl == null ? DEFAULT_API_URL : apiUrl;
+      if (!dev.coffer.connectors.media.MediaHttp.tokenMayGoTo(apiUrl)) {
+        throw invalid("wechat.api-url", apiUrl.toString(),
+            "must be an https URL (plain http only to a loopback address, for tests): the AppSecret is sent to it");
+      }
+      if (appSecret != null && (appId == null || appId.isBlank())) {
+        throw invalid("wechat.appid", appId, "is required when wechat.appsecret is set");
+      }
       if (aesKey != null) {
         String k = aesKey.reveal();
         boolean ok = k.length() == 43;
@@ -258,13 +274,8 @@ public record ServerConfig(
     WhatsApp wa = null;
     if (v.containsKey("whatsapp.app-secret") || v.containsKey("whatsapp.verify-token")
         || v.containsKey("whatsapp.access-token")) {
-      URI graph = null;
-      if (v.containsKey("whatsapp.graph-url")) {
-        try {
-          graph = URI.create(v.get("whatsapp.graph-url").replaceAll("/+$", ""));
-        } catch (IllegalArgumentException e) {
-          throw invalid("whatsapp.graph-url", v.get("whatsapp.graph-url"), "is not a URL");
-        }
+      URI graph = url(v, "whatsapp.graph-url");
+      if (graph != null) {
         if (!"https".equals(graph.getScheme()) && !"http".equals(graph.getScheme())) {
           throw invalid("whatsapp.graph-url", v.get("whatsapp.graph-url"), "must be an http(s) URL");
         }
@@ -273,8 +284,11 @@ public record ServerConfig(
           secret(v, "whatsapp.access-token", false), graph);
     }
     WeChat wc = null;
-    if (v.containsKey("wechat.token") || v.containsKey("wechat.aes-key") || v.containsKey("wechat.appid")) {
-      wc = new WeChat(secret(v, "wechat.token", true), secret(v, "wechat.aes-key", false), v.get("wechat.appid"));
+    if (v.containsKey("wechat.token") || v.containsKey("wechat.aes-key") || v.containsKey("wechat.appid")
+        || v.containsKey("wechat.appsecret")) {
+      URI api = url(v, "wechat.api-url");
+      wc = new WeChat(secret(v, "wechat.token", true), secret(v, "wechat.aes-key", false), v.get("wechat.appid"),
+          secret(v, "wechat.appsecret", false), api);
     }
     Map<String, Duration> silence = new LinkedHashMap<>();
     v.forEach((k, value) -> {
@@ -356,6 +370,18 @@ public record ServerConfig(
     }
   }
 
+  /** The URL under {@code key} without trailing slashes, or null when not set. */
+  private static URI url(Map<String, String> v, String key) {
+    if (!v.containsKey(key)) {
+      return null;
+    }
+    try {
+      return URI.create(v.get(key).replaceAll("/+$", ""));
+    } catch (IllegalArgumentException e) {
+      throw invalid(key, v.get(key), "is not a URL");
+    }
+  }
+
   static IllegalArgumentException invalid(String key, String value, String problem) {
     String env = ENVIRONMENT.get(key);
     if (env == null && key.startsWith("silence.")) {
@@ -382,6 +408,8 @@ public record ServerConfig(
     m.put("wechat.token", "COFFER_WECHAT_TOKEN");
     m.put("wechat.aes-key", "COFFER_WECHAT_AES_KEY");
     m.put("wechat.appid", "COFFER_WECHAT_APPID");
+    m.put("wechat.appsecret", "COFFER_WECHAT_APPSECRET");
+    m.put("wechat.api-url", "COFFER_WECHAT_API_URL");
     m.put("status.token", "COFFER_STATUS_TOKEN");
     m.put("metrics.host", "COFFER_METRICS_HOST");
     m.put("metrics.port", "COFFER_METRICS_PORT");

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * plain, compatible or safe mode. Authentication, decryption and mapping are
  * {@link OfficialAccountCallback}'s; this class stores the body (and, in safe mode, the decrypted XML
  * the records name) as blobs, appends the records, and only then answers {@code success}. WeChat
- * retries three times when it has no answer within 5 seconds; the records' ids derive from MsgId, so
+ * retries three times when it has no answer within 5 seconds. Media (image, voice, video,
+ * shortvideo) are archived pending and handed to the media queue after the answer's records are
+ * durable ({@code OfficialAccountMedia}). The records' ids derive from MsgId, so
  * retries are archived once. The request time limit should stay below 5 s (the default is 10 s for
  * all endpoints; see docs/connect-wechat.md).
  */
@@ -30,8 +32,11 @@ final class WeChatEndpoint {
   private final OfficialAccountCallback callback;
   private final CapturePipeline pipeline;
   private final ServerContext context;
+  private final java.util.function.Consumer<List<dev.coffer.connectors.wechat.oa.OaMediaRef>> media;
 
-  WeChatEndpoint(ServerConfig.WeChat config, ServerContext context, CapturePipeline pipeline) {
+  WeChatEndpoint(ServerConfig.WeChat config, ServerContext context, CapturePipeline pipeline,
+      java.util.function.Consumer<List<dev.coffer.connectors.wechat.oa.OaMediaRef>> media) {
+    this.media = media;
     this.callback = new OfficialAccountCallback(new OfficialAccountConfig(config.token().reveal(),
         config.aesKey() == null ? null : config.aesKey().reveal(), config.appId()));
     this.context = context;
@@ -52,7 +57,11 @@ final class WeChatEndpoint {
         throw new CapturePipeline.Refused(status, true, "wechat " + e.reason());
       }
       List<byte[]> extra = r.plaintextSha256().equals(digest) ? List.of() : List.of(r.plaintext());
-      return new CapturePipeline.Capture(r.records(), extra, () -> {}, r.reply(), r.diagnostics());
+      List<dev.coffer.connectors.wechat.oa.OaMediaRef> refs =
+          dev.coffer.connectors.wechat.oa.OfficialAccountMedia.refsOf(r.records());
+      // Media are asked for only once the message is durable, so fetching never holds up the answer.
+      return new CapturePipeline.Capture(r.records(), extra, refs.isEmpty() ? () -> {} : () -> media.accept(refs),
+          r.reply(), r.diagnostics());
     }));
   }
 

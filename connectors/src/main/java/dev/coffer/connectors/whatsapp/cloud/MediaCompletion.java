@@ -2,9 +2,10 @@ package dev.coffer.connectors.whatsapp.cloud;
 
 import dev.coffer.archive.Archive;
 import dev.coffer.archive.StoredRecord;
+import dev.coffer.connectors.media.MediaQueue;
+import dev.coffer.connectors.media.MediaSource;
 import dev.coffer.model.Attachment;
 import dev.coffer.model.Completion;
-import dev.coffer.model.Conversation;
 import dev.coffer.model.Message;
 import dev.coffer.model.Record;
 import dev.coffer.model.Source;
@@ -15,17 +16,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Completes pending attachments: fetches each {@link MediaRef} with {@link MediaFetcher} and, once
  * the bytes are verified and stored, archives a {@link Completion} record for it. Nothing is held
  * back: the message was archived before its media was asked for, and a fetch that fails leaves the
- * attachment pending and is tried again later (backoff per item, up to {@link #MAX_ROUND_DELAY}).
+ * attachment pending and is tried again later (backoff per item, up to
+ * {@link MediaQueue#MAX_ROUND_DELAY}; the shared queue is {@link MediaQueue}).
  *
  * <p>The pending list lives in memory and is <b>rebuildable from the archive</b> ({@link #rebuild}):
  * pending = cloud API messages with a {@code pending} attachment, and history media offers (a later
@@ -48,18 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class MediaCompletion {
   private static final Logger LOG = LoggerFactory.getLogger(MediaCompletion.class);
 
-  /** The first wait after a failed round. */
-  static final Duration FIRST_ROUND_DELAY = Duration.ofMinutes(1);
-
-  /** The longest wait between rounds for one item (media ids stay retrievable for weeks). */
-  static final Duration MAX_ROUND_DELAY = Duration.ofHours(6);
-
-  /** One attachment waiting for its bytes. */
-  public record Pending(MediaRef ref, int rounds, String lastDiagnostic, Instant nextAttempt) {}
-
-  /** What one {@link #runDue} did. */
-  public record Report(int completed, int failed, int pending) {}
-
   /**
    * What {@link #rebuild} found: items now pending, attachments already completed, and items
    * ({@code record#index}) whose media reference could not be read again.
@@ -67,14 +52,43 @@ public final class MediaCompletion {
   public record Rebuild(int pending, int alreadyComplete, List<String> unrecoverable) {}
 
   private final Archive archive;
-  private final MediaFetcher fetcher;
   private final Clock clock;
-  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final MediaQueue<MediaRef> queue;
 
   public MediaCompletion(Archive archive, MediaFetcher fetcher, Clock clock) {
     this.archive = Objects.requireNonNull(archive, "archive");
-    this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
     this.clock = Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(fetcher, "fetcher");
+    this.queue = new MediaQueue<>(archive, new GraphMedia(fetcher), clock);
+  }
+
+  /** The Graph API as a {@link MediaSource}: {@link MediaFetcher} and Cloud API completion records. */
+  private record GraphMedia(MediaFetcher fetcher) implements MediaSource<MediaRef> {
+    @Override
+    public String key(MediaRef ref) {
+      return ref.key();
+    }
+
+    @Override
+    public String completionId(MediaRef ref) {
+      return CloudIds.completion(ref.recordId(), ref.attachmentIndex());
+    }
+
+    @Override
+    public MediaSource.Outcome fetch(MediaRef ref, Archive archive) throws IOException {
+      return switch (fetcher.fetch(ref, archive)) {
+        case MediaFetcher.Stored s -> new MediaSource.Fetched(s.attachment());
+        case MediaFetcher.Failed f -> new MediaSource.Failed(f.diagnostic(), f.retryable());
+      };
+    }
+
+    @Override
+    public Completion completion(String id, MediaRef ref, Attachment attachment, Record target, Instant now) {
+      return new Completion(id, ParseBuilder.CHANNEL, target == null ? null : target.conversation(), null, now,
+          null, ref.recordId(), ref.attachmentIndex(), attachment,
+          new Source(CloudApiWebhook.CONNECTOR, ref.mediaId(), ref.rawBlobDigest(),
+              target == null ? null : target.source().range(), null));
+    }
   }
 
   /**
@@ -82,21 +96,12 @@ public final class MediaCompletion {
    * in the archive are skipped. Call after the records they name are durable.
    */
   public void enqueue(List<MediaRef> refs) throws IOException {
-    Instant now = clock.instant();
-    for (MediaRef ref : refs) {
-      if (pending.containsKey(ref.key())
-          || archive.contains(CloudIds.completion(ref.recordId(), ref.attachmentIndex()))) {
-        continue;
-      }
-      pending.putIfAbsent(ref.key(), new Pending(ref, 0, null, now));
-    }
+    queue.enqueue(refs);
   }
 
   /** A snapshot of the pending list, oldest due first (for health pages: "media pending"). */
-  public List<Pending> pending() {
-    List<Pending> out = new ArrayList<>(pending.values());
-    out.sort(Comparator.comparing(Pending::nextAttempt));
-    return out;
+  public List<MediaQueue.Pending<MediaRef>> pending() {
+    return queue.pending();
   }
 
   /**
@@ -147,7 +152,7 @@ public final class MediaCompletion {
     for (SystemEvent offer : offers) {
       String target = offer.detail().get(MessageMapper.OFFER_TARGET);
       int index = Integer.parseInt(offer.detail().get(MessageMapper.OFFER_INDEX));
-      if (completed.contains(target + "#" + index) || pending.containsKey(target + "#" + index)) {
+      if (completed.contains(target + "#" + index) || queue.isPending(target + "#" + index)) {
         continue;
       }
       MediaRef ref = refFromRaw(target, index, offer.source().raw(), byRaw);
@@ -159,7 +164,7 @@ public final class MediaCompletion {
         enqueue(List.of(ref));
       }
     }
-    return new Rebuild(pending.size(), complete, unrecoverable);
+    return new Rebuild(queue.pending().size(), complete, unrecoverable);
   }
 
   private MediaRef refFromRaw(String recordId, int index, String raw,
@@ -196,59 +201,8 @@ public final class MediaCompletion {
    *
    * @throws IOException when the archive fails; items stay pending
    */
-  public synchronized Report runDue() throws IOException {
-    int done = 0;
-    int failed = 0;
-    for (Pending p : pending()) {
-      if (p.nextAttempt().isAfter(clock.instant())) {
-        continue;
-      }
-      MediaRef ref = p.ref();
-      String id = CloudIds.completion(ref.recordId(), ref.attachmentIndex());
-      if (archive.contains(id)) {
-        pending.remove(ref.key());
-        continue;
-      }
-      MediaFetcher.Result result = fetcher.fetch(ref, archive);
-      switch (result) {
-        case MediaFetcher.Stored s -> {
-          archive.append(List.of(completion(id, ref, s.attachment())));
-          pending.remove(ref.key());
-          done++;
-          LOG.info("record {} attachment {}: media {} stored as {}", ref.recordId(),
-              ref.attachmentIndex(), ref.mediaId(), s.attachment().sha256());
-        }
-        case MediaFetcher.Failed f -> {
-          failed++;
-          int rounds = p.rounds() + 1;
-          pending.put(ref.key(), new Pending(ref, rounds, f.diagnostic(),
-              clock.instant().plus(roundDelay(rounds, f.retryable()))));
-        }
-      }
-    }
-    return new Report(done, failed, pending.size());
-  }
-
-  /** Wait before the next round: 1 min doubling per round, capped; refusals wait the longest. */
-  static Duration roundDelay(int rounds, boolean retryable) {
-    if (!retryable) {
-      return MAX_ROUND_DELAY;
-    }
-    long minutes = FIRST_ROUND_DELAY.toMinutes() << Math.min(rounds - 1, 20);
-    return Duration.ofMinutes(Math.min(minutes, MAX_ROUND_DELAY.toMinutes()));
-  }
-
-  private Completion completion(String id, MediaRef ref, Attachment attachment) throws IOException {
-    Conversation conversation = null;
-    String range = null;
-    Record target = archive.get(ref.recordId()).map(StoredRecord::record).orElse(null);
-    if (target != null) {
-      conversation = target.conversation();
-      range = target.source().range();
-    }
-    return new Completion(id, ParseBuilder.CHANNEL, conversation, null, clock.instant(), null,
-        ref.recordId(), ref.attachmentIndex(), attachment,
-        new Source(CloudApiWebhook.CONNECTOR, ref.mediaId(), ref.rawBlobDigest(), range, null));
+  public MediaQueue.Report runDue() throws IOException {
+    return queue.runDue();
   }
 
   /**
@@ -256,21 +210,6 @@ public final class MediaCompletion {
    * closed. A failing run is logged and the next one goes ahead.
    */
   public AutoCloseable start(Duration every) {
-    ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "coffer-media-completion");
-      t.setDaemon(true);
-      return t;
-    });
-    s.scheduleWithFixedDelay(() -> {
-      try {
-        runDue();
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("media completion run failed: {}", e.toString());
-      }
-    }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
-    return () -> {
-      s.shutdownNow();
-      s.awaitTermination(10, TimeUnit.SECONDS);
-    };
+    return queue.start(every, "coffer-media-completion");
   }
 }

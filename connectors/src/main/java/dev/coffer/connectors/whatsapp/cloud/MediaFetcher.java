@@ -2,8 +2,8 @@ package dev.coffer.connectors.whatsapp.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coffer.archive.Archive;
+import dev.coffer.connectors.media.MediaHttp;
 import dev.coffer.model.Attachment;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,7 +17,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -302,17 +301,11 @@ public final class MediaFetcher {
 
   /** Reads at most {@code limit} bytes; more is refused (nothing kept). */
   private static byte[] readBounded(InputStream in, long limit, String what) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[1 << 16];
-    long total = 0;
-    for (int n; (n = in.read(buf)) > 0; ) {
-      total += n;
-      if (total > limit) {
-        throw new PermanentIo(what + " is larger than the limit of " + limit + " bytes");
-      }
-      out.write(buf, 0, n);
+    try {
+      return MediaHttp.readBounded(in, limit, what);
+    } catch (MediaHttp.TooLarge e) {
+      throw new PermanentIo(e.getMessage());
     }
-    return out.toByteArray();
   }
 
   /** A size refusal raised while reading; turned into a permanent failure. */
@@ -323,37 +316,16 @@ public final class MediaFetcher {
   }
 
   private Duration jitter(Duration backoff, Duration retryAfter) {
-    long ms = backoff.toMillis();
-    long jittered = ms / 2 + (ms > 1 ? ThreadLocalRandom.current().nextLong(ms - ms / 2 + 1) : ms);
-    long floor = retryAfter == null ? 0 : Math.min(retryAfter.toMillis(), policy.maxDelay().toMillis());
-    return Duration.ofMillis(Math.max(jittered, floor));
+    return MediaHttp.jitter(backoff, retryAfter, policy.maxDelay());
   }
 
   private static boolean sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return MediaHttp.sleep(d);
   }
 
-  /**
-   * The bearer token goes over https only, or over plain http to a loopback address (a test server
-   * on this machine): never in clear text across a network.
-   */
+  /** See {@link MediaHttp#tokenMayGoTo}. */
   static boolean tokenMayGoTo(URI u) {
-    if ("https".equals(u.getScheme())) {
-      return true;
-    }
-    String host = u.getHost();
-    if (host == null) {
-      return false;
-    }
-    // Literal loopback addresses only ("127.0.0.1.example.test" is a name anyone can point anywhere).
-    return host.equals("localhost") || host.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}")
-        || host.equals("[::1]") || host.equals("::1");
+    return MediaHttp.tokenMayGoTo(u);
   }
 
   /**

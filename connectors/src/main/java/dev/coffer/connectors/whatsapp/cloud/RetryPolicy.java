@@ -41,7 +41,7 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
   }
 
   /** The wait before attempt {@code attempt + 1}, before jitter: initial × 2^(attempt-1), capped. */
-  Duration backoff(int attempt) {
+  public Duration backoff(int attempt) {
     long initial = initialDelay.toMillis();
     long cap = maxDelay.toMillis();
     int shift = Math.min(Math.max(attempt - 1, 0), 30);

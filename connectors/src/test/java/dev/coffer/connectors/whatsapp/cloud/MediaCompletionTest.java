@@ -108,7 +108,7 @@ class MediaCompletionTest {
       });
       MediaCompletion completion = new MediaCompletion(archive, fetcher, clock);
       completion.enqueue(p.media());
-      assertThat(completion.runDue()).isEqualTo(new MediaCompletion.Report(1, 0, 0));
+      assertThat(completion.runDue()).isEqualTo(new dev.coffer.connectors.media.MediaQueue.Report(1, 0, 0));
 
       List<Record> records = all(archive);
       assertThat(records).hasSize(2);
@@ -150,14 +150,14 @@ class MediaCompletionTest {
       messageId = p.records().getFirst().id();
       MediaCompletion completion = new MediaCompletion(archive, fetcher, clock);
       completion.enqueue(p.media());
-      assertThat(completion.runDue()).isEqualTo(new MediaCompletion.Report(0, 1, 1));
-      MediaCompletion.Pending pending = completion.pending().getFirst();
+      assertThat(completion.runDue()).isEqualTo(new dev.coffer.connectors.media.MediaQueue.Report(0, 1, 1));
+      dev.coffer.connectors.media.MediaQueue.Pending<MediaRef> pending = completion.pending().getFirst();
       assertThat(pending.rounds()).isEqualTo(1);
       assertThat(pending.lastDiagnostic()).contains("HTTP 500");
       assertThat(pending.nextAttempt()).isEqualTo(clock.now.plus(Duration.ofMinutes(1)));
       // Not due yet: nothing is tried.
       int lookups = graph.lookups.get();
-      assertThat(completion.runDue()).isEqualTo(new MediaCompletion.Report(0, 0, 1));
+      assertThat(completion.runDue()).isEqualTo(new dev.coffer.connectors.media.MediaQueue.Report(0, 0, 1));
       assertThat(graph.lookups).hasValue(lookups);
       assertThat(archive.size()).isEqualTo(1);
     }
@@ -186,13 +186,13 @@ class MediaCompletionTest {
       MediaCompletion completion = new MediaCompletion(archive, fetcher, clock);
       completion.enqueue(p.media());
       assertThat(completion.runDue().failed()).isEqualTo(1);
-      MediaCompletion.Pending pending = completion.pending().getFirst();
+      dev.coffer.connectors.media.MediaQueue.Pending<MediaRef> pending = completion.pending().getFirst();
       assertThat(pending.lastDiagnostic()).contains("SHA-256 mismatch");
-      assertThat(pending.nextAttempt()).isEqualTo(clock.now.plus(MediaCompletion.MAX_ROUND_DELAY));
+      assertThat(pending.nextAttempt()).isEqualTo(clock.now.plus(dev.coffer.connectors.media.MediaQueue.MAX_ROUND_DELAY));
       assertThat(archive.size()).isEqualTo(1);
       // Meta fixes the file; hours later the next round completes it.
       graph.files.put("media-99", PHOTO);
-      clock.now = clock.now.plus(MediaCompletion.MAX_ROUND_DELAY);
+      clock.now = clock.now.plus(dev.coffer.connectors.media.MediaQueue.MAX_ROUND_DELAY);
       assertThat(completion.runDue().completed()).isEqualTo(1);
     }
   }
@@ -237,9 +237,9 @@ class MediaCompletionTest {
 
   @Test
   void roundDelaysDoubleUpToTheCap() {
-    assertThat(MediaCompletion.roundDelay(1, true)).isEqualTo(Duration.ofMinutes(1));
-    assertThat(MediaCompletion.roundDelay(3, true)).isEqualTo(Duration.ofMinutes(4));
-    assertThat(MediaCompletion.roundDelay(30, true)).isEqualTo(MediaCompletion.MAX_ROUND_DELAY);
-    assertThat(MediaCompletion.roundDelay(1, false)).isEqualTo(MediaCompletion.MAX_ROUND_DELAY);
+    assertThat(dev.coffer.connectors.media.MediaQueue.roundDelay(1, true)).isEqualTo(Duration.ofMinutes(1));
+    assertThat(dev.coffer.connectors.media.MediaQueue.roundDelay(3, true)).isEqualTo(Duration.ofMinutes(4));
+    assertThat(dev.coffer.connectors.media.MediaQueue.roundDelay(30, true)).isEqualTo(dev.coffer.connectors.media.MediaQueue.MAX_ROUND_DELAY);
+    assertThat(dev.coffer.connectors.media.MediaQueue.roundDelay(1, false)).isEqualTo(dev.coffer.connectors.media.MediaQueue.MAX_ROUND_DELAY);
   }
 }
