@@ -20,9 +20,12 @@ import picocli.CommandLine.Parameters;
       "  whatsapp-export  every file is imported into a fresh temporary archive (zone UTC) and every"
           + " input line must be accounted for by a record.",
       "  whatsapp-cloud   every webhook body (.json) must parse without an unparsed record, give"
-          + " canonical records and the same ids when parsed again.",
+          + " canonical records and the same ids when parsed again; then each is POSTed, signed, to a"
+          + " running server (answered 200 with records archived; a retry archives nothing; a forged"
+          + " signature gets 401).",
       "  wechat-oa        the published crypto vectors are reproduced; every sample callback body is"
-          + " handled in plain and safe mode and gives records with the same ids, none unparsed.",
+          + " handled in plain and safe mode and gives records with the same ids, none unparsed; then"
+          + " each is POSTed to a running server in both modes, as for whatsapp-cloud.",
       "  wecom            every .json/.jsonl is imported without keys; every message must give a"
           + " record (only page items without a key may stay encrypted).",
       "Exit status 0 only when no file failed and nothing was lost. Used by CI on ../shared/corpus."
@@ -55,6 +58,13 @@ final class ConformanceCommand implements Callable<Integer> {
       throw new IllegalArgumentException("not a directory: " + dir);
     }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    return check.run(dir, out) == 0 ? Coffer.OK : Coffer.FAILED;
+    int failed = check.run(dir, out);
+    // The webhook sources also go through a running server by real HTTP, signed with test secrets.
+    failed += switch (source) {
+      case "whatsapp-cloud" -> ServerConformance.whatsApp(dir, out);
+      case "wechat-oa" -> ServerConformance.weChat(dir, out);
+      default -> 0;
+    };
+    return failed == 0 ? Coffer.OK : Coffer.FAILED;
   }
 }

@@ -3,15 +3,20 @@ package dev.coffer.cli;
 import dev.coffer.archive.Archive;
 import dev.coffer.archive.ArchiveOptions;
 import dev.coffer.archive.Archives;
+import dev.coffer.archive.crypto.Encryption;
+import dev.coffer.archive.crypto.MasterKeySource;
+import dev.coffer.archive.layout.ArchiveInUseException;
 import dev.coffer.model.Audit;
 import dev.coffer.model.Record;
 import dev.coffer.server.directory.Contact;
 import dev.coffer.server.directory.ContactBook;
 import dev.coffer.server.directory.Directory;
+import dev.coffer.server.directory.DirectoryInbox;
 import dev.coffer.server.directory.DirectoryStore;
 import dev.coffer.server.directory.Employee;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,8 +39,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Who is who: employees and their phone numbers, WhatsApp Business numbers, WeChat OpenIDs and WeCom "
           + "user ids, so records name the employee (custodian) behind a handle.",
-      "The directory is kept inside the archive (a blob plus an audit record per import); stop 'coffer serve' "
-          + "before importing (one process opens the archive at a time); a running server re-reads it when it changes.",
+      "The directory is kept inside the archive (a blob plus an audit record per import). While 'coffer serve' "
+          + "runs, 'directory import' hands the file to the server (sealed with the archive's keys), which archives it "
+          + "and puts it in force at once.",
       "External contacts (named in a WhatsApp Business app contact book, synced by the Cloud API) are read from "
           + "the archive: 'directory contacts' lists them; they name handles but are never custodians."
     },
@@ -70,6 +77,10 @@ final class DirectoryCommand implements Runnable {
         + "country code, e.g. GB (default: numbers must start with +).")
     String region;
 
+    @Option(names = "--wait", paramLabel = "SECONDS", description = "While 'coffer serve' runs, how long to wait for "
+        + "it to take the directory (default 30).")
+    int wait = 30;
+
     @Mixin JsonOption jsonOption;
     @Mixin DataDirOption data;
     @Spec CommandSpec spec;
@@ -90,9 +101,36 @@ final class DirectoryCommand implements Runnable {
       Path dir = data.resolve();
       Actor actor = Actor.current();
       String digest;
+      String how;
       try (Archive archive = Archives.open(dir, ArchiveOptions.defaults())) {
-        digest = DirectoryStore.importDirectory(archive, dir, directory, actor.name(), actor.host(),
+        digest = DirectoryInbox.locked(dir, () -> DirectoryStore.importDirectory(archive, dir, directory, actor.name(),
+            actor.host(), file.getFileName().toString()));
+        how = "";
+      } catch (ArchiveInUseException busy) {
+        // coffer serve holds the archive: hand the directory to it (sealed with the archive's keys)
+        Encryption encryption = Archives.encryption(dir, MasterKeySource.standard(dir));
+        String id = DirectoryInbox.submit(dir, encryption, directory, actor.name(), actor.host(),
             file.getFileName().toString());
+        Optional<DirectoryInbox.Answer> answer = DirectoryInbox.await(dir, id, Duration.ofSeconds(wait));
+        if (answer.isEmpty() && DirectoryInbox.withdraw(dir, id)) {
+          output.warn("coffer: " + busy.getMessage() + "; and no running 'coffer serve' took the directory within "
+              + wait + " s (withdrawn, nothing imported)");
+          return Coffer.FAILED;
+        }
+        if (answer.isEmpty()) {
+          answer = DirectoryInbox.await(dir, id, Duration.ofSeconds(60)); // taken: the answer is on its way
+        }
+        if (answer.isEmpty()) {
+          output.warn("coffer: the running server took the directory but has not answered; check 'coffer directory "
+              + "list' once it answers");
+          return Coffer.FAILED;
+        }
+        if (answer.get().refused() != null) {
+          output.warn("coffer: " + answer.get().refused());
+          return Coffer.FAILED;
+        }
+        digest = answer.get().directory();
+        how = " by the running server, in force now";
       }
       int handles = directory.employees().stream().mapToInt(e -> e.handles().size()).sum();
       Map<String, Object> result = new LinkedHashMap<>();
@@ -101,7 +139,7 @@ final class DirectoryCommand implements Runnable {
       result.put("directory", digest);
       output.json(result);
       output.line("Imported a directory of " + directory.employees().size() + " employees with " + handles
-          + " handles (archived as blob " + digest + ").");
+          + " handles (archived as blob " + digest + how + ").");
       return Coffer.OK;
     }
   }

@@ -84,6 +84,20 @@ final class CaptureStatus implements AutoCloseable {
     }
   }
 
+  /** Which directory the server uses: its version and counts (no names, no handles). */
+  private Map<String, Object> directory() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    try {
+      dev.coffer.server.directory.Directory dir = context.directory();
+      d.put("version", context.directories().version());
+      d.put("employees", dir.employees().size());
+      d.put("contacts", dir.contacts().size());
+    } catch (java.io.IOException | RuntimeException e) {
+      d.put("error", e.getClass().getSimpleName());
+    }
+    return d;
+  }
+
   /** The report {@code GET /status} answers and {@code coffer status} prints. */
   Map<String, Object> report() {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -94,6 +108,7 @@ final class CaptureStatus implements AutoCloseable {
     out.put("started", context.health().started().toString());
     out.put("archive_records", context.archive().size());
     out.put("index_records", context.index().indexedThrough());
+    out.put("directory", directory());
     Map<String, Object> connectors = new LinkedHashMap<>();
     snap.forEach((name, s) -> {
       Map<String, Object> c = new LinkedHashMap<>();

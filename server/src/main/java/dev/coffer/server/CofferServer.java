@@ -105,6 +105,9 @@ public final class CofferServer implements AutoCloseable {
       ServerContext context = new ServerContext(config.dataDir(), opened.archive(), opened.index(), clock, config,
           health, new dev.coffer.server.directory.DirectoryView(opened.archive(), config.dataDir()));
       parts.add(rebuildContacts(context));
+      // coffer directory import while the server runs: requests left in <data>/directory/inbox
+      parts.add(new dev.coffer.server.directory.DirectoryInbox(opened.archive(), config.dataDir())
+          .start(java.time.Duration.ofMillis(500)));
       ServerConnector[] connector = new ServerConnector[1];
       Exception[] installFailure = new Exception[1];
       CaptureStatus[] statusHolder = new CaptureStatus[1];

@@ -26,7 +26,9 @@ import java.util.UUID;
  * record ({@code directory-import}, naming the blob's digest) records who imported it and when. The
  * only thing outside the archive is a pointer to the latest version: {@code <data>/directory/current},
  * one line holding the blob's SHA-256 (a digest reveals nothing; an attacker who swaps it can only point
- * at another archived version, and the audit trail names the real latest).
+ * at another archived version, and the audit trail names the real latest). Imports hold the
+ * directory's own lock ({@link DirectoryInbox#locked}), and the pointer is replaced atomically, so a
+ * running server reading it sees the old version or the new one.
  */
 public final class DirectoryStore {
   /** The audit action of an import. */
@@ -97,10 +99,15 @@ public final class DirectoryStore {
   private static void writePointer(Path dataDir, String digest) throws IOException {
     Path target = pointer(dataDir);
     Files.createDirectories(target.getParent());
-    Path tmp = target.resolveSibling("current.tmp");
+    writeAtomically(target, (digest + "\n").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Temporary file, fsync, atomic rename (replacing), directory fsync. */
+  static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(java.nio.ByteBuffer.wrap((digest + "\n").getBytes(StandardCharsets.US_ASCII)));
+      ch.write(java.nio.ByteBuffer.wrap(bytes));
       ch.force(true);
     }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
