@@ -73,6 +73,11 @@ final class StatusCommand implements Callable<Integer> {
     output.json(s);
     output.line("Server " + base + ": " + s.path("status").asText() + "; archive " + s.path("archive_records").asLong()
         + " records (index " + s.path("index_records").asLong() + "); up since " + s.path("started").asText());
+    JsonNode dir = s.path("directory");
+    if (dir.isObject()) {
+      output.line("Directory in use: " + (dir.path("version").isTextual() ? dir.path("version").asText() : "none imported")
+          + ", " + dir.path("employees").asLong() + " employees, " + dir.path("contacts").asLong() + " external contacts");
+    }
     Iterator<Map.Entry<String, JsonNode>> it = s.path("connectors").properties().iterator();
     if (!it.hasNext()) {
       output.line("No capture endpoint is configured.");

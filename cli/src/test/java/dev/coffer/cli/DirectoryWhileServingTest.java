@@ -62,6 +62,8 @@ class DirectoryWhileServingTest {
       }
       assertThat(status.path("directory").path("version").asText()).isEqualTo(digest);
       assertThat(status.path("directory").path("employees").asInt()).isEqualTo(1);
+      CliTest.Run st = CliTest.coffer("status", "--url", uri.toString());
+      assertThat(st.out()).contains("Directory in use: " + digest + ", 1 employees, 0 external contacts");
     } finally {
       serve.destroy(); // SIGTERM: the shutdown hook closes the archive
       assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
