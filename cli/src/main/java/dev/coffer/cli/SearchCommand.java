@@ -61,6 +61,11 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--has-attachment", description = "Only records with an attachment.")
   boolean hasAttachment;
 
+  @Option(names = "--direction", paramLabel = "WAY",
+      description = "inbound (sent to the firm) or outbound (sent by the firm's side: the directory's employees, "
+          + "and what records show themselves, such as Cloud API echoes).")
+  String direction;
+
   @Option(names = "--sort", defaultValue = "RELEVANCE", paramLabel = "ORDER",
       description = "relevance, newest or oldest (default: relevance).")
   SearchRequest.Sort sort;
@@ -100,6 +105,8 @@ final class SearchCommand implements Callable<Integer> {
           .query(query.equals("*") ? "" : query)
           .kinds(kinds == null ? CONTENT_KINDS : kinds)
           .hasAttachment(hasAttachment ? Boolean.TRUE : null)
+          .direction(SearchRequest.Direction.parse(direction))
+          .firmHandles(direction == null ? java.util.Set.of() : firmHandles(ws))
           .sort(sort)
           .from(from)
           .conversation(conversation)
@@ -125,6 +132,7 @@ final class SearchCommand implements Callable<Integer> {
       put(detail, "until", until);
       put(detail, "kinds", kinds == null ? null : String.join(",", new java.util.TreeSet<>(kinds)));
       put(detail, "has_attachment", hasAttachment ? "true" : null);
+      put(detail, "direction", direction);
       detail.put("page", Integer.toString(page));
       detail.put("hits", Long.toString(total));
       detail.put("role", role.resolve());
@@ -176,5 +184,12 @@ final class SearchCommand implements Callable<Integer> {
 
   private static String nz(String s) {
     return s == null ? "" : s;
+  }
+
+  /** The handles of the directory's employees (the firm's side), from the directory in the archive. */
+  private static java.util.Set<String> firmHandles(Workspace ws) throws java.io.IOException {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    dev.coffer.server.directory.DirectoryStore.load(ws.archive, ws.dir).employees().forEach(e -> out.addAll(e.handles()));
+    return out;
   }
 }

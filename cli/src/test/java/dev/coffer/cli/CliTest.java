@@ -263,6 +263,16 @@ class CliTest {
     // the web app's demo conversations and first users; not served from a script (no terminal)
     assertThat(first.out()).contains("web app demo conversations").containsPattern("admin +\\(admin\\) +one-time password: \\S{20}")
         .doesNotContain("The web app is running");
+    // the demo's directory makes the firm's people outbound in search
+    Run out = coffer("search", "*", "--direction", "outbound", "--kind", "message", "--limit", "100", "--json",
+        "--data", data.toString());
+    assertThat(out.status()).as(out.err()).isZero();
+    assertThat(out.json().get("total").asLong()).isPositive();
+    out.json().get("hits").forEach(h -> assertThat(h.get("sender_handle").asText()).isIn("+447700900001", "+12125550100", "wxid_chenjie"));
+    Run in = coffer("search", "*", "--direction", "inbound", "--kind", "message", "--limit", "100", "--json",
+        "--data", data.toString());
+    in.json().get("hits").forEach(h -> assertThat(h.path("sender_handle").asText("")).isNotIn("+447700900001", "+12125550100", "wxid_chenjie"));
+    assertThat(coffer("search", "x", "--direction", "sideways", "--data", data.toString()).status()).isEqualTo(2);
     Run second = coffer("demo", "--messages", "60", "--data", data.toString());
     assertThat(second.status()).as(second.err()).isZero();
     assertThat(second.out()).contains("      1 new").doesNotContain("     61 new");
