@@ -42,6 +42,28 @@ public interface Archive extends Closeable {
    */
   AppendResult append(List<? extends Record> records) throws IOException;
 
+  /**
+   * Appends records together with the blobs they name (the raw original of a webhook body, say), in
+   * one group commit: the blobs become durable with the commit's own syncs instead of two syncs each.
+   * On return the blobs and the records are durable; the blobs are durable no later than the records,
+   * so a durable record never names a blob that is not. Blobs already stored are not stored again. The
+   * blobs are stored even when every record is a duplicate (a re-delivery in other bytes), and a blob
+   * stored this way is read like any other ({@link #hasBlob}, {@link #openBlob}).
+   *
+   * <p>The default stores each blob with {@link #putBlob(byte[])} and then appends; an archive that can
+   * group-commit blobs overrides it.
+   *
+   * @param blobs plaintext of each blob (kept in memory until the commit: for small objects only)
+   * @throws IOException if the commit failed: nothing of this call is acknowledged (a blob may be
+   *     stored, which is harmless: blobs are content-addressed)
+   */
+  default AppendResult append(List<? extends Record> records, List<byte[]> blobs) throws IOException {
+    for (byte[] b : blobs) {
+      putBlob(b);
+    }
+    return append(records);
+  }
+
   /** Stores bytes as a blob, once however often they recur. Durable on return. @return lowercase hex SHA-256 */
   String putBlob(byte[] bytes) throws IOException;
 

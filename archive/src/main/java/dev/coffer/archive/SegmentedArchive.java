@@ -1,6 +1,7 @@
 package dev.coffer.archive;
 
 import dev.coffer.archive.blob.BlobFormat;
+import dev.coffer.archive.blob.BlobPack;
 import dev.coffer.archive.checkpoint.Checkpoint;
 import dev.coffer.archive.checkpoint.CheckpointFormat;
 import dev.coffer.archive.crypto.BlobNames;
@@ -182,6 +183,10 @@ final class SegmentedArchive implements Archive {
           f.appendLeafData(e.digest());
           ids.add(e.id());
         }
+        String packKey = ArchiveLayout.packKey(seg.firstSerial());
+        if (store.exists(packKey)) {
+          idIndex.addBlobs(packedNames(readChecked(packKey, b -> BlobPack.decode(packKey, b))), seg.firstSerial());
+        }
         idIndex.add(ids, seg.firstSerial());
         next = seg.lastSerial() + 1;
         replayed += seg.count();
@@ -192,6 +197,7 @@ final class SegmentedArchive implements Archive {
     }
     frontier = f;
     size = f.size();
+    removeUnacknowledgedPack(next, recovery);
     if (latest == null || latest.size() != size) {
       String key = ArchiveLayout.checkpointKey(size);
       if (store.exists(key)) {
@@ -220,6 +226,32 @@ final class SegmentedArchive implements Archive {
         recovery.note("id_index_caught_up", replayed + " records re-read from their segments");
       }
     }
+  }
+
+  /**
+   * A blob pack numbered after the last durable segment was written by a commit whose segment never
+   * became durable (a crash or a failed write between the two): nothing acknowledged or durable names
+   * its blobs, and the next commit needs its key. Removed; the senders' retries store the blobs again.
+   */
+  private void removeUnacknowledgedPack(long next, Recovery recovery) throws IOException {
+    String key = ArchiveLayout.packKey(next);
+    if (!store.exists(key)) {
+      return;
+    }
+    long bytes = store.size(key);
+    worm.authorized(key, () -> store.delete(key));
+    LOG.warn("archive {}: removed blob pack {} whose commit never wrote its segment (nothing acknowledged names it)",
+        archiveId, key);
+    recovery.target(key);
+    recovery.note("removed_unacknowledged_pack", key + " (" + bytes + " bytes; its segment was never written)");
+  }
+
+  private List<String> packedNames(List<BlobPack.Entry> entries) {
+    List<String> names = new ArrayList<>(entries.size());
+    for (BlobPack.Entry e : entries) {
+      names.add(blobNames.nameOf(e.sha256()));
+    }
+    return names;
   }
 
   /** True if no signed checkpoint covers serial {@code serial}: no append that wrote it was acknowledged. */
@@ -369,20 +401,32 @@ final class SegmentedArchive implements Archive {
     final SegmentEntry[] items;
     /** The appended records, index for index with {@code items}, handed on to commit listeners. */
     final Record[] records;
+    /** Blobs to make durable with this commit, before its segment. */
+    final List<BlobPack.Entry> blobs;
     final long bytes;
     volatile boolean done;
     AppendResult result;
     Throwable error;
 
-    Pending(SegmentEntry[] items, Record[] records, long bytes) {
+    Pending(SegmentEntry[] items, Record[] records, List<BlobPack.Entry> blobs, long bytes) {
       this.items = items;
       this.records = records;
+      this.blobs = blobs;
       this.bytes = bytes;
     }
   }
 
   @Override
   public AppendResult append(List<? extends Record> records) throws IOException {
+    return append(records, List.of());
+  }
+
+  /**
+   * As {@link #append(List)}, with the blobs written into one blob pack just before the commit's
+   * segment ({@link BlobPack}, {@code packs/}): one object's syncs for all of a group commit's blobs.
+   */
+  @Override
+  public AppendResult append(List<? extends Record> records, List<byte[]> blobs) throws IOException {
     List<Audit> acts = new ArrayList<>();
     for (Record r : records) {
       if (r instanceof Audit a && RetentionLedger.TRAIL.contains(a.action())) {
@@ -394,7 +438,7 @@ final class SegmentedArchive implements Archive {
       }
     }
     if (acts.isEmpty()) {
-      return appendChecked(records);
+      return appendChecked(records, blobs);
     }
     // A retention act must be valid against the state it follows (next policy version, floors only
     // raised, release of an active hold): checked and appended under one lock, so two acts cannot race.
@@ -405,20 +449,24 @@ final class SegmentedArchive implements Archive {
         l.check(a);
         l = l.with(List.of(StoredRecord.committed(Long.MAX_VALUE, "", new byte[] {'{'}, 0, a)));
       }
-      return appendChecked(records);
+      return appendChecked(records, blobs);
     } finally {
       retentionLock.unlock();
     }
   }
 
   private AppendResult appendChecked(List<? extends Record> records) throws IOException {
+    return appendChecked(records, List.of());
+  }
+
+  private AppendResult appendChecked(List<? extends Record> records, List<byte[]> blobs) throws IOException {
     ensureUsable();
     if (commitLock.isHeldByCurrentThread()) {
       // A listener runs inside a commit whose serials are already assigned; a nested commit would
       // break them. Hand the records to another thread instead.
       throw new IllegalStateException("append called from a commit listener; append from another thread");
     }
-    if (records.isEmpty()) {
+    if (records.isEmpty() && blobs.isEmpty()) {
       return new AppendResult(List.of());
     }
     // Canonical JSON and digests are computed here, on the callers' threads, in parallel; only the
@@ -441,7 +489,17 @@ final class SegmentedArchive implements Archive {
       appended[i] = r;
       bytes += canonical.length;
     }
-    Pending p = new Pending(items, appended, bytes);
+    // Blobs are digested and compressed here too, in parallel; the leader only writes them.
+    List<BlobPack.Entry> packed = new ArrayList<>(blobs.size());
+    java.util.Set<String> inCall = new java.util.HashSet<>();
+    for (byte[] b : blobs) {
+      BlobPack.Entry e = BlobPack.Entry.of(b);
+      if (inCall.add(e.sha256())) {
+        packed.add(e);
+        bytes += e.encoded().length;
+      }
+    }
+    Pending p = new Pending(items, appended, packed, bytes);
     queue.add(p);
     commitLock.lock();
     try {
@@ -528,13 +586,25 @@ final class SegmentedArchive implements Archive {
         outcomes.add(out);
       }
     }
+    List<BlobPack.Entry> blobs = unstoredBlobs(batch);
+    if (fresh.isEmpty()) {
+      // No segment to go with: every record was a duplicate. Rare (a re-delivery in other bytes); the
+      // blobs are stored one object each.
+      for (BlobPack.Entry e : blobs) {
+        try {
+          store.put(blobKey(e.sha256()), e.encoded());
+        } catch (ObjectExistsException ex) {
+          // stored by a putBlob meanwhile: the same bytes
+        }
+      }
+    }
     int from = 0;
     long chunkBytes = 0;
     for (int i = 0; i < fresh.size(); i++) {
       chunkBytes += fresh.get(i).canonical().length;
       boolean full = i + 1 - from >= options.maxCommitRecords() || chunkBytes >= options.maxCommitBytes();
       if (full || i == fresh.size() - 1) {
-        commitSegment(fresh.subList(from, i + 1), freshRecords.subList(from, i + 1));
+        commitSegment(fresh.subList(from, i + 1), freshRecords.subList(from, i + 1), from == 0 ? blobs : List.of());
         from = i + 1;
         chunkBytes = 0;
       }
@@ -544,15 +614,42 @@ final class SegmentedArchive implements Archive {
     }
   }
 
-  private void commitSegment(List<SegmentEntry> entries, List<Record> records) throws IOException {
+  /** The batch's blobs that no object and no pack holds yet, each once. Under the commit lock. */
+  private List<BlobPack.Entry> unstoredBlobs(List<Pending> batch) throws IOException {
+    List<BlobPack.Entry> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Pending p : batch) {
+      for (BlobPack.Entry e : p.blobs) {
+        if (seen.add(e.sha256()) && !blobStored(blobNames.nameOf(e.sha256()))) {
+          out.add(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** True if the blob with this name is durable: its own object, or in a pack whose segment is durable. */
+  private boolean blobStored(String name) throws IOException {
+    return store.exists(ArchiveLayout.blobKeyOfName(name)) || idIndex.findBlob(name) > 0;
+  }
+
+  private void commitSegment(List<SegmentEntry> entries, List<Record> records, List<BlobPack.Entry> blobs)
+      throws IOException {
     long first = size + 1;
     long now = options.clock().millis();
     Segment seg = new Segment(first, now, entries);
+    if (!blobs.isEmpty()) {
+      // 0. the blobs durable before any record that names them
+      store.put(ArchiveLayout.packKey(first), BlobPack.encode(blobs));
+    }
     store.put(ArchiveLayout.segmentKey(first), SegmentFormat.encode(seg)); // 1. segment durable
     List<String> ids = new ArrayList<>(entries.size());
     for (SegmentEntry e : entries) {
       ids.add(e.id());
       frontier.appendLeafData(e.digest());
+    }
+    if (!blobs.isEmpty()) {
+      idIndex.addBlobs(packedNames(blobs), first);
     }
     idIndex.add(ids, first); // 2. id index updated
     writeCheckpoint(now); // 3. checkpoint durable
@@ -599,7 +696,7 @@ final class SegmentedArchive implements Archive {
     ensureUsable();
     String sha = Digests.sha256Hex(bytes);
     String key = blobKey(sha);
-    if (!store.exists(key)) {
+    if (!blobStored(blobNames.nameOf(sha))) {
       try {
         store.put(key, BlobFormat.encode(bytes));
       } catch (ObjectExistsException e) {
@@ -628,7 +725,7 @@ final class SegmentedArchive implements Archive {
         st = BlobFormat.stage(in, sealed);
       }
       String key = blobKey(st.sha256());
-      if (!store.exists(key)) {
+      if (!blobStored(blobNames.nameOf(st.sha256()))) {
         try (InputStream staged = stagingCipher.open(tmp)) {
           store.put(key, new SequenceInputStream(new ByteArrayInputStream(st.header()), staged));
         } catch (ObjectExistsException e) {
@@ -643,7 +740,7 @@ final class SegmentedArchive implements Archive {
 
   @Override
   public boolean hasBlob(String sha256) throws IOException {
-    return Digests.isSha256Hex(sha256) && store.exists(blobKey(sha256));
+    return Digests.isSha256Hex(sha256) && blobStored(blobNames.nameOf(sha256));
   }
 
   @Override
@@ -652,7 +749,25 @@ final class SegmentedArchive implements Archive {
       throw new NoSuchFileException(String.valueOf(sha256), null, "not a lowercase hex SHA-256");
     }
     String key = blobKey(sha256);
+    if (!store.exists(key)) {
+      long pack = idIndex.findBlob(blobNames.nameOf(sha256));
+      if (pack > 0) {
+        return new ByteArrayInputStream(packedBlob(pack, sha256));
+      }
+    }
     return BlobFormat.open(key, sha256, new BufferedInputStream(store.open(key), 1 << 16));
+  }
+
+  /** A blob's plaintext from the pack numbered {@code pack}, checked against its digest. */
+  private byte[] packedBlob(long pack, String sha256) throws IOException {
+    String key = ArchiveLayout.packKey(pack);
+    for (BlobPack.Entry e : readChecked(key, b -> BlobPack.decode(key, b))) {
+      if (e.sha256().equals(sha256)) {
+        return BlobPack.plaintext(key, e);
+      }
+    }
+    throw new CorruptObjectException(key, "the id index names this pack for blob " + sha256
+        + " but the pack does not hold it (run coffer reindex)", sha256, null);
   }
 
   @Override

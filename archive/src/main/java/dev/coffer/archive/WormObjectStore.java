@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * The store the archive core writes through: it refuses, and reports, every delete of evidence
- * (segments, checkpoints, blobs) and every attempt to put over an existing segment or checkpoint.
+ * (segments, checkpoints, blobs, blob packs) and every attempt to put over an existing segment or checkpoint.
  *
  * <p>The only delete it lets through is the replacement of one segment by disposition, which the core
  * authorizes for that key, on its own thread, after checking every tombstoned record's retention and
@@ -56,7 +56,7 @@ final class WormObjectStore implements ObjectStore {
 
   private static boolean evidence(String key) {
     return key.startsWith(ArchiveLayout.SEGMENTS) || key.startsWith(ArchiveLayout.CHECKPOINTS)
-        || key.startsWith(ArchiveLayout.BLOBS);
+        || key.startsWith(ArchiveLayout.BLOBS) || key.startsWith(ArchiveLayout.PACKS);
   }
 
   @Override
@@ -91,7 +91,8 @@ final class WormObjectStore implements ObjectStore {
 
   private void overwriteAttempt(String key) {
     // A blob put of stored bytes is dedupe, not an overwrite: same key, same content by definition.
-    if (key.startsWith(ArchiveLayout.SEGMENTS) || key.startsWith(ArchiveLayout.CHECKPOINTS)) {
+    if (key.startsWith(ArchiveLayout.SEGMENTS) || key.startsWith(ArchiveLayout.CHECKPOINTS)
+        || key.startsWith(ArchiveLayout.PACKS)) {
       refused.accept(key, "objectstore.put over an existing object");
     }
   }

@@ -80,6 +80,8 @@ final class ImportCommand implements Runnable {
       ImportOptions options = new ImportOptions(zoneId, owner, ownerName, order, chat, actor.name(), actor.host(), null);
       ExportImportReport report;
       try (Workspace ws = Workspace.open(data.resolve(), output);
+          // indexed on a second thread while the next batch is parsed; searchable when the import ends
+          java.io.Closeable bulk = ws.index.bulkLoad();
           Progress progress = Progress.start(output, "Importing", 0, "KiB", 1024)) {
         report = new WhatsAppExportImporter(ws.archive).importExport(path, options, (total, done) -> {
           progress.max(total);

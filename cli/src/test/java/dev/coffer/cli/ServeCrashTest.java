@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * kill -9 of a child JVM running {@code coffer serve} while signed webhooks are in flight — some
  * received and not yet acknowledged, some durable and not yet acknowledged. The sender retries
  * whatever it did not see acknowledged against a restarted server, as Meta does; afterwards every
- * message is archived exactly once, the archive verifies, and {@code coffer export --format jsonl}
- * shows them all.
+ * message is archived exactly once, with its raw body stored, the archive verifies, and
+ * {@code coffer export --format jsonl} shows them all.
  */
 class ServeCrashTest {
   static final String SECRET = "crash-test-app-secret";
@@ -147,6 +147,24 @@ class ServeCrashTest {
 
     VerifyReport report = Verifier.verify(data, VerifyListener.NONE);
     assertThat(report.problems()).isEmpty();
+    // Bodies are group-committed with their records (blob packs): no durable record names a body that
+    // is not durable, whichever moment of a commit the kill hit.
+    try (dev.coffer.archive.Archive archive = Archives.open(data, ArchiveOptions.defaults())) {
+      List<String> missing = new ArrayList<>();
+      long[] named = {0};
+      archive.scan(1, r -> {
+        String raw = r.record().source().raw();
+        if (raw != null && r.record().source().connector().startsWith("whatsapp")) {
+          named[0]++;
+          if (!archive.hasBlob(raw)) {
+            missing.add(r.record().id());
+          }
+        }
+        return true;
+      });
+      assertThat(named[0]).isGreaterThanOrEqualTo(MESSAGES);
+      assertThat(missing).as("records whose raw body is not stored").isEmpty();
+    }
     Path out = tmp.resolve("export.jsonl");
     StringWriter err = new StringWriter();
     int status = Coffer.execute(new String[] {"export", "--format", "jsonl", "--data", data.toString(), "--out",

@@ -342,6 +342,48 @@ class SearchIndexTest {
   }
 
   @Test
+  void aBulkLoadSkipsThePeriodicRefreshAndIsSearchableAtOnceWhenItEnds() throws IOException, InterruptedException {
+    java.io.Closeable bulk = index.suspendRefresh();
+    java.io.Closeable nested = index.suspendRefresh();
+    index.committed(stored(message("m1", DESK, ALEX, T0, "bulk news")));
+    Thread.sleep(600); // three periodic refreshes would have run
+    assertThat(index.search(SearchRequest.of("bulk")).totalHits()).as("not refreshed while suspended").isZero();
+    nested.close();
+    nested.close(); // closing twice counts once
+    Thread.sleep(600);
+    assertThat(index.search(SearchRequest.of("bulk")).totalHits()).as("still suspended by the outer handle").isZero();
+    bulk.close();
+    assertThat(index.search(SearchRequest.of("bulk")).totalHits()).as("searchable when the load ends").isEqualTo(1);
+    index.committed(List.of(stored(2, message("m2", DESK, ALEX, T0.plusSeconds(1), "bulk later"))));
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (index.search(SearchRequest.of("later")).totalHits() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(index.search(SearchRequest.of("later")).totalHits()).as("periodic refresh resumed").isEqualTo(1);
+  }
+
+  @Test
+  void aBulkLoadIndexesBatchesInOrderOnAnotherThreadAndAllIsSearchableWhenItEnds() throws IOException {
+    List<Record> all = new java.util.ArrayList<>();
+    for (int i = 0; i < 9000; i++) {
+      all.add(message("b" + i, DESK, ALEX, T0.plusSeconds(i), "bulk item " + i));
+    }
+    try (java.io.Closeable bulk = index.bulkLoad()) {
+      assertThatThrownBy(index::bulkLoad).isInstanceOf(IllegalStateException.class);
+      for (int from = 0; from < all.size(); from += 3000) {
+        index.committed(stored(from + 1, all.subList(from, from + 3000)));
+      }
+    }
+    assertThat(index.count(SearchRequest.builder().query("bulk").limit(1).build())).isEqualTo(9000);
+    index.commit();
+    assertThat(index.indexedThrough()).isEqualTo(9000);
+    // after the load, commits index on the caller's thread again
+    index.committed(List.of(stored(9001, message("after", DESK, ALEX, T0, "after the load"))));
+    index.refresh();
+    assertThat(ids("after")).containsExactly("after");
+  }
+
+  @Test
   void commitRecordsTheGapFreePrefixAndSurvivesReopen() throws IOException {
     assertThat(index.indexedThrough()).isZero();
     List<Record> records = new ArrayList<>();

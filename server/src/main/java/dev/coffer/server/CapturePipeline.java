@@ -16,13 +16,15 @@ import org.slf4j.LoggerFactory;
 /**
  * What every capture endpoint does with a POST, in this order: admit it (bounded in-flight, else 503),
  * read the body within the size and time bounds (else 413/408, nothing kept), authenticate and
- * interpret it (else 401/403, nothing kept), store the raw body (and any derived original) as blobs,
- * append the records in one call, and only then answer 200 (invariant 1: acknowledge after durable).
+ * interpret it (else 401/403, nothing kept), append the records together with the raw body (and any
+ * derived original) as blobs in one call, and only then answer 200 (invariant 1: acknowledge after
+ * durable: the blobs are durable before the records, both before the answer).
  * A failure to make it durable answers 500 so the sender retries; the retry finds the same record ids
  * (invariant 3), so nothing is archived twice.
  *
- * <p>Concurrent requests each call {@link dev.coffer.archive.Archive#append} from their own (virtual)
- * thread; the archive batches them into group commits, one fsync for many requests.
+ * <p>Concurrent requests each call {@link dev.coffer.archive.Archive#append(List, List)} from their own
+ * (virtual) thread; the archive batches them into group commits: one blob pack, one segment and one
+ * checkpoint for many requests, bodies included.
  */
 final class CapturePipeline {
   private static final Logger LOG = LoggerFactory.getLogger(CapturePipeline.class);
@@ -116,14 +118,12 @@ final class CapturePipeline {
       }
       AppendResult result;
       try {
-        String stored = context.archive().putBlob(body);
-        if (!stored.equals(digest)) {
-          throw new IOException("the archive stored the body under " + stored + ", not its SHA-256 " + digest);
-        }
-        for (byte[] extra : capture.extraBlobs()) {
-          context.archive().putBlob(extra);
-        }
-        result = context.archive().append(capture.records());
+        // The body (named by digest in every record) and the derived originals join the records' group
+        // commit: durable before the records, with the commit's syncs rather than two of their own.
+        List<byte[]> blobs = new java.util.ArrayList<>(1 + capture.extraBlobs().size());
+        blobs.add(body);
+        blobs.addAll(capture.extraBlobs());
+        result = context.archive().append(capture.records(), blobs);
       } catch (IOException | RuntimeException e) {
         context.health().failed(connector);
         LOG.error("{}: could not archive body {} ({} records); answered 500 so the sender retries: {}", connector,

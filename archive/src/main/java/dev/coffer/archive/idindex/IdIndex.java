@@ -38,7 +38,9 @@ import org.apache.lucene.util.BytesRef;
  *
  * <p>Documents: one per record ({@value #ID} indexed, {@value #SERIAL} doc value), and one per segment
  * ({@value #SEGMENT} as point and doc value: the segment's first serial). Two fields per record keep
- * indexing cheap on the append path.
+ * indexing cheap on the append path. One more per blob a group commit stored in a blob pack
+ * ({@value #BLOB} indexed: the blob's name; {@value #PACK} doc value: the pack's serial), so reading a
+ * packed blob finds its pack without listing packs.
  *
  * <p>Derived, not evidence: it can be deleted and rebuilt from the segments. Each Lucene commit records
  * in its user data ({@value #COVERED}) the serial up to which it holds every record; opening the archive
@@ -54,6 +56,9 @@ public final class IdIndex implements Closeable {
   static final String ID = "id";
   static final String SERIAL = "serial";
   static final String SEGMENT = "segment";
+  /** A packed blob's name (its key's last level); {@value #PACK} holds the pack's serial. */
+  static final String BLOB = "blob";
+  static final String PACK = "pack";
   /** Largest merged Lucene segment: bounds the per-segment arrays verify allocates. */
   static final double MAX_SEGMENT_MB = 64;
   /** Refresh the reader after this many additions (bounds the recent map's memory). */
@@ -64,6 +69,7 @@ public final class IdIndex implements Closeable {
   private final IndexWriter writer;
   private final SearcherManager searchers;
   private final Map<String, Long> recentIds = new ConcurrentHashMap<>();
+  private final Map<String, Long> recentBlobs = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Long, Long> recentSegments = new ConcurrentSkipListMap<>();
   private volatile long covered;
   private volatile long added;
@@ -137,8 +143,53 @@ public final class IdIndex implements Closeable {
     writer.addDocument(seg);
     recentSegments.put(firstSerial, serial - 1);
     added = serial - 1;
-    if (recentIds.size() >= REFRESH_EVERY) {
+    if (recentIds.size() + recentBlobs.size() >= REFRESH_EVERY) {
       refresh();
+    }
+  }
+
+  /**
+   * Adds the blobs of the pack written for the segment starting at {@code packSerial}; called by the
+   * committing thread once that segment is durable, before {@link #add} of its records (so a commit of
+   * this index that covers a serial holds the blobs of every pack up to it).
+   */
+  public void addBlobs(List<String> names, long packSerial) throws IOException {
+    for (String name : names) {
+      Document d = new Document();
+      d.add(new StringField(BLOB, name, Field.Store.NO));
+      d.add(new NumericDocValuesField(PACK, packSerial));
+      writer.addDocument(d);
+      recentBlobs.put(name, packSerial);
+    }
+  }
+
+  /** The serial of the pack holding the blob named {@code name}, or -1 if no pack holds it. */
+  public long findBlob(String name) throws IOException {
+    Objects.requireNonNull(name, "name");
+    Long recent = recentBlobs.get(name);
+    if (recent != null) {
+      return recent;
+    }
+    IndexSearcher s = searchers.acquire();
+    try {
+      BytesRef term = new BytesRef(name);
+      for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+        Terms terms = leaf.reader().terms(BLOB);
+        if (terms == null) {
+          continue;
+        }
+        TermsEnum te = terms.iterator();
+        if (te.seekExact(term)) {
+          PostingsEnum pe = te.postings(null, PostingsEnum.NONE);
+          int doc = pe.nextDoc();
+          if (doc != DocIdSetIterator.NO_MORE_DOCS) {
+            return value(leaf, PACK, doc);
+          }
+        }
+      }
+      return -1;
+    } finally {
+      searchers.release(s);
     }
   }
 
@@ -148,6 +199,7 @@ public final class IdIndex implements Closeable {
     // Lookups check the recent maps first and the reader second, so clearing after the swap is safe.
     recentIds.clear();
     recentSegments.clear();
+    recentBlobs.clear();
   }
 
   /** Makes everything added so far durable, recording {@code coveredSerial} (== addedSerial). */
@@ -317,6 +369,7 @@ public final class IdIndex implements Closeable {
     writer.deleteAll();
     recentIds.clear();
     recentSegments.clear();
+    recentBlobs.clear();
     added = 0;
     commit();
     searchers.maybeRefreshBlocking();

@@ -25,6 +25,8 @@ import java.util.Optional;
  *     checkpoints/&lt;n[0,12)&gt;/&lt;n[12,16)&gt;/&lt;n&gt;.ckpt n = tree size, 20 decimal digits
  *     blobs/&lt;n[0,2)&gt;/&lt;n[2,4)&gt;/&lt;n&gt;                n = blob name (BlobNames): keyed HMAC of the
  *                                               plaintext's SHA-256, or the SHA-256 itself unencrypted
+ *     packs/&lt;s[0,12)&gt;/&lt;s[12,16)&gt;/&lt;s&gt;.pack   blobs a group commit stored together (BlobPack); s = the
+ *                                               first serial of the segment written right after it
  *     .tmp/                                     the store's temporary files
  * &lt;data&gt;/idindex/                           derived Lucene index id → serial (rebuildable)
  * &lt;data&gt;/tmp/                               staging for streamed blobs (emptied on open)
@@ -60,6 +62,11 @@ public final class ArchiveLayout {
   public static final String SEGMENTS = "segments/";
   public static final String CHECKPOINTS = "checkpoints/";
   public static final String BLOBS = "blobs/";
+  /**
+   * Blob packs ({@link dev.coffer.archive.blob.BlobPack}): the blobs of one group commit in one object,
+   * written just before the commit's segment and numbered by that segment's first serial.
+   */
+  public static final String PACKS = "packs/";
   /**
    * A segment being rewritten by disposition: the new bytes are put here first, then the segment is
    * replaced, then this object is removed. Opening the archive finishes or rolls back an interrupted
@@ -128,6 +135,16 @@ public final class ArchiveLayout {
   /** The first serial a well-formed rewrite key names, or -1. */
   public static long serialOfRewriteKey(String key) {
     return numberOf(key, REWRITES, ".seg");
+  }
+
+  /** The blob pack written by the commit whose (first) segment starts at {@code firstSerial}. */
+  public static String packKey(long firstSerial) {
+    return numbered(PACKS, firstSerial, ".pack");
+  }
+
+  /** The first serial a well-formed pack key names, or -1. */
+  public static long serialOfPackKey(String key) {
+    return numberOf(key, PACKS, ".pack");
   }
 
   public static String checkpointKey(long size) {

@@ -193,6 +193,7 @@ public final class VerificationSchedule implements AutoCloseable {
       c.segments();
       c.checkpoints();
       c.blobs();
+      c.packs();
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -331,6 +332,29 @@ public final class VerificationSchedule implements AutoCloseable {
             n = 0;
           }
           counted(n);
+        }
+      }
+    }
+
+    /** Every blob pack: structure, CRC, and each packed blob's digest. */
+    void packs() throws IOException {
+      try (Stream<String> keys = store.list(ArchiveLayout.PACKS)) {
+        for (Iterator<String> it = keys.iterator(); it.hasNext(); ) {
+          String key = it.next();
+          if (ArchiveLayout.serialOfPackKey(key) < 1) {
+            continue;
+          }
+          byte[] b = read(key);
+          if (b == null) {
+            continue;
+          }
+          try {
+            for (dev.coffer.archive.blob.BlobPack.Entry e : dev.coffer.archive.blob.BlobPack.decode(key, b)) {
+              dev.coffer.archive.blob.BlobPack.plaintext(key, e);
+            }
+          } catch (CorruptObjectException e) {
+            alert(key, e.what(), e.expected(), e.actual());
+          }
         }
       }
     }

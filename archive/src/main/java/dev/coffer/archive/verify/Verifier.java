@@ -195,6 +195,7 @@ public final class Verifier {
         }
       }
       blobs();
+      packs();
       listener.progress(read, total);
     }
 
@@ -285,7 +286,8 @@ public final class Verifier {
       if (rel.startsWith(ArchiveLayout.OBJECTS + "/")) {
         String key = rel.substring(ArchiveLayout.OBJECTS.length() + 1);
         return ArchiveLayout.serialOfSegmentKey(key) >= 1 || ArchiveLayout.sizeOfCheckpointKey(key) >= 0
-            || ArchiveLayout.nameOfBlobKey(key) != null || ArchiveLayout.serialOfRewriteKey(key) >= 1;
+            || ArchiveLayout.nameOfBlobKey(key) != null || ArchiveLayout.serialOfRewriteKey(key) >= 1
+            || ArchiveLayout.serialOfPackKey(key) >= 1;
       }
       return false;
     }
@@ -754,6 +756,38 @@ public final class Verifier {
           }
           // Count the whole object even when the check stopped early.
           advance(Math.max(0, rawSize(key) - (counting == null ? 0 : counting.reported)));
+        }
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+
+    /**
+     * Every blob pack: its structure and CRC, every blob in it decoded and rehashed, and its segment
+     * present (a pack without one is an interrupted commit, which opening the archive removes).
+     */
+    void packs() throws IOException {
+      long through = latestCheckpointSize(); // a pack above it may be a running writer's commit in progress
+      try (Stream<String> keys = store.list(ArchiveLayout.PACKS)) {
+        for (Iterator<String> it = keys.iterator(); it.hasNext(); ) {
+          String key = it.next();
+          long serial = ArchiveLayout.serialOfPackKey(key);
+          if (serial < 1) {
+            continue; // reported by the inventory
+          }
+          if (serial <= through && !store.exists(ArchiveLayout.segmentKey(serial))) {
+            problem(objectFile(key), "blob pack without its segment (a commit interrupted before its segment was written; "
+                + "nothing acknowledged names it): open the archive (any coffer command) to remove it", null, null);
+          }
+          try {
+            for (dev.coffer.archive.blob.BlobPack.Entry e : dev.coffer.archive.blob.BlobPack.decode(key, store.get(key))) {
+              dev.coffer.archive.blob.BlobPack.plaintext(key, e);
+              blobs++;
+            }
+          } catch (CorruptObjectException e) {
+            corrupt(objectFile(key), e);
+          }
+          advance(rawSize(key));
         }
       } catch (UncheckedIOException e) {
         throw e.getCause();
