@@ -22,15 +22,16 @@ import java.util.Objects;
  * @param settings sign-in and session settings
  * @param health capture health of the server the app runs in, or null when it runs without
  *     {@code coffer serve} (the admin page then says no capture endpoints are configured)
- * @param firmHandles the handles of the firm's own people and numbers (the directory's employees:
- *     phone numbers, WhatsApp numbers, OpenIDs, WeCom user ids): a record they sent is outbound in
- *     the search page's direction filter ({@link dev.coffer.search.SearchRequest#firmHandles()})
+ * @param firm the handles of the firm's own people and numbers (the directory in force: its
+ *     employees' phone numbers, WhatsApp numbers, OpenIDs, WeCom user ids), asked on each use so a
+ *     directory import takes effect at once: a record they sent is outbound in the search page's
+ *     direction filter ({@link dev.coffer.search.SearchRequest#firmHandles()})
  */
 public record WebContext(Path dataDir, Archive archive, SearchIndex index, UserStore users,
     Authenticator authenticator, Clock clock, WebSettings settings, CaptureHealth health,
-    java.util.Set<String> firmHandles) {
+    java.util.function.Supplier<java.util.Set<String>> firm) {
   public WebContext {
-    firmHandles = firmHandles == null ? java.util.Set.of() : java.util.Set.copyOf(firmHandles);
+    firm = firm == null ? java.util.Set::of : firm;
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(index, "index");
     Objects.requireNonNull(users, "users");
@@ -39,15 +40,32 @@ public record WebContext(Path dataDir, Archive archive, SearchIndex index, UserS
     Objects.requireNonNull(settings, "settings");
   }
 
+  /** A context whose firm's handles are fixed (tests, the benchmark). */
+  public WebContext(Path dataDir, Archive archive, SearchIndex index, UserStore users,
+      Authenticator authenticator, Clock clock, WebSettings settings, CaptureHealth health,
+      java.util.Set<String> firmHandles) {
+    this(dataDir, archive, index, users, authenticator, clock, settings, health, fixed(firmHandles));
+  }
+
+  private static java.util.function.Supplier<java.util.Set<String>> fixed(java.util.Set<String> handles) {
+    java.util.Set<String> copy = handles == null ? java.util.Set.of() : java.util.Set.copyOf(handles);
+    return () -> copy;
+  }
+
+  /** The firm's handles now. */
+  public java.util.Set<String> firmHandles() {
+    return firm.get();
+  }
+
   /** A context without a directory: only what records show themselves makes them outbound. */
   public WebContext(Path dataDir, Archive archive, SearchIndex index, UserStore users,
       Authenticator authenticator, Clock clock, WebSettings settings, CaptureHealth health) {
-    this(dataDir, archive, index, users, authenticator, clock, settings, health, java.util.Set.of());
+    this(dataDir, archive, index, users, authenticator, clock, settings, health, fixed(null));
   }
 
   /** A context without capture health: the web app on its own (tests, the benchmark). */
   public WebContext(Path dataDir, Archive archive, SearchIndex index, UserStore users,
       Authenticator authenticator, Clock clock, WebSettings settings) {
-    this(dataDir, archive, index, users, authenticator, clock, settings, null, java.util.Set.of());
+    this(dataDir, archive, index, users, authenticator, clock, settings, null, fixed(null));
   }
 }

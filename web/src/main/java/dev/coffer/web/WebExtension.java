@@ -17,10 +17,17 @@ public final class WebExtension implements ServerExtension {
   public void install(JavalinConfig config, ServerContext context) throws Exception {
     UserStore users = UserStore.open(context.dataDir(), context.archive().encryption(), new Passwords(), context.clock());
     WebSettings settings = WebSettings.defaults().withTls(context.config().tls() != null);
-    // The firm's handles for the direction filter: the directory in force when the server starts
-    // (the server reads it once; a directory is imported while the server is stopped).
-    java.util.Set<String> firm = new java.util.HashSet<>();
-    context.directory().employees().forEach(e -> firm.addAll(e.handles()));
+    // The firm's handles for the direction filter: the directory in force, asked on each use (the
+    // server re-reads it when an import changes it).
+    java.util.function.Supplier<java.util.Set<String>> firm = () -> {
+      try {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        context.directory().employees().forEach(e -> out.addAll(e.handles()));
+        return out;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot read the directory", e);
+      }
+    };
     WebApp.install(config, new WebContext(context.dataDir(), context.archive(), context.index(), users,
         Authenticator.local(users), context.clock(), settings, context.health(), firm));
   }
