@@ -104,6 +104,7 @@ class DirectoryCliTest {
   @Test
   void exportNamesTheCustodianAtExportAndAtCaptureBesideTheUnchangedRecord() throws Exception {
     message("wamid.before", "447700900123");
+    contact("add", "447700900123", "Kerry Gilts", 1764040000);
     ok("directory", "import", csv("v1.csv", "id,name,whatsapp\nE1,Sam First,+15550783881\n").toString(),
         "--data", data.toString());
     message("wamid.after", "447700900123");
@@ -132,6 +133,14 @@ class DirectoryCliTest {
     assertThat(before.get("resolution").get("at_capture").get("directory").isNull()).isTrue();
     assertThat(after.get("resolution").get("custodian").get("name").asText()).isEqualTo("Alex Second");
     assertThat(after.get("resolution").get("at_capture").get("custodian").get("employee_id").asText()).isEqualTo("E1");
+    // every handle is named: the business number as an employee, the customer as a contact of its book
+    JsonNode parties = after.get("resolution").get("parties");
+    assertThat(parties).hasSize(2);
+    JsonNode customer = find(parties, CUSTOMER);
+    assertThat(customer.get("kind").asText()).isEqualTo("external_contact");
+    assertThat(customer.get("name").asText()).isEqualTo("Kerry Gilts");
+    assertThat(customer.get("contact_book_of").asText()).isEqualTo("+15550783881");
+    assertThat(find(parties, "+15550783881").get("kind").asText()).isEqualTo("employee");
 
     // the canonical format stays byte for byte what the archive holds
     Path canonical = tmp.resolve("canonical.jsonl");

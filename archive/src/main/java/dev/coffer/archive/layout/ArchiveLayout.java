@@ -34,6 +34,7 @@ import java.util.Optional;
  * &lt;data&gt;/web/                               the web app's users (not the archive's; owner-only)
  * &lt;data&gt;/directory/current                  the latest imported directory's digest (the server's; the
  *                                               directory itself is a blob in the archive)
+ * &lt;data&gt;/directory/lock, inbox/            the directory's own lock, imports handed to a running server
  * &lt;data&gt;/quarantine/                        torn segments recovery set aside (never acknowledged)
  * &lt;data&gt;/mirror.conf                         the redundant copy's location and policy (MirrorConfig)
  * &lt;data&gt;/mirror-queue/                      pending writes to the mirror (MirroredObjectStore)
