@@ -1,23 +1,32 @@
 package dev.coffer.server;
 
 import dev.coffer.archive.ArchiveOptions;
+import dev.coffer.connectors.media.MediaQueue;
+import dev.coffer.connectors.wechat.oa.OaMediaRef;
+import dev.coffer.connectors.wechat.oa.OfficialAccountMedia;
 import dev.coffer.connectors.whatsapp.cloud.MediaCompletion;
 import dev.coffer.connectors.whatsapp.cloud.MediaFetcher;
 import dev.coffer.connectors.whatsapp.cloud.MediaRef;
 import dev.coffer.connectors.whatsapp.cloud.RetryPolicy;
 import dev.coffer.search.IndexedArchive;
+import dev.coffer.server.directory.DirectoryInbox;
+import dev.coffer.server.directory.DirectoryView;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.security.KeyStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -47,7 +56,7 @@ public final class CofferServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
 
   /** How often the media queue looks for due fetches. */
-  static final java.time.Duration MEDIA_POLL = java.time.Duration.ofSeconds(1);
+  static final Duration MEDIA_POLL = Duration.ofSeconds(1);
 
   private final Javalin app;
   private final IndexedArchive opened;
@@ -103,11 +112,11 @@ public final class CofferServer implements AutoCloseable {
     try {
       CaptureHealth health = new CaptureHealth(clock);
       ServerContext context = new ServerContext(config.dataDir(), opened.archive(), opened.index(), clock, config,
-          health, new dev.coffer.server.directory.DirectoryView(opened.archive(), config.dataDir()));
+          health, new DirectoryView(opened.archive(), config.dataDir()));
       parts.add(rebuildContacts(context));
       // coffer directory import while the server runs: requests left in <data>/directory/inbox
-      parts.add(new dev.coffer.server.directory.DirectoryInbox(opened.archive(), config.dataDir())
-          .start(java.time.Duration.ofMillis(500)));
+      parts.add(new DirectoryInbox(opened.archive(), config.dataDir())
+          .start(Duration.ofMillis(500)));
       ServerConnector[] connector = new ServerConnector[1];
       Exception[] installFailure = new Exception[1];
       CaptureStatus[] statusHolder = new CaptureStatus[1];
@@ -179,7 +188,7 @@ public final class CofferServer implements AutoCloseable {
           mediaQueue(context, parts)).install(jc);
     }
     if (config.weChat() != null) {
-      if (config.limits().requestTimeout().compareTo(java.time.Duration.ofMillis(4500)) > 0) {
+      if (config.limits().requestTimeout().compareTo(Duration.ofMillis(4500)) > 0) {
         LOG.warn("{}: limits.request-timeout is {} ms; WeChat gives up after 5 s and retries, so a slow request "
             + "is archived once but answered too late: consider 4s", WeChatEndpoint.CONNECTOR,
             config.limits().requestTimeout().toMillis());
@@ -196,7 +205,7 @@ public final class CofferServer implements AutoCloseable {
    * at start, so a restart loses nothing), or, without an access token, nowhere: the attachments stay
    * pending in the archive and a later start with a token completes them.
    */
-  private static java.util.function.Consumer<List<MediaRef>> mediaQueue(ServerContext context,
+  private static Consumer<List<MediaRef>> mediaQueue(ServerContext context,
       List<AutoCloseable> parts) {
     ServerConfig.WhatsApp wa = context.config().whatsApp();
     String connector = WhatsAppEndpoint.CONNECTOR;
@@ -205,7 +214,7 @@ public final class CofferServer implements AutoCloseable {
       return refs -> context.health().count(connector, "media_not_fetched_no_token", refs.size());
     }
     MediaFetcher fetcher = new MediaFetcher(wa.graphUrl(), wa.accessToken().reveal(),
-        java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build(),
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
         RetryPolicy.defaults());
     MediaCompletion completion = new MediaCompletion(context.archive(), fetcher, context.clock());
     context.health().mediaPending(connector, () -> completion.pending().size());
@@ -221,7 +230,7 @@ public final class CofferServer implements AutoCloseable {
    * retried with backoff; rebuilt from the archive at start), or, without an AppSecret, nowhere: the
    * attachments stay pending and a later start with one completes those WeChat still keeps (3 days).
    */
-  private static java.util.function.Consumer<List<dev.coffer.connectors.wechat.oa.OaMediaRef>> weChatMediaQueue(
+  private static Consumer<List<OaMediaRef>> weChatMediaQueue(
       ServerContext context, List<AutoCloseable> parts) {
     ServerConfig.WeChat wc = context.config().weChat();
     String connector = WeChatEndpoint.CONNECTOR;
@@ -229,15 +238,15 @@ public final class CofferServer implements AutoCloseable {
       LOG.warn("{}: no AppSecret (wechat.appsecret): media stay pending until one is configured", connector);
       return refs -> context.health().count(connector, "media_not_fetched_no_appsecret", refs.size());
     }
-    dev.coffer.connectors.wechat.oa.OfficialAccountMedia source = new dev.coffer.connectors.wechat.oa.OfficialAccountMedia(
+    OfficialAccountMedia source = new OfficialAccountMedia(
         wc.apiUrl(), wc.appId(), wc.appSecret().reveal(),
-        java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build(),
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
         RetryPolicy.defaults(), context.clock());
-    dev.coffer.connectors.media.MediaQueue<dev.coffer.connectors.wechat.oa.OaMediaRef> queue =
-        new dev.coffer.connectors.media.MediaQueue<>(context.archive(), source, context.clock());
+    MediaQueue<OaMediaRef> queue =
+        new MediaQueue<>(context.archive(), source, context.clock());
     context.health().mediaPending(connector, () -> queue.pending().size());
     return runQueue(connector, parts, () -> {
-      var pending = dev.coffer.connectors.wechat.oa.OfficialAccountMedia.pendingIn(context.archive());
+      var pending = OfficialAccountMedia.pendingIn(context.archive());
       queue.enqueue(pending);
       LOG.info("{}: media pending from before this start: {}", connector, pending.size());
     }, () -> queue.start(MEDIA_POLL, "coffer-wechat-media"), queue::enqueue);
@@ -259,9 +268,9 @@ public final class CofferServer implements AutoCloseable {
    * Rebuilds a media queue from the archive in the background, then starts its loop; the returned
    * consumer queues the references of each webhook once its records are durable.
    */
-  private static <R> java.util.function.Consumer<List<R>> runQueue(String connector, List<AutoCloseable> parts,
+  private static <R> Consumer<List<R>> runQueue(String connector, List<AutoCloseable> parts,
       ArchiveTask rebuild, java.util.function.Supplier<AutoCloseable> start, Enqueue<R> enqueue) {
-    java.util.concurrent.atomic.AtomicReference<AutoCloseable> loop = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<AutoCloseable> loop = new AtomicReference<>();
     Thread starter = Thread.ofVirtual().name("coffer-media-rebuild-" + connector).start(() -> {
       try {
         rebuild.run();

@@ -1,14 +1,17 @@
 package dev.coffer.server;
 
 import dev.coffer.connectors.wechat.oa.CallbackResult;
+import dev.coffer.connectors.wechat.oa.OaMediaRef;
 import dev.coffer.connectors.wechat.oa.OfficialAccountCallback;
 import dev.coffer.connectors.wechat.oa.OfficialAccountConfig;
+import dev.coffer.connectors.wechat.oa.OfficialAccountMedia;
 import dev.coffer.connectors.wechat.oa.WeChatSignatureException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +35,10 @@ final class WeChatEndpoint {
   private final OfficialAccountCallback callback;
   private final CapturePipeline pipeline;
   private final ServerContext context;
-  private final java.util.function.Consumer<List<dev.coffer.connectors.wechat.oa.OaMediaRef>> media;
+  private final Consumer<List<OaMediaRef>> media;
 
   WeChatEndpoint(ServerConfig.WeChat config, ServerContext context, CapturePipeline pipeline,
-      java.util.function.Consumer<List<dev.coffer.connectors.wechat.oa.OaMediaRef>> media) {
+      Consumer<List<OaMediaRef>> media) {
     this.media = media;
     this.callback = new OfficialAccountCallback(new OfficialAccountConfig(config.token().reveal(),
         config.aesKey() == null ? null : config.aesKey().reveal(), config.appId()));
@@ -57,8 +60,7 @@ final class WeChatEndpoint {
         throw new CapturePipeline.Refused(status, true, "wechat " + e.reason());
       }
       List<byte[]> extra = r.plaintextSha256().equals(digest) ? List.of() : List.of(r.plaintext());
-      List<dev.coffer.connectors.wechat.oa.OaMediaRef> refs =
-          dev.coffer.connectors.wechat.oa.OfficialAccountMedia.refsOf(r.records());
+      List<OaMediaRef> refs = OfficialAccountMedia.refsOf(r.records());
       // Media are asked for only once the message is durable, so fetching never holds up the answer.
       return new CapturePipeline.Capture(r.records(), extra, refs.isEmpty() ? () -> {} : () -> media.accept(refs),
           r.reply(), r.diagnostics());
