@@ -220,6 +220,24 @@ public final class EncryptedDirectory extends FilterDirectory {
     }
   }
 
+  private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * One AES-CTR cipher per thread, shared by every input the thread reads, with the input and the
+   * position it is set for: Lucene clones inputs for every term and postings lookup, and a
+   * {@code Cipher.getInstance} per clone cost more than the decryption itself. A read continuing
+   * where the same input's last read ended keeps the keystream; any other read re-initialises it.
+   */
+  private static final class Ctr {
+    static final byte[] ZEROS = new byte[16];
+    final Cipher cipher = ctr();
+    final byte[] discard = new byte[16];
+    long user = -1;
+    long at = -1;
+  }
+
+  private static final ThreadLocal<Ctr> CTR = ThreadLocal.withInitial(Ctr::new);
+
   /** Decrypts any range on demand; clones and slices share the raw input and decrypt on their own. */
   private static final class Opening extends BufferedIndexInput {
     private IndexInput raw;
@@ -228,8 +246,8 @@ public final class EncryptedDirectory extends FilterDirectory {
     private final long start;
     private final long length;
     private final boolean owner;
-    private Cipher cipher;
-    private long cipherAt = -1;
+    /** This input's identity for the thread's shared cipher (a number, so no input is kept alive). */
+    private long id = IDS.incrementAndGet();
     private byte[] scratch;
 
     Opening(String desc, IndexInput raw, SecretKeySpec key, byte[] iv, long start, long length, boolean owner) {
@@ -255,14 +273,13 @@ public final class EncryptedDirectory extends FilterDirectory {
       raw.seek(HEADER + pos);
       raw.readBytes(scratch, 0, len);
       try {
-        if (cipher == null) {
-          cipher = ctr();
-        }
-        if (cipherAt != pos) {
+        Ctr ctr = CTR.get();
+        Cipher cipher = ctr.cipher;
+        if (ctr.user != id || ctr.at != pos) {
           cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(counter(iv, pos)));
           int skip = (int) (pos & 15);
           if (skip > 0) {
-            cipher.update(new byte[skip]);
+            cipher.update(Ctr.ZEROS, 0, skip, ctr.discard, 0);
           }
         }
         if (b.hasArray()) {
@@ -271,7 +288,8 @@ public final class EncryptedDirectory extends FilterDirectory {
         } else {
           b.put(cipher.update(scratch, 0, len));
         }
-        cipherAt = pos + len;
+        ctr.user = id;
+        ctr.at = pos + len;
       } catch (GeneralSecurityException e) {
         throw new IOException("AES/CTR failed", e);
       }
@@ -293,8 +311,7 @@ public final class EncryptedDirectory extends FilterDirectory {
     public Opening clone() {
       Opening c = (Opening) super.clone();
       c.raw = raw.clone();
-      c.cipher = null;
-      c.cipherAt = -1;
+      c.id = IDS.incrementAndGet();
       c.scratch = null;
       c.cloned = true;
       return c;

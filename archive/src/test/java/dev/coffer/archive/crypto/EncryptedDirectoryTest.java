@@ -85,6 +85,61 @@ class EncryptedDirectoryTest {
     }
   }
 
+  /**
+   * Inputs of two files and their clones read in small interleaved pieces on one thread, and on a
+   * second thread at the same time: they share each thread's cipher, so every switch between them,
+   * and every non-sequential read, must re-key it.
+   */
+  @Test
+  void interleavedReadsOfTwoFilesAndTheirClonesOnTwoThreadsReadWhatWasWritten() throws Exception {
+    Random r = new Random(7);
+    byte[][] data = {new byte[50_000], new byte[30_000]};
+    r.nextBytes(data[0]);
+    r.nextBytes(data[1]);
+    try (Directory d = open()) {
+      for (int f = 0; f < 2; f++) {
+        try (IndexOutput out = d.createOutput("f" + f, IOContext.DEFAULT)) {
+          out.writeBytes(data[f], 0, data[f].length);
+        }
+      }
+      try (IndexInput a = d.openInput("f0", IOContext.DEFAULT);
+          IndexInput b = d.openInput("f1", IOContext.DEFAULT)) {
+        java.util.concurrent.Callable<Void> reader = () -> {
+          Random rr = new Random(Thread.currentThread().getName().hashCode());
+          IndexInput[] views = {a.clone(), a.clone(), b.clone(), b.clone()};
+          int[] at = new int[views.length];
+          for (int i = 0; i < 4_000; i++) {
+            int v = rr.nextInt(views.length);
+            byte[] src = data[v / 2];
+            if (rr.nextInt(4) == 0 || at[v] >= src.length - 64) {
+              at[v] = rr.nextInt(src.length - 64);
+              views[v].seek(at[v]);
+            }
+            int len = 1 + rr.nextInt(40);
+            byte[] got = new byte[len];
+            views[v].readBytes(got, 0, len);
+            for (int j = 0; j < len; j++) {
+              if (got[j] != src[at[v] + j]) {
+                throw new AssertionError("file f" + v / 2 + " byte " + (at[v] + j) + " differs");
+              }
+            }
+            at[v] += len;
+          }
+          return null;
+        };
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+          var one = pool.submit(reader);
+          var two = pool.submit(reader);
+          one.get();
+          two.get();
+        } finally {
+          pool.shutdownNow();
+        }
+      }
+    }
+  }
+
   @Test
   void aLuceneIndexWorksChecksCleanAndHoldsNoPlaintext() throws IOException {
     try (Directory d = open()) {
