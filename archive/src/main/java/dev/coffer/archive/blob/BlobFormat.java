@@ -88,13 +88,40 @@ public final class BlobFormat {
     return b.array();
   }
 
+  /**
+   * Compression contexts for {@link #compressSmall}, reused: creating one allocates zstd's native
+   * tables, which cost more than compressing a webhook body. Callers are many short-lived virtual
+   * threads, so a shared pool rather than a thread-local; bounded so a burst does not keep its contexts.
+   */
+  private static final java.util.concurrent.ConcurrentLinkedQueue<ZstdCompressCtx> CONTEXTS =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private static final java.util.concurrent.atomic.AtomicInteger POOLED = new java.util.concurrent.atomic.AtomicInteger();
+  private static final int MAX_POOLED = 16;
+
   /** One zstd frame with its content checksum, in one call (no stream buffers). */
   private static byte[] compressSmall(byte[] plain) {
-    try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+    ZstdCompressCtx ctx = CONTEXTS.poll();
+    if (ctx != null) {
+      POOLED.decrementAndGet();
+    } else {
+      ctx = new ZstdCompressCtx();
       ctx.setLevel(LEVEL);
       ctx.setChecksum(true);
-      return ctx.compress(plain);
     }
+    byte[] out;
+    try {
+      out = ctx.compress(plain);
+    } catch (RuntimeException e) {
+      ctx.close();
+      throw e;
+    }
+    if (POOLED.incrementAndGet() <= MAX_POOLED) {
+      CONTEXTS.add(ctx);
+    } else {
+      POOLED.decrementAndGet();
+      ctx.close();
+    }
+    return out;
   }
 
   private static byte[] compressFrame(byte[] plain) {
