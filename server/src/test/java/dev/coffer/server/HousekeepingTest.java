@@ -36,9 +36,13 @@ class HousekeepingTest {
       // Liveness bound, not a timing assertion: cycles start every second.
       long deadline = System.nanoTime() + 60_000_000_000L;
       JsonNode archive = null;
+      var a = f.server.context().archive();
       while (System.nanoTime() < deadline) {
         archive = CaptureStatusTest.JSON.readTree(f.get(CaptureStatus.PATH).body()).path("archive");
-        if (archive.path("verify_alerts").asLong() > 0) {
+        // the alert is counted before its audit record is appended: wait for both
+        if (archive.path("verify_alerts").asLong() > 0
+            && a.get(a.size()).map(r -> r.record()).orElse(null) instanceof Audit last
+            && last.action().equals(VerificationSchedule.ACTION)) {
           break;
         }
         Thread.sleep(200);
@@ -46,7 +50,6 @@ class HousekeepingTest {
       assertThat(archive.path("verify_alerts").asLong()).isEqualTo(1);
       assertThat(archive.path("verify_damaged_objects").asLong()).isEqualTo(1);
       // The alert's audit record follows the damaged segment (which can no longer be read in a scan).
-      var a = f.server.context().archive();
       List<String> actions = new java.util.ArrayList<>();
       for (long serial = a.size(); serial > 1; serial--) {
         if (a.get(serial).map(r -> r.record()).orElse(null) instanceof Audit audit) {
