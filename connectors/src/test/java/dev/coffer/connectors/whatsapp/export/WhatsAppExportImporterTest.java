@@ -52,6 +52,20 @@ class WhatsAppExportImporterTest {
   }
 
   @Test
+  void mediaTypesByExtensionAreWhatTikaSays() {
+    org.apache.tika.Tika tika = new org.apache.tika.Tika();
+    for (var e : WhatsAppExportImporter.TYPES_BY_EXTENSION.entrySet()) {
+      for (String name : List.of("IMG-20261124-WA0001." + e.getKey(), "x." + e.getKey(), "Quarterly report v2." + e.getKey())) {
+        assertThat(WhatsAppExportImporter.typeOfName(name)).as(name).isEqualTo(tika.detect(name)).isEqualTo(e.getValue());
+      }
+    }
+    // names outside the table are Tika's answer
+    for (String name : List.of("PHOTO.JPG", "archive.tar.gz", "no-extension", "sticker.WEBP", "a.heic")) {
+      assertThat(WhatsAppExportImporter.typeOfName(name)).as(name).isEqualTo(tika.detect(name));
+    }
+  }
+
+  @Test
   void androidZipWithMediaStoresAttachmentsWithTypesFromTheirBytes() throws Exception {
     assertZipImport(ExportGenerator.Platform.ANDROID);
   }
