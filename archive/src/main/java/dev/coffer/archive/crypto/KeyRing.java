@@ -200,7 +200,11 @@ public final class KeyRing {
     if (lines.length < 7 || !lines[0].equals(FIRST_LINE) || !lines[lines.length - 1].isEmpty()) {
       throw new CorruptObjectException(name, "not a Coffer keyring", FIRST_LINE + " and its fields", (lines.length - 1) + " lines");
     }
-    String body = text.substring(0, text.lastIndexOf("crc32c="));
+    int crcAt = text.lastIndexOf("crc32c=");
+    if (crcAt < 0) { // a changed byte in the checksum's own name
+      throw new CorruptObjectException(name, "keyring checksum or form mismatch", null, null);
+    }
+    String body = text.substring(0, crcAt);
     if (!Arrays.equals(withCrc(body), bytes)) {
       throw new CorruptObjectException(name, "keyring checksum or form mismatch", null, null);
     }
