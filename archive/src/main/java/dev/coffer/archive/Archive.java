@@ -209,6 +209,31 @@ public interface Archive extends Closeable {
       java.util.Set<String> queryHeld) throws IOException;
 
   /**
+   * Removes the blobs (attachments, raw originals) that only disposed records referred to. The
+   * candidates are the blobs {@code disposition} records name ({@link
+   * dev.coffer.archive.retention.RetentionLedger#disposedBlobs()}) that are still stored; one pass over
+   * the live records (their blob references, {@link dev.coffer.archive.blob.BlobReferences}) keeps every
+   * candidate a live record still refers to, whether it is in retention, under a legal hold or restricted.
+   * A blob this process stored or found stored since the previous call is kept too (a record referring
+   * to it may not be appended yet). The rest are named, with their sizes, by one
+   * {@code disposition.blobs} audit record, then deleted through the WORM store, which refuses (and
+   * audits) a delete before the blob's retain-until; a mirror loses its copy too.
+   *
+   * <p>Crash-safe by order: records are tombstoned (by {@link #dispose}) before their blobs go, and a
+   * blob goes only when no live record refers to it, so no live record ever lacks its blob; a crash
+   * before the deletes leaves candidates the next call removes. Costs nothing without candidates.
+   */
+  dev.coffer.archive.retention.BlobDisposal disposeBlobs(dev.coffer.archive.retention.Actor actor, String reason)
+      throws IOException;
+
+  /**
+   * The stored size in bytes of a blob (its object in the store: compressed and sealed as it is kept).
+   *
+   * @throws java.nio.file.NoSuchFileException if no such blob is stored
+   */
+  long blobSize(String sha256) throws IOException;
+
+  /**
    * Registers a listener told the ids of records {@link #dispose} removed, after the segments are
    * rewritten (the search index deletes them). A listener that throws is logged and skipped; derived
    * state is rebuilt from the archive, which no longer returns the records.

@@ -2,6 +2,7 @@ package dev.coffer.archive;
 
 import dev.coffer.archive.blob.BlobFormat;
 import dev.coffer.archive.blob.BlobPack;
+import dev.coffer.archive.blob.BlobReferences;
 import dev.coffer.archive.checkpoint.Checkpoint;
 import dev.coffer.archive.checkpoint.CheckpointFormat;
 import dev.coffer.archive.crypto.BlobNames;
@@ -21,6 +22,7 @@ import dev.coffer.archive.retention.Actor;
 import dev.coffer.archive.retention.Disposal;
 import dev.coffer.archive.retention.LegalHold;
 import dev.coffer.archive.retention.RetentionLedger;
+import dev.coffer.archive.retention.RetentionPolicy;
 import dev.coffer.archive.retention.RetentionViolationException;
 import dev.coffer.archive.segment.Segment;
 import dev.coffer.archive.segment.SegmentEntry;
@@ -85,6 +87,10 @@ final class SegmentedArchive implements Archive {
   private final boolean ownsStaging;
   private final Encryption encryption;
   private final BlobNames blobNames;
+  /** Blobs stored or found stored lately: blob disposition keeps them (a record may be on its way). */
+  private final RecentBlobs recentBlobs = new RecentBlobs();
+  /** Blob stores share it; blob disposition's deletes take it alone (a store then re-puts a removed blob). */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock blobLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
   /** Streamed blobs wait in {@code staging} sealed under a key that exists only in this process. */
   private final StagingCipher stagingCipher = new StagingCipher();
 
@@ -430,9 +436,9 @@ final class SegmentedArchive implements Archive {
     List<Audit> acts = new ArrayList<>();
     for (Record r : records) {
       if (r instanceof Audit a && RetentionLedger.TRAIL.contains(a.action())) {
-        if (a.action().equals(RetentionLedger.DISPOSITION)) {
+        if (a.action().equals(RetentionLedger.DISPOSITION) || a.action().equals(RetentionLedger.BLOB_DISPOSITION)) {
           // Verify accepts a tombstone only if a disposition record names it: only dispose() writes them.
-          throw new IllegalArgumentException("disposition records are written only by the archive's dispose()");
+          throw new IllegalArgumentException(a.action() + " records are written only by the archive's dispose() and disposeBlobs()");
         }
         acts.add(a);
       }
@@ -556,7 +562,10 @@ final class SegmentedArchive implements Archive {
     }
   }
 
-  private void commit(List<Pending> batch) throws IOException {
+  private void commit(List<Pending> callers) throws IOException {
+    RetentionLedger known = ledger; // built only if someone asked for it (the server does); never built here
+    RetentionPolicy policy = known == null ? null : known.currentPolicy();
+    List<Pending> batch = byRetention(callers, policy);
     Map<String, Long> inCommit = new HashMap<>();
     List<SegmentEntry> fresh = new ArrayList<>();
     List<Record> freshRecords = new ArrayList<>();
@@ -598,11 +607,25 @@ final class SegmentedArchive implements Archive {
         }
       }
     }
+    // Segment layout by retention: a new segment where the retention bucket changes, so that records
+    // that expire together share segments and disposition rewrites no live record's segment. At most
+    // MAX_RETENTION_RUNS segments per commit this way: one caller's records that alternate between
+    // buckets stay together (one mixed segment, as before) rather than costing a segment each.
+    String[] buckets = new String[fresh.size()];
+    int runs = 0;
+    for (int i = 0; i < buckets.length; i++) {
+      buckets[i] = retentionBucket(freshRecords.get(i), policy);
+      if (i == 0 || !buckets[i].equals(buckets[i - 1])) {
+        runs++;
+      }
+    }
+    boolean byBucket = runs <= MAX_RETENTION_RUNS;
     int from = 0;
     long chunkBytes = 0;
     for (int i = 0; i < fresh.size(); i++) {
       chunkBytes += fresh.get(i).canonical().length;
-      boolean full = i + 1 - from >= options.maxCommitRecords() || chunkBytes >= options.maxCommitBytes();
+      boolean full = i + 1 - from >= options.maxCommitRecords() || chunkBytes >= options.maxCommitBytes()
+          || (byBucket && i + 1 < buckets.length && !buckets[i + 1].equals(buckets[i]));
       if (full || i == fresh.size() - 1) {
         commitSegment(fresh.subList(from, i + 1), freshRecords.subList(from, i + 1), from == 0 ? blobs : List.of());
         from = i + 1;
@@ -614,12 +637,73 @@ final class SegmentedArchive implements Archive {
     }
   }
 
+  /** Most segments one commit is split into by retention bucket (see {@link #commit}). */
+  static final int MAX_RETENTION_RUNS = 8;
+
+  /**
+   * Which records expire together: all records of one commit share its archive time, so their
+   * retain-until differs only by the period the policy gives them. With the policy in force known
+   * (the ledger is built), the bucket is that period; without it, the categories a rule-free policy
+   * tells apart: retention-trail records (kept for the archive's life), other audit records (books
+   * floor), everything else (the default class's floor).
+   */
+  static String retentionBucket(Record r, RetentionPolicy policy) {
+    if (RetentionLedger.isTrail(r)) {
+      return "trail";
+    }
+    if (policy == null) {
+      return r instanceof Audit ? "audit" : "records";
+    }
+    return "P" + policy.decide(r).period().toTotalMonths() + "M";
+  }
+
+  /**
+   * The callers of one group commit, grouped by retention bucket (stable: callers of one bucket keep
+   * their queue order; a caller whose records span buckets comes after the uniform ones). Concurrent
+   * callers have no order between them, so this changes nothing a caller can observe; each caller's
+   * own records keep their order and get consecutive serials.
+   */
+  private static List<Pending> byRetention(List<Pending> batch, RetentionPolicy policy) {
+    if (batch.size() < 2) {
+      return batch;
+    }
+    Map<String, List<Pending>> groups = new java.util.LinkedHashMap<>();
+    List<Pending> mixed = new ArrayList<>();
+    for (Pending p : batch) {
+      String bucket = null;
+      boolean uniform = true;
+      for (Record r : p.records) {
+        String b = retentionBucket(r, policy);
+        if (bucket == null) {
+          bucket = b;
+        } else if (!bucket.equals(b)) {
+          uniform = false;
+          break;
+        }
+      }
+      if (uniform && bucket != null) {
+        groups.computeIfAbsent(bucket, k -> new ArrayList<>()).add(p);
+      } else {
+        mixed.add(p);
+      }
+    }
+    if (groups.size() + (mixed.isEmpty() ? 0 : 1) < 2) {
+      return batch;
+    }
+    List<Pending> out = new ArrayList<>(batch.size());
+    groups.values().forEach(out::addAll);
+    out.addAll(mixed);
+    return out;
+  }
+
+
   /** The batch's blobs that no object and no pack holds yet, each once. Under the commit lock. */
   private List<BlobPack.Entry> unstoredBlobs(List<Pending> batch) throws IOException {
     List<BlobPack.Entry> out = new ArrayList<>();
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (Pending p : batch) {
       for (BlobPack.Entry e : p.blobs) {
+        recentBlobs.touch(e.sha256()); // a record of this commit refers to it: blob disposition keeps it
         if (seen.add(e.sha256()) && !blobStored(blobNames.nameOf(e.sha256()))) {
           out.add(e);
         }
@@ -696,12 +780,18 @@ final class SegmentedArchive implements Archive {
     ensureUsable();
     String sha = Digests.sha256Hex(bytes);
     String key = blobKey(sha);
-    if (!blobStored(blobNames.nameOf(sha))) {
-      try {
-        store.put(key, BlobFormat.encode(bytes));
-      } catch (ObjectExistsException e) {
-        // stored concurrently by another caller: the same bytes, by definition of the key
+    blobLock.readLock().lock();
+    try {
+      recentBlobs.touch(sha);
+      if (!blobStored(blobNames.nameOf(sha))) {
+        try {
+          store.put(key, BlobFormat.encode(bytes));
+        } catch (ObjectExistsException e) {
+          // stored concurrently by another caller: the same bytes, by definition of the key
+        }
       }
+    } finally {
+      blobLock.readLock().unlock();
     }
     return sha;
   }
@@ -725,12 +815,18 @@ final class SegmentedArchive implements Archive {
         st = BlobFormat.stage(in, sealed);
       }
       String key = blobKey(st.sha256());
-      if (!blobStored(blobNames.nameOf(st.sha256()))) {
-        try (InputStream staged = stagingCipher.open(tmp)) {
-          store.put(key, new SequenceInputStream(new ByteArrayInputStream(st.header()), staged));
-        } catch (ObjectExistsException e) {
-          // stored concurrently: same bytes
+      blobLock.readLock().lock();
+      try {
+        recentBlobs.touch(st.sha256());
+        if (!blobStored(blobNames.nameOf(st.sha256()))) {
+          try (InputStream staged = stagingCipher.open(tmp)) {
+            store.put(key, new SequenceInputStream(new ByteArrayInputStream(st.header()), staged));
+          } catch (ObjectExistsException e) {
+            // stored concurrently: same bytes
+          }
         }
+      } finally {
+        blobLock.readLock().unlock();
       }
       return st.sha256();
     } finally {
@@ -740,7 +836,35 @@ final class SegmentedArchive implements Archive {
 
   @Override
   public boolean hasBlob(String sha256) throws IOException {
-    return Digests.isSha256Hex(sha256) && blobStored(blobNames.nameOf(sha256));
+    if (!Digests.isSha256Hex(sha256)) {
+      return false;
+    }
+    blobLock.readLock().lock();
+    try {
+      boolean stored = blobStored(blobNames.nameOf(sha256));
+      if (stored) {
+        recentBlobs.touch(sha256); // a caller that finds it may refer to it next
+      }
+      return stored;
+    } finally {
+      blobLock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public long blobSize(String sha256) throws IOException {
+    if (!Digests.isSha256Hex(sha256)) {
+      throw new NoSuchFileException(String.valueOf(sha256), null, "not a lowercase hex SHA-256");
+    }
+    try {
+      return store.size(blobKey(sha256));
+    } catch (dev.coffer.archive.store.NoSuchObjectException e) {
+      long pack = idIndex.findBlob(blobNames.nameOf(sha256));
+      if (pack > 0) {
+        return packedBlob(pack, sha256).length; // a small blob kept in a pack: its plaintext length
+      }
+      throw new NoSuchFileException(sha256, null, "no such blob");
+    }
   }
 
   @Override
@@ -1034,6 +1158,7 @@ final class SegmentedArchive implements Archive {
       RetentionLedger l = retention();
       java.time.Instant now = options.clock().instant();
       List<Disposal.Item> items = new ArrayList<>();
+      Map<String, java.util.Set<String>> blobRefs = new HashMap<>();
       Map<String, String> refusals = new java.util.LinkedHashMap<>();
       for (String id : new java.util.LinkedHashSet<>(ids)) {
         long serial = id == null ? -1 : idIndex.find(id);
@@ -1060,6 +1185,7 @@ final class SegmentedArchive implements Archive {
           } else {
             items.add(new Disposal.Item(id, serial, sr.digest(), ru.archivedAt(), ru.until(), ru.policyVersion(),
                 ru.decision().retentionClass().jsonName(), ru.decision().rule()));
+            blobRefs.put(id, BlobReferences.in(e.canonical()));
           }
         }
       }
@@ -1074,7 +1200,7 @@ final class SegmentedArchive implements Archive {
             + (refusals.size() > 5 ? " …" : "") + "; nothing was removed", List.copyOf(refusals.keySet()));
       }
       if (items.isEmpty()) {
-        return new Disposal(List.of(), List.of(), 0);
+        return new Disposal(List.of(), List.of(), 0, 0);
       }
       items.sort(Comparator.comparingLong(Disposal.Item::serial));
       // 1. The evidence first: which records, their digests, under which policy, why. A crash after
@@ -1084,16 +1210,27 @@ final class SegmentedArchive implements Archive {
         List<Disposal.Item> chunk = items.subList(from, Math.min(items.size(), from + DISPOSITION_CHUNK));
         Map<String, String> digests = new java.util.LinkedHashMap<>();
         Map<String, String> policies = new java.util.LinkedHashMap<>();
+        // The blobs these records refer to, with the latest retain-until among them: after the
+        // tombstones, nothing else says which blobs a disposed record had (disposeBlobs reads this).
+        java.util.TreeMap<String, java.time.Instant> blobs = new java.util.TreeMap<>();
         for (Disposal.Item it : chunk) {
           digests.put(it.id(), it.digest());
           policies.put(it.id(), "v" + it.policyVersion() + " " + it.rule() + "; archived " + it.archivedAt()
               + ", retain until " + it.retainUntil());
+          for (String b : blobRefs.getOrDefault(it.id(), java.util.Set.of())) {
+            blobs.merge(b, it.retainUntil(), (x, y) -> x.isAfter(y) ? x : y);
+          }
         }
         Map<String, String> detail = new java.util.LinkedHashMap<>();
         detail.put("reason", reason);
         detail.put("digests", json(digests));
         detail.put("policies", json(policies));
         detail.put("records", Integer.toString(chunk.size()));
+        if (!blobs.isEmpty()) {
+          Map<String, String> until = new java.util.LinkedHashMap<>();
+          blobs.forEach((k, v) -> until.put(k, v.toString()));
+          detail.put("blobs", json(until));
+        }
         auditIds.add(auditInternal(actor, RetentionLedger.DISPOSITION, chunk.stream().map(Disposal.Item::id).toList(), detail));
       }
       // 2. The tombstones, one segment rewrite at a time.
@@ -1101,8 +1238,9 @@ final class SegmentedArchive implements Archive {
       for (Disposal.Item it : items) {
         bySegment.computeIfAbsent(segmentHolding(it.serial()).firstSerial(), k -> new java.util.HashSet<>()).add(it.serial());
       }
+      long copied = 0;
       for (Map.Entry<Long, java.util.Set<Long>> e : bySegment.entrySet()) {
-        rewriteSegment(e.getKey(), e.getValue());
+        copied += rewriteSegment(e.getKey(), e.getValue());
       }
       List<String> removed = items.stream().map(Disposal.Item::id).toList();
       for (DisposalListener dl : disposalListeners) {
@@ -1112,8 +1250,9 @@ final class SegmentedArchive implements Archive {
           LOG.warn("archive {}: disposal listener {} failed: {}", archiveId, dl.getClass().getName(), ex.toString());
         }
       }
-      LOG.info("archive {}: disposed {} records in {} segments", archiveId, items.size(), bySegment.size());
-      return new Disposal(items, auditIds, bySegment.size());
+      LOG.info("archive {}: disposed {} records in {} segments ({} live records copied)", archiveId, items.size(),
+          bySegment.size(), copied);
+      return new Disposal(items, auditIds, bySegment.size(), copied);
     } finally {
       retentionLock.unlock();
     }
@@ -1125,8 +1264,10 @@ final class SegmentedArchive implements Archive {
    * {@link WormObjectStore} lets through), the new bytes are put in its place, the staging object is
    * removed. Readers wait (rewrite lock). A failure stops the archive; reopening finishes the rewrite
    * ({@link #finishRewrites}).
+   *
+   * @return how many live records (neither tombstones before nor now) the new segment copies
    */
-  private void rewriteSegment(long first, java.util.Set<Long> serials) throws IOException {
+  private long rewriteSegment(long first, java.util.Set<Long> serials) throws IOException {
     String key = ArchiveLayout.segmentKey(first);
     String staged = ArchiveLayout.rewriteKey(first);
     rewriteLock.writeLock().lock();
@@ -1134,8 +1275,13 @@ final class SegmentedArchive implements Archive {
       Segment old = SegmentFormat.decode(key, store.get(key), true);
       List<SegmentEntry> entries = new ArrayList<>(old.count());
       long serial = first;
+      long copied = 0;
       for (SegmentEntry e : old.entries()) {
-        entries.add(serials.contains(serial) ? SegmentEntry.tombstone(e.id(), e.digest()) : e);
+        boolean goes = serials.contains(serial);
+        entries.add(goes ? SegmentEntry.tombstone(e.id(), e.digest()) : e);
+        if (!goes && !e.disposed()) {
+          copied++;
+        }
         serial++;
       }
       byte[] bytes = SegmentFormat.encode(new Segment(first, old.archivedAt(), entries));
@@ -1161,9 +1307,139 @@ final class SegmentedArchive implements Archive {
           lastSegment = null;
         }
       }
+      return copied;
     } finally {
       rewriteLock.writeLock().unlock();
     }
+  }
+
+  @Override
+  public dev.coffer.archive.retention.BlobDisposal disposeBlobs(Actor actor, String reason) throws IOException {
+    ensureUsable();
+    java.util.Objects.requireNonNull(actor, "actor");
+    if (reason == null || reason.isBlank()) {
+      throw new IllegalArgumentException("a disposition needs a reason");
+    }
+    retentionLock.lock();
+    try {
+      RetentionLedger l = retention();
+      java.util.TreeMap<String, java.time.Instant> candidates = new java.util.TreeMap<>();
+      List<dev.coffer.archive.retention.BlobDisposal.Blob> kept = new ArrayList<>();
+      for (Map.Entry<String, java.time.Instant> c : l.disposedBlobs().entrySet()) {
+        if (store.exists(blobKey(c.getKey()))) {
+          candidates.put(c.getKey(), c.getValue());
+        } else if (idIndex.findBlob(blobNames.nameOf(c.getKey())) > 0) {
+          // A small blob stored in a pack with a commit's other blobs: one object, not rewritten.
+          kept.add(new dev.coffer.archive.retention.BlobDisposal.Blob(c.getKey(), blobSize(c.getKey()), c.getValue(),
+              "kept in a blob pack with other small blobs: packs are not rewritten by disposition"));
+        }
+      }
+      if (candidates.isEmpty()) {
+        return kept.isEmpty() ? dev.coffer.archive.retention.BlobDisposal.NONE
+            : new dev.coffer.archive.retention.BlobDisposal(List.of(), kept, List.of(), null);
+      }
+      recentBlobs.rotate();
+      // One pass over the live records: a candidate any of them refers to stays (in retention, held,
+      // restricted: every record that is not a tombstone). Records appended after the pass refer only
+      // to blobs stored or looked up since the rotation above, which recentBlobs keeps.
+      Map<String, Long> live = new HashMap<>();
+      scan(1, r -> {
+        for (String d : BlobReferences.in(r.canonical())) {
+          if (candidates.containsKey(d)) {
+            live.putIfAbsent(d, r.serial());
+          }
+        }
+        return true;
+      });
+      List<dev.coffer.archive.retention.BlobDisposal.Blob> removable = new ArrayList<>();
+      List<dev.coffer.archive.retention.BlobDisposal.Blob> removed = new ArrayList<>();
+      List<dev.coffer.archive.retention.BlobDisposal.Blob> refused = new ArrayList<>();
+      String auditId = null;
+      {
+        for (Map.Entry<String, java.time.Instant> c : candidates.entrySet()) {
+          String d = c.getKey();
+          long bytes = store.size(blobKey(d));
+          Long by = live.get(d);
+          if (by != null) {
+            kept.add(new dev.coffer.archive.retention.BlobDisposal.Blob(d, bytes, c.getValue(),
+                "the live record with serial " + by + " refers to it (in retention, under a legal hold or restricted)"));
+          } else if (recentBlobs.touched(d)) {
+            kept.add(new dev.coffer.archive.retention.BlobDisposal.Blob(d, bytes, c.getValue(),
+                "stored or looked up since the previous blob disposition: a record referring to it may be on its way"));
+          } else {
+            removable.add(new dev.coffer.archive.retention.BlobDisposal.Blob(d, bytes, c.getValue(),
+                "every record that referred to it is disposed; its retention ended " + c.getValue()));
+          }
+        }
+        if (removable.isEmpty()) {
+          return new dev.coffer.archive.retention.BlobDisposal(List.of(), kept, List.of(), null);
+        }
+        // The evidence first (which blobs, how large, why), then the deletes: a crash between the two
+        // leaves blobs the next run removes, named again.
+        java.time.Instant now = options.clock().instant();
+        for (int from = 0; from < removable.size(); from += DISPOSITION_CHUNK) {
+          Map<String, String> sizes = new java.util.LinkedHashMap<>();
+          Map<String, String> until = new java.util.LinkedHashMap<>();
+          for (var b : removable.subList(from, Math.min(removable.size(), from + DISPOSITION_CHUNK))) {
+            sizes.put(b.sha256(), Long.toString(b.size()));
+            until.put(b.sha256(), b.retainUntil().toString());
+          }
+          Map<String, String> detail = new java.util.LinkedHashMap<>();
+          detail.put("reason", reason);
+          detail.put("sizes", json(sizes));
+          detail.put("retain_until", json(until));
+          detail.put("blobs", Integer.toString(sizes.size()));
+          String id = auditInternal(actor, RetentionLedger.BLOB_DISPOSITION, List.of(), detail);
+          auditId = auditId == null ? id : auditId;
+        }
+        // The deletes hold the blob lock (no putBlob runs) and the commit lock (no commit dedupes a
+        // blob against one being removed): a store or commit that saw a candidate touched it, and
+        // one after the deletes stores the bytes anew. Appending is impossible under the commit
+        // lock, so refusals are archived after it.
+        blobLock.writeLock().lock();
+        commitLock.lock();
+        try {
+          for (var b : removable) {
+            if (recentBlobs.touched(b.sha256())) {
+              kept.add(new dev.coffer.archive.retention.BlobDisposal.Blob(b.sha256(), b.size(), b.retainUntil(),
+                  "stored again while this disposition ran: a record referring to it may be on its way"));
+            } else if (now.isBefore(b.retainUntil())) {
+              refused.add(new dev.coffer.archive.retention.BlobDisposal.Blob(b.sha256(), b.size(), b.retainUntil(),
+                  "the WORM store refused: its retention ends " + b.retainUntil()));
+            } else {
+              try {
+                worm.deleteExpiredBlob(blobKey(b.sha256()), b.retainUntil(), now);
+                removed.add(b);
+              } catch (dev.coffer.archive.store.NoSuchObjectException gone) {
+                removed.add(b); // already gone (from a mirror's copy, or a delete a crash interrupted)
+              }
+            }
+          }
+        } finally {
+          commitLock.unlock();
+          blobLock.writeLock().unlock();
+        }
+        if (!refused.isEmpty()) {
+          Map<String, String> detail = new java.util.LinkedHashMap<>();
+          detail.put("attempt", "objectstore.delete of a blob before its retain-until");
+          detail.put("reason", reason);
+          Map<String, String> until = new java.util.LinkedHashMap<>();
+          refused.forEach(b -> until.put(b.sha256(), b.retainUntil().toString()));
+          detail.put("refused", json(until));
+          auditInternal(actor, RetentionLedger.REFUSED, List.of(), detail);
+        }
+      }
+      LOG.info("archive {}: disposed {} blobs ({} bytes); {} kept, {} refused", archiveId, removed.size(),
+          removed.stream().mapToLong(dev.coffer.archive.retention.BlobDisposal.Blob::size).sum(), kept.size(), refused.size());
+      return new dev.coffer.archive.retention.BlobDisposal(removed, kept, refused, auditId);
+    } finally {
+      retentionLock.unlock();
+    }
+  }
+
+  /** Deletes a blob through the WORM store's retain-until check, for tests of the refusal. */
+  void deleteBlobForTest(String sha256, java.time.Instant retainUntil) throws IOException {
+    worm.deleteExpiredBlob(blobKey(sha256), retainUntil, options.clock().instant());
   }
 
   @Override

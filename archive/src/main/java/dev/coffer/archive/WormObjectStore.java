@@ -15,9 +15,11 @@ import java.util.stream.Stream;
  * The store the archive core writes through: it refuses, and reports, every delete of evidence
  * (segments, checkpoints, blobs, blob packs) and every attempt to put over an existing segment or checkpoint.
  *
- * <p>The only delete it lets through is the replacement of one segment by disposition, which the core
+ * <p>The deletes it lets through are the replacement of one segment by disposition, which the core
  * authorizes for that key, on its own thread, after checking every tombstoned record's retention and
- * holds ({@link #authorized}); the authorization cannot be made outside this package. Objects under
+ * holds ({@link #authorized}), and the removal of a blob no live record refers to, which it refuses
+ * (and reports) before the blob's retain-until ({@link #deleteExpiredBlob}); neither can be reached
+ * from outside this package. Objects under
  * {@code rewrites/} (a rewrite in progress) are not evidence and may be removed.
  *
  * <p>What this cannot stop: a process that opens the directory with its own store, or the operating
@@ -47,6 +49,25 @@ final class WormObjectStore implements ObjectStore {
     } finally {
       authorizedDelete.remove();
     }
+  }
+
+  /**
+   * Deletes the blob object {@code key} if its retention has ended: {@code retainUntil} is the latest
+   * retain-until of the records that referred to it. Before that, or for a key that is not a blob, the
+   * delete is refused and reported like any other attempt on evidence.
+   *
+   * @throws RetentionViolationException if refused (nothing was deleted)
+   */
+  void deleteExpiredBlob(String key, java.time.Instant retainUntil, java.time.Instant now) throws IOException {
+    if (!key.startsWith(ArchiveLayout.BLOBS)) {
+      refused.accept(key, "objectstore.delete (not a blob)");
+      throw new RetentionViolationException("refused: " + key + " is not a blob", List.of(key));
+    }
+    if (now.isBefore(retainUntil)) {
+      refused.accept(key, "objectstore.delete of a blob before its retain-until " + retainUntil);
+      throw new RetentionViolationException("refused: blob " + key + " is in retention until " + retainUntil, List.of(key));
+    }
+    delegate.delete(key);
   }
 
   @FunctionalInterface

@@ -57,7 +57,7 @@ class DispositionTest {
 
   /**
    * Policy v1 keeps conv-1 six years; then messages 0..6 (conv-0..conv-6) in one commit: after four
-   * years, that segment is mixed (message 1 kept, the rest expired).
+   * years, message 1 is kept and the rest expired (the commit put message 1 in a segment of its own).
    */
   static void archiveMixedSegment(Archive a) throws IOException {
     Retention.of(a, COMPLIANCE).setPolicy(RetentionPolicy.fromJson(
@@ -120,8 +120,10 @@ class DispositionTest {
     try (Archive a = open()) {
       report = Disposition.run(a, COMPLIANCE, "records past retention, quarterly run", Disposition.HoldQueries.NONE);
       assertThat(report.dryRun()).isFalse();
-      assertThat(report.disposable()).hasSize(9); // 6 of the mixed segment + 3 of the second
-      assertThat(report.segmentsRewritten()).isEqualTo(2);
+      assertThat(report.disposable()).hasSize(9); // 6 of the first commit + 3 of the second
+      // the first commit was laid out by retention (0 | 1 | 2..6): message 1, kept, has a segment of its own
+      assertThat(report.segmentsRewritten()).isEqualTo(3);
+      assertThat(report.liveRecordsCopied()).isZero();
       assertThat(a.get(id(0))).isEmpty();
       assertThat(a.contains(id(0))).isTrue(); // a re-delivered copy is still a duplicate
       assertThat(a.append(List.of(RecordFixtures.message(0))).duplicates()).isEqualTo(1);

@@ -24,7 +24,7 @@ public final class RecordFixtures {
         .sender(new Party("+1555000" + String.format("%04d", n % 10_000), "Person " + (n % 13)))
         .sentAt(Instant.ofEpochSecond(1_790_000_000L + n))
         .text("message number " + n + " — 北京 😀 " + "lorem ipsum ".repeat((int) (n % 5)))
-        .source(new Source("test", null, "0".repeat(64), "line " + n, null))
+        .source(new Source("test", null, null, "line " + n, null))
         .build();
   }
 

@@ -75,8 +75,9 @@ final class DisposeCommand implements Callable<Integer> {
           }
         }
         Disposal d = ws.archive.dispose(records, role.actor(), reason, held);
+        var blobs = ws.archive.disposeBlobs(role.actor(), reason);
         r = new DispositionReport(ws.archive.clock().instant(), false, ws.archive.retention().currentPolicy().version(),
-            records.size(), 0, d.records(), List.of(), d.auditRecords(), d.segmentsRewritten());
+            records.size(), 0, d.records(), List.of(), d.auditRecords(), d.segmentsRewritten(), d.liveRecordsCopied(), blobs);
       } else if (dryRun) {
         r = Disposition.plan(ws.archive, queries);
       } else {

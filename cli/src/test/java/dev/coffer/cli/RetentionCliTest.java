@@ -75,7 +75,7 @@ class RetentionCliTest {
     return Message.builder().id(Ids.derive("test/cli-retention", key)).channel("whatsapp")
         .conversation(new Conversation(conversation, ConversationKind.GROUP, "Desk " + conversation))
         .sender(new Party(handle, "Person " + handle)).sentAt(sent).text(text)
-        .source(new Source("test", null, "0".repeat(64), "line " + key, null)).build();
+        .source(new Source("test", null, null, "line " + key, null)).build();
   }
 
   static String id(String key) {

@@ -9,8 +9,10 @@ import java.util.List;
  * @param records the records now tombstones, in serial order
  * @param auditRecords ids of the {@code disposition} audit records naming them (with digests and policy)
  * @param segmentsRewritten how many segment objects were rewritten with tombstones
+ * @param liveRecordsCopied how many records that stay were in those segments, so a rewrite copied their
+ *     bytes (unchanged) into the new segment object; 0 when every rewritten segment expired as a whole
  */
-public record Disposal(List<Item> records, List<String> auditRecords, int segmentsRewritten) {
+public record Disposal(List<Item> records, List<String> auditRecords, int segmentsRewritten, long liveRecordsCopied) {
   public Disposal {
     records = List.copyOf(records);
     auditRecords = List.copyOf(auditRecords);

@@ -2,12 +2,15 @@ package dev.coffer.archive.retention;
 
 import dev.coffer.archive.Archive;
 import dev.coffer.archive.StoredRecord;
+import dev.coffer.archive.blob.BlobReferences;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -54,6 +57,10 @@ public final class Disposition {
     Set<String> queryHeld = queryMatches(l, queries);
     List<Disposal.Item> disposable = new ArrayList<>();
     List<DispositionReport.Held> held = new ArrayList<>();
+    // Dry run only: the blobs the disposable records refer to (latest retain-until) and the blobs the
+    // records that stay refer to (the first such serial), to say which blobs the run would remove.
+    Map<String, Instant> goingRefs = new HashMap<>();
+    Map<String, Long> stayingRefs = new HashMap<>();
     long[] counts = new long[2]; // examined, retained
     long through = archive.size();
     archive.scan(1, (StoredRecord sr) -> {
@@ -64,10 +71,22 @@ public final class Disposition {
       RetentionLedger.RetainUntil ru = l.retainUntil(sr);
       if (ru.forever() || ru.until().isAfter(now)) {
         counts[1]++;
+        if (dryRun) {
+          stays(sr, stayingRefs);
+        }
         return true;
       }
       List<LegalHold> holds = l.holdsCovering(sr, queryHeld);
       String id = sr.record().id();
+      if (dryRun) {
+        if (holds.isEmpty()) {
+          for (String b : BlobReferences.in(sr.canonical())) {
+            goingRefs.merge(b, ru.until(), (x, y) -> x.isAfter(y) ? x : y);
+          }
+        } else {
+          stays(sr, stayingRefs);
+        }
+      }
       if (!holds.isEmpty()) {
         held.add(new DispositionReport.Held(id, sr.serial(), ru.until(), holds.stream().map(h -> h.id() + " (" + h.matter() + ")").toList()));
       } else {
@@ -76,7 +95,45 @@ public final class Disposition {
       }
       return true;
     });
-    return new DispositionReport(now, dryRun, l.currentPolicy().version(), counts[0], counts[1], disposable, held, List.of(), 0);
+    BlobDisposal blobs = dryRun ? wouldRemove(archive, l, goingRefs, stayingRefs) : BlobDisposal.NONE;
+    return new DispositionReport(now, dryRun, l.currentPolicy().version(), counts[0], counts[1], disposable, held, List.of(), 0,
+        0, blobs);
+  }
+
+  private static void stays(StoredRecord sr, Map<String, Long> stayingRefs) {
+    for (String b : BlobReferences.in(sr.canonical())) {
+      stayingRefs.putIfAbsent(b, sr.serial());
+    }
+  }
+
+  /**
+   * The blobs a run would remove now: those the disposable records, or records disposed before, refer
+   * to, that are still stored and that no record that stays refers to. (The run itself also keeps blobs
+   * the running process stored since its previous run; a dry run in another process cannot know those.)
+   */
+  private static BlobDisposal wouldRemove(Archive archive, RetentionLedger l, Map<String, Instant> goingRefs,
+      Map<String, Long> stayingRefs) throws IOException {
+    java.util.TreeMap<String, Instant> candidates = new java.util.TreeMap<>(l.disposedBlobs());
+    goingRefs.forEach((k, v) -> candidates.merge(k, v, (x, y) -> x.isAfter(y) ? x : y));
+    List<BlobDisposal.Blob> removed = new ArrayList<>();
+    List<BlobDisposal.Blob> kept = new ArrayList<>();
+    for (Map.Entry<String, Instant> c : candidates.entrySet()) {
+      long size;
+      try {
+        size = archive.blobSize(c.getKey());
+      } catch (java.nio.file.NoSuchFileException gone) {
+        continue; // removed before (or never stored)
+      }
+      Long by = stayingRefs.get(c.getKey());
+      if (by != null) {
+        kept.add(new BlobDisposal.Blob(c.getKey(), size, c.getValue(),
+            "the record with serial " + by + " stays and refers to it (in retention, under a legal hold or restricted)"));
+      } else {
+        removed.add(new BlobDisposal.Blob(c.getKey(), size, c.getValue(),
+            "every record that refers to it is disposed or would be; its retention ends " + c.getValue()));
+      }
+    }
+    return new BlobDisposal(removed, kept, List.of(), null);
   }
 
   /**
@@ -91,6 +148,7 @@ public final class Disposition {
     List<Disposal.Item> done = new ArrayList<>();
     List<String> audits = new ArrayList<>();
     int segments = 0;
+    long copied = 0;
     List<Disposal.Item> items = plan.disposable();
     for (int from = 0; from < items.size(); from += BATCH) {
       List<String> ids = items.subList(from, Math.min(items.size(), from + BATCH)).stream().map(Disposal.Item::id).toList();
@@ -98,9 +156,13 @@ public final class Disposition {
       done.addAll(d.records());
       audits.addAll(d.auditRecords());
       segments += d.segmentsRewritten();
+      copied += d.liveRecordsCopied();
     }
+    // After every tombstone of this run (and of an earlier run a crash interrupted): the blobs that
+    // only disposed records referred to.
+    BlobDisposal blobs = archive.disposeBlobs(actor, reason);
     return new DispositionReport(plan.at(), false, plan.policyVersion(), plan.examined(), plan.retained(), done, plan.held(),
-        audits, segments);
+        audits, segments, copied, blobs);
   }
 
   /**

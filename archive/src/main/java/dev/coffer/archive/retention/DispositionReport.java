@@ -21,14 +21,19 @@ import java.util.List;
  * @param held records past retention kept by a legal hold
  * @param auditRecords the disposition audit records written (empty on a dry run)
  * @param segmentsRewritten segment objects rewritten with tombstones
+ * @param liveRecordsCopied records that stay but whose bytes a rewrite copied into the new segment (they
+ *     shared a segment with disposed records): the rewrite cost that segment layout by retention avoids
+ * @param blobs the blobs (attachments, raw originals) removed, or that would be, and those kept
  */
 public record DispositionReport(Instant at, boolean dryRun, int policyVersion, long examined, long retained,
-    List<Disposal.Item> disposable, List<Held> held, List<String> auditRecords, int segmentsRewritten) {
+    List<Disposal.Item> disposable, List<Held> held, List<String> auditRecords, int segmentsRewritten,
+    long liveRecordsCopied, BlobDisposal blobs) {
 
   public DispositionReport {
     disposable = List.copyOf(disposable);
     held = List.copyOf(held);
     auditRecords = List.copyOf(auditRecords);
+    java.util.Objects.requireNonNull(blobs, "blobs");
   }
 
   /** A record past its retention that holds keep. */
@@ -44,6 +49,7 @@ public record DispositionReport(Instant at, boolean dryRun, int policyVersion, l
     o.put("disposable", disposable.size());
     o.put("held", held.size());
     o.put("segments_rewritten", segmentsRewritten);
+    o.put("live_records_copied", liveRecordsCopied);
     ArrayNode audits = o.putArray("audit_records");
     auditRecords.forEach(audits::add);
     ArrayNode items = o.putArray(dryRun ? "would_dispose" : "disposed");
@@ -59,6 +65,12 @@ public record DispositionReport(Instant at, boolean dryRun, int policyVersion, l
       n.put("rule", i.rule());
       n.put("why", "retention ended " + i.retainUntil() + " and no legal hold covers it");
     }
+    blobs(o.putArray(dryRun ? "blobs_would_remove" : "blobs_removed"), blobs.removed());
+    blobs(o.putArray("blobs_kept"), blobs.kept());
+    blobs(o.putArray("blobs_refused"), blobs.refused());
+    if (blobs.auditRecord() != null) {
+      o.put("blob_audit_record", blobs.auditRecord());
+    }
     ArrayNode hs = o.putArray("kept_by_hold");
     for (Held h : held) {
       ObjectNode n = hs.addObject();
@@ -71,13 +83,36 @@ public record DispositionReport(Instant at, boolean dryRun, int policyVersion, l
     return o.toPrettyString();
   }
 
+  private static void blobs(ArrayNode into, List<BlobDisposal.Blob> list) {
+    for (BlobDisposal.Blob b : list) {
+      ObjectNode n = into.addObject();
+      n.put("sha256", b.sha256());
+      n.put("size", b.size());
+      n.put("retain_until", b.retainUntil().toString());
+      n.put("why", b.why());
+    }
+  }
+
   public String toText() {
     List<String> out = new ArrayList<>();
     out.add((dryRun ? "Disposition dry run" : "Disposition") + " at " + at + " (policy version " + policyVersion + " in force)");
     out.add("  examined " + examined + " records: " + retained + " still in retention, " + held.size()
         + " past retention but under legal hold, " + disposable.size() + (dryRun ? " would be disposed" : " disposed"));
     if (!dryRun && !disposable.isEmpty()) {
-      out.add("  " + segmentsRewritten + " segment(s) rewritten with tombstones; audit record(s): " + String.join(", ", auditRecords));
+      out.add("  " + segmentsRewritten + " segment(s) rewritten with tombstones (" + liveRecordsCopied
+          + " live record(s) copied with them); audit record(s): " + String.join(", ", auditRecords));
+    }
+    out.add("  blobs: " + blobs.removed().size() + (dryRun ? " would be removed" : " removed") + " (" + blobs.removedBytes()
+        + " bytes), " + blobs.kept().size() + " kept" + (blobs.refused().isEmpty() ? "" : ", " + blobs.refused().size()
+        + " refused by the WORM store") + (blobs.auditRecord() == null ? "" : "; audit record " + blobs.auditRecord()));
+    for (BlobDisposal.Blob b : blobs.removed()) {
+      out.add("  " + (dryRun ? "would remove blob " : "removed blob ") + b.sha256() + "  " + b.size() + " bytes: " + b.why());
+    }
+    for (BlobDisposal.Blob b : blobs.kept()) {
+      out.add("  kept blob " + b.sha256() + "  " + b.size() + " bytes: " + b.why());
+    }
+    for (BlobDisposal.Blob b : blobs.refused()) {
+      out.add("  refused blob " + b.sha256() + "  " + b.size() + " bytes: " + b.why());
     }
     for (Disposal.Item i : disposable) {
       out.add("  " + (dryRun ? "would dispose " : "disposed ") + i.id() + "  serial " + i.serial() + "  sha256 " + i.digest());

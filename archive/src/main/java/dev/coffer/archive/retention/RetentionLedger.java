@@ -36,8 +36,11 @@ public final class RetentionLedger {
   public static final String RESTRICT = "restrict";
   public static final String DISPOSITION = "disposition";
   public static final String REFUSED = "worm.refused";
+  /** The blobs (attachments, raw originals) a disposition removes once no live record refers to them. */
+  public static final String BLOB_DISPOSITION = "disposition.blobs";
   /** The actions above: the retention trail, kept for the archive's life. */
-  public static final Set<String> TRAIL = Set.of(POLICY, EXTEND, HOLD_CREATE, HOLD_RELEASE, RESTRICT, DISPOSITION, REFUSED);
+  public static final Set<String> TRAIL = Set.of(POLICY, EXTEND, HOLD_CREATE, HOLD_RELEASE, RESTRICT, DISPOSITION, REFUSED,
+      BLOB_DISPOSITION);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,20 +68,23 @@ public final class RetentionLedger {
   private final Map<String, LegalHold> holds;
   private final Map<String, Restriction> restrictions;
   private final Map<String, String> disposed;
+  private final Map<String, Instant> disposedBlobs;
 
   private RetentionLedger(long throughSerial, List<PolicyVersion> policies, Map<String, List<Extension>> extensions,
-      Map<String, LegalHold> holds, Map<String, Restriction> restrictions, Map<String, String> disposed) {
+      Map<String, LegalHold> holds, Map<String, Restriction> restrictions, Map<String, String> disposed,
+      Map<String, Instant> disposedBlobs) {
     this.throughSerial = throughSerial;
     this.policies = policies;
     this.extensions = extensions;
     this.holds = holds;
     this.restrictions = restrictions;
     this.disposed = disposed;
+    this.disposedBlobs = disposedBlobs;
   }
 
   /** The ledger of an archive with no retention acts. */
   public static RetentionLedger empty() {
-    return new RetentionLedger(0, List.of(), Map.of(), Map.of(), Map.of(), Map.of());
+    return new RetentionLedger(0, List.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
   }
 
   /** The highest serial this ledger has seen. */
@@ -116,7 +122,8 @@ public final class RetentionLedger {
         b.apply(s.serial(), (Audit) r);
       }
     }
-    return b == null ? new RetentionLedger(last, policies, extensions, holds, restrictions, disposed) : b.build(last);
+    return b == null ? new RetentionLedger(last, policies, extensions, holds, restrictions, disposed, disposedBlobs)
+        : b.build(last);
   }
 
   /**
@@ -235,6 +242,16 @@ public final class RetentionLedger {
     return disposed;
   }
 
+  /**
+   * Blob digest -> the latest retain-until of the disposed records that referred to it, for every blob
+   * a disposition record names: the candidates for removal. A candidate goes only when no live record
+   * refers to it (a blob shared with a record still in retention, held or restricted stays), and never
+   * before this time ({@link dev.coffer.archive.Archive#disposeBlobs}).
+   */
+  public Map<String, Instant> disposedBlobs() {
+    return disposedBlobs;
+  }
+
   // ------------------------------------------------------------ building
 
   private static final class Builder {
@@ -243,6 +260,7 @@ public final class RetentionLedger {
     final LinkedHashMap<String, LegalHold> holds;
     final Map<String, Restriction> restrictions;
     final Map<String, String> disposed;
+    final Map<String, Instant> disposedBlobs;
 
     Builder(RetentionLedger l) {
       policies = new ArrayList<>(l.policies);
@@ -250,6 +268,7 @@ public final class RetentionLedger {
       holds = new LinkedHashMap<>(l.holds);
       restrictions = new LinkedHashMap<>(l.restrictions);
       disposed = new HashMap<>(l.disposed);
+      disposedBlobs = new HashMap<>(l.disposedBlobs);
     }
 
     void apply(long serial, Audit a) {
@@ -306,6 +325,18 @@ public final class RetentionLedger {
           } catch (IOException e) {
             throw new IllegalArgumentException("disposition record " + a.id() + ": digests are not JSON");
           }
+          String blobs = d.get("blobs"); // absent in dispositions before blobs were removed: those blobs stay
+          if (blobs != null) {
+            try {
+              JSON.readTree(blobs).fields().forEachRemaining(e -> disposedBlobs.merge(e.getKey(),
+                  Instant.parse(e.getValue().asText()), (x, y) -> x.isAfter(y) ? x : y));
+            } catch (IOException | java.time.format.DateTimeParseException e) {
+              throw new IllegalArgumentException("disposition record " + a.id() + ": blobs are not JSON of digest -> time");
+            }
+          }
+        }
+        case BLOB_DISPOSITION -> {
+          // evidence of which blobs went; the blobs themselves say whether they are still there
         }
         case REFUSED -> {
           // evidence of a refused attempt; no state
@@ -316,7 +347,8 @@ public final class RetentionLedger {
 
     RetentionLedger build(long last) {
       return new RetentionLedger(last, List.copyOf(policies), Collections.unmodifiableMap(extensions),
-          Collections.unmodifiableMap(holds), Collections.unmodifiableMap(restrictions), Collections.unmodifiableMap(disposed));
+          Collections.unmodifiableMap(holds), Collections.unmodifiableMap(restrictions), Collections.unmodifiableMap(disposed),
+          Collections.unmodifiableMap(disposedBlobs));
     }
 
     static List<String> targets(Audit a) {

@@ -3,6 +3,7 @@ package dev.coffer.archive.verify;
 import dev.coffer.archive.Archives;
 import dev.coffer.archive.NoArchiveException;
 import dev.coffer.archive.blob.BlobFormat;
+import dev.coffer.archive.blob.BlobReferences;
 import dev.coffer.archive.checkpoint.Checkpoint;
 import dev.coffer.archive.checkpoint.CheckpointFormat;
 import dev.coffer.archive.crypto.Encryption;
@@ -196,6 +197,7 @@ public final class Verifier {
       }
       blobs();
       packs();
+      referencedBlobs();
       listener.progress(read, total);
     }
 
@@ -420,6 +422,14 @@ public final class Verifier {
     /** id -> digest for every record a disposition audit record names. */
     final java.util.Map<String, String> authorizedDisposals = new java.util.HashMap<>();
     final List<Tombstone> tombstones = new ArrayList<>();
+    /** Blob digest -> the first live record that refers to it (filled by the segment workers). */
+    final java.util.concurrent.ConcurrentHashMap<String, BlobRef> liveBlobRefs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Digests of the blobs stored in packs (small blobs a commit stored with its segment). */
+    final java.util.Set<String> packedBlobs = new java.util.HashSet<>();
+
+    /** A live record referring to a blob: where it is. */
+    record BlobRef(String segmentKey, long serial) {}
 
     /**
      * Decodes and checks one segment: CRC, structure, every digest, stored id = JSON id; sums the
@@ -446,8 +456,11 @@ public final class Verifier {
         String jsonId = e.disposed() ? e.id() : TopLevelId.of(e.canonical());
         if (e.disposed()) {
           stones.add(new Tombstone(key, serial, e.id(), Digests.hex(e.digest())));
-        } else if (Dispositions.isDisposition(e.canonical())) {
-          Dispositions.read(e.canonical(), authorized);
+        } else {
+          if (Dispositions.isDisposition(e.canonical())) {
+            Dispositions.read(e.canonical(), authorized);
+          }
+          liveReferences(key, serial, e.canonical());
         }
         if (!e.id().equals(jsonId)) {
           found.add(new Problem(objectFile(key), "record " + serial + ": stored id differs from the id in its JSON", jsonId, e.id()));
@@ -460,6 +473,48 @@ public final class Verifier {
       }
       return new Checked(key, keySerial, new SegmentFormat.Header(seg.firstSerial(), seg.count(), seg.archivedAt(), (byte) 0),
           leafHashes, found, pairSum, null, stones, authorized);
+    }
+
+    /** Notes the blobs a live record refers to; each must be stored ({@link #referencedBlobs}). */
+    void liveReferences(String key, long serial, byte[] canonical) {
+      java.util.Set<String> refs;
+      try {
+        refs = BlobReferences.in(canonical);
+      } catch (IllegalArgumentException notJson) {
+        return; // the digest and id checks report a damaged record
+      }
+      for (String d : refs) {
+        liveBlobRefs.merge(d, new BlobRef(key, serial), (a, b) -> a.serial() <= b.serial() ? a : b);
+      }
+    }
+
+    /**
+     * Every blob a live record refers to must be stored. A blob that only tombstones referred to may be
+     * gone (blob disposition removed it). Beside a running writer, a disposition may tombstone the record
+     * and remove its blob after verify read the record: the record is read again before it is reported.
+     */
+    void referencedBlobs() throws IOException {
+      for (var r : new java.util.TreeMap<>(liveBlobRefs).entrySet()) {
+        String key = ArchiveLayout.blobKeyOfName(encryption.blobNames().nameOf(r.getKey()));
+        if (packedBlobs.contains(r.getKey()) || store.exists(key)) {
+          continue;
+        }
+        BlobRef ref = r.getValue();
+        if (writer != null && disposedSince(ref)) {
+          continue;
+        }
+        problem(objectFile(key), "blob " + r.getKey() + " is missing, but live record " + ref.serial()
+            + " refers to it (a blob goes only when every record referring to it is disposed)", "a stored blob", "none");
+      }
+    }
+
+    boolean disposedSince(BlobRef ref) {
+      try {
+        Segment seg = SegmentFormat.decodeStructure(ref.segmentKey(), store.get(ref.segmentKey()));
+        return seg.entry(ref.serial()).disposed();
+      } catch (IOException e) {
+        return false;
+      }
     }
 
     /**
@@ -782,6 +837,7 @@ public final class Verifier {
           try {
             for (dev.coffer.archive.blob.BlobPack.Entry e : dev.coffer.archive.blob.BlobPack.decode(key, store.get(key))) {
               dev.coffer.archive.blob.BlobPack.plaintext(key, e);
+              packedBlobs.add(e.sha256());
               blobs++;
             }
           } catch (CorruptObjectException e) {

@@ -298,6 +298,9 @@ class ChatDataPagesTest {
     @Override public dev.coffer.archive.retention.Disposal dispose(List<String> ids, dev.coffer.archive.retention.Actor actor,
         String reason, java.util.Set<String> queryHeld) throws IOException { return delegate.dispose(ids, actor, reason, queryHeld); }
     @Override public void addDisposalListener(DisposalListener l) { delegate.addDisposalListener(l); }
+    @Override public dev.coffer.archive.retention.BlobDisposal disposeBlobs(dev.coffer.archive.retention.Actor actor,
+        String reason) throws IOException { return delegate.disposeBlobs(actor, reason); }
+    @Override public long blobSize(String sha256) throws IOException { return delegate.blobSize(sha256); }
     @Override public String putBlob(byte[] bytes) throws IOException { return delegate.putBlob(bytes); }
     @Override public String putBlob(Path file) throws IOException { return delegate.putBlob(file); }
     @Override public String putBlob(InputStream in) throws IOException { return delegate.putBlob(in); }
