@@ -1185,7 +1185,9 @@ final class SegmentedArchive implements Archive {
           } else {
             items.add(new Disposal.Item(id, serial, sr.digest(), ru.archivedAt(), ru.until(), ru.policyVersion(),
                 ru.decision().retentionClass().jsonName(), ru.decision().rule()));
-            blobRefs.put(id, BlobReferences.in(e.canonical()));
+            // An audit record's blob is Coffer's own state (the employee directory a pointer file names),
+            // not content: disposing the record leaves the blob.
+            blobRefs.put(id, sr.record() instanceof Audit ? java.util.Set.of() : BlobReferences.in(e.canonical()));
           }
         }
       }

@@ -151,6 +151,25 @@ class BlobDispositionTest {
   }
 
   @Test
+  void anAuditRecordsBlobIsCofferStateAndStaysWhenTheRecordIsDisposed() throws IOException {
+    String directory;
+    try (Archive a = create()) {
+      directory = blob(a, "{\"employees\":[]}");
+      a.append(List.of(new Audit(Ids.derive("test/directory-import", "1"), "coffer", null, new Party("os:admin", null), T0,
+          null, "directory-import", null, java.util.Map.of("directory", directory), null,
+          new Source("coffer-cli", null, directory, null, null))));
+    }
+    clock.advance(Period.ofYears(7)); // past the books floor
+    try (Archive a = open()) {
+      DispositionReport done = Disposition.run(a, COMPLIANCE, "past retention", Disposition.HoldQueries.NONE);
+      assertThat(done.disposable()).extracting(i -> i.id()).contains(Ids.derive("test/directory-import", "1"));
+      assertThat(done.blobs().removed()).isEmpty();
+      assertThat(stored(directory)).as("a pointer file outside the records still names it").isTrue();
+    }
+    assertThat(Verifier.verify(dir, VerifyListener.NONE).problems()).isEmpty();
+  }
+
+  @Test
   void aLegalHoldOrARestrictedRecordInRetentionKeepsASharedBlob() throws IOException {
     String held;
     String restricted;

@@ -79,7 +79,7 @@ public final class Disposition {
       List<LegalHold> holds = l.holdsCovering(sr, queryHeld);
       String id = sr.record().id();
       if (dryRun) {
-        if (holds.isEmpty()) {
+        if (holds.isEmpty() && !(sr.record() instanceof dev.coffer.model.Audit)) { // as Archive.dispose: audit blobs stay
           for (String b : BlobReferences.in(sr.canonical())) {
             goingRefs.merge(b, ru.until(), (x, y) -> x.isAfter(y) ? x : y);
           }
