@@ -170,6 +170,25 @@ class BlobDispositionTest {
   }
 
   @Test
+  void aSmallBlobStoredInACommitsPackIsKeptAndListedAndVerifyFindsIt() throws IOException {
+    byte[] body = "a webhook body stored with its records".getBytes(StandardCharsets.UTF_8);
+    String sha = dev.coffer.model.Digests.sha256Hex(body);
+    try (Archive a = create()) {
+      a.append(List.of(message("w", "short", sha)), List.of(body));
+    }
+    assertThat(Verifier.verify(dir, VerifyListener.NONE).problems()).as("a packed blob counts as stored").isEmpty();
+    clock.advance(Period.ofYears(4));
+    try (Archive a = open()) {
+      DispositionReport done = Disposition.run(a, COMPLIANCE, "past retention", Disposition.HoldQueries.NONE);
+      assertThat(done.disposable()).hasSize(1);
+      assertThat(done.blobs().removed()).isEmpty();
+      assertThat(done.blobs().kept()).singleElement().satisfies(k -> assertThat(k.why()).contains("blob pack"));
+      assertThat(a.hasBlob(sha)).isTrue();
+    }
+    assertThat(Verifier.verify(dir, VerifyListener.NONE).problems()).isEmpty();
+  }
+
+  @Test
   void aLegalHoldOrARestrictedRecordInRetentionKeepsASharedBlob() throws IOException {
     String held;
     String restricted;
