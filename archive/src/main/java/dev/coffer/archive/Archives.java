@@ -3,7 +3,6 @@ package dev.coffer.archive;
 import dev.coffer.archive.crypto.Encryption;
 import dev.coffer.archive.crypto.KeyRing;
 import dev.coffer.archive.crypto.MasterKey;
-import dev.coffer.archive.crypto.MasterKeyFile;
 import dev.coffer.archive.crypto.MasterKeySource;
 import dev.coffer.archive.idindex.IdIndex;
 import dev.coffer.archive.keys.SigningKeys;
@@ -141,31 +140,29 @@ public final class Archives {
    * Rotates an open archive's keys: its data keys are re-wrapped under {@code newMaster} (or, if null,
    * a new master key file written into {@code keys/}), and a new data key becomes current for content
    * written from the next open on. No object is rewritten. The old master key file stays (it still
-   * opens older copies of the keyring, e.g. in backups) until it is retired.
+   * opens older copies of the keyring, e.g. in backups) until it is retired. The new keyring is copied
+   * to the mirror, if there is one (never the master key).
    *
+   * <p>The rotation is evidence whatever the crash point: a {@code keys.rotate.begin} audit record
+   * before the keyring is replaced, {@code keys.rotate} after it, and an intent file that the next
+   * open uses to complete the records (or to record the rotation as abandoned) if the process stopped
+   * in between (see {@code KeyRotation}).
+   *
+   * @param actor who rotates (written into the audit records), e.g. {@code os:alice}
+   * @param host where from, or null
    * @throws IllegalStateException if the archive is not encrypted or is in memory
    */
-  public static Rotation rotateKeys(Archive archive, MasterKey newMaster) throws IOException {
+  public static Rotation rotateKeys(Archive archive, MasterKey newMaster, String actor, String host) throws IOException {
+    return rotateKeys(archive, newMaster, actor, host, KeyRotation.Steps.NONE);
+  }
+
+  static Rotation rotateKeys(Archive archive, MasterKey newMaster, String actor, String host, KeyRotation.Steps steps)
+      throws IOException {
     Encryption enc = archive.encryption();
     if (!enc.enabled() || archive.directory() == null) {
       throw new IllegalStateException("archive " + archive.archiveId() + " is not encrypted on disk: nothing to rotate");
     }
-    Path keysDir = archive.directory().resolve(ArchiveLayout.KEYS);
-    KeyRing ring = enc.keyRing(); // the file's contents: the archive holds the lock, nothing changed it since open
-    long now = System.currentTimeMillis();
-    MasterKey master = newMaster;
-    if (master == null) {
-      MasterKeyFile k = MasterKeyFile.generate(now);
-      k.writeTo(keysDir.resolve(k.fileName()));
-      master = k;
-    }
-    if (master.id().equals(ring.masterId())) {
-      throw new IllegalArgumentException("the new master key " + master.id() + " is the current one");
-    }
-    KeyRing rotated = ring.rotate(keysDir, master, now);
-    LOG.info("archive {}: master key rotated from {} to {}; data key {} is current", archive.archiveId(), ring.masterId(),
-        master.id(), rotated.currentId());
-    return new Rotation(ring.masterId(), master.id(), master.origin(), rotated.currentId());
+    return KeyRotation.rotate(archive, newMaster, actor, host, steps);
   }
 
   /** {@link #open} with the object store wrapped (fault injection in tests). */
@@ -204,6 +201,8 @@ public final class Archives {
         archive.mirror(m);
       }
       archive.recover(recovery);
+      KeyRotation.recover(archive, encryption.keyRing(), recovery);
+      Mirrors.syncKeyringAtOpen(dir, recovery);
       if (recovery.happened()) {
         archive.append(List.of(recovery.audit(manifest.archiveId(), archive.size(), options.clock().instant())));
         LOG.warn("archive {}: recovered after {}; audit record appended: {}", manifest.archiveId(),

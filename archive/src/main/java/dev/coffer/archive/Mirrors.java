@@ -2,6 +2,9 @@ package dev.coffer.archive;
 
 import dev.coffer.archive.blob.BlobFormat;
 import dev.coffer.archive.checkpoint.CheckpointFormat;
+import dev.coffer.archive.crypto.KeyRing;
+import dev.coffer.archive.crypto.MasterKeyFile;
+import dev.coffer.archive.crypto.MasterKeySource;
 import dev.coffer.archive.layout.ArchiveLayout;
 import dev.coffer.archive.layout.ArchiveLock;
 import dev.coffer.archive.layout.Manifest;
@@ -35,6 +38,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -113,7 +117,11 @@ public final class Mirrors {
     return new Added(config.location(), policy, copied, already, bytes);
   }
 
-  /** The manifest and key files, copied into the mirror's directory (kept if already there and equal). */
+  /**
+   * The manifest and the key files a stand-in needs, copied into the mirror's directory (kept if already
+   * there and equal): the checkpoint-signing keys and the wrapped keyring, never a master key file (the
+   * mirror holds ciphertext; its master key is escrowed separately, docs/encryption.md).
+   */
   private static void copyArchiveFiles(Path dir, Path mirrorDir) throws IOException {
     Path manifest = mirrorDir.resolve(ArchiveLayout.MANIFEST);
     if (Files.exists(manifest)) {
@@ -123,17 +131,71 @@ public final class Mirrors {
     } else {
       Files.copy(dir.resolve(ArchiveLayout.MANIFEST), manifest);
     }
-    Path keys = dir.resolve(ArchiveLayout.KEYS);
-    Path mirrorKeys = mirrorDir.resolve(ArchiveLayout.KEYS);
-    Files.createDirectories(mirrorKeys);
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(keys)) {
+    copyKeyFiles(dir.resolve(ArchiveLayout.KEYS), mirrorDir.resolve(ArchiveLayout.KEYS));
+  }
+
+  /** Copies the key files of {@code from} that belong with a copy of the data, skipping master keys. */
+  private static void copyKeyFiles(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(from)) {
       for (Path p : ds) {
-        if (Files.isRegularFile(p)) {
-          Files.copy(p, mirrorKeys.resolve(p.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING,
-              StandardCopyOption.COPY_ATTRIBUTES);
+        String name = p.getFileName().toString();
+        if (!Files.isRegularFile(p) || !travelsWithData(name)) {
+          continue;
+        }
+        if (name.equals(KeyRing.FILE)) {
+          KeyRotation.writeAtomically(to, KeyRing.FILE, Files.readAllBytes(p));
+        } else {
+          Files.copy(p, to.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         }
       }
     }
+  }
+
+  /** Key files a copy of the data carries: not master keys, not a rotation's or a write's leftovers. */
+  private static boolean travelsWithData(String name) {
+    return !MasterKeyFile.isKeyFileName(name) && !name.endsWith(".tmp") && !name.equals(KeyRotation.PENDING);
+  }
+
+  /**
+   * Copies {@code keys/keyring} (wrapped data keys; never a master key) to the archive's mirror, if it
+   * has one, atomically. Called after every keyring change and at every open. A mirror that cannot be
+   * written is not an error here (the keyring is already changed on the primary): it is logged, said in
+   * the result, and {@code coffer verify --mirror} reports the difference until a later open copies it.
+   *
+   * @return null without a mirror; otherwise what happened, for the audit record
+   */
+  static String copyKeyringToMirror(Path dir) throws IOException {
+    Optional<MirrorConfig> config = MirrorConfig.read(dir);
+    if (config.isEmpty()) {
+      return null;
+    }
+    Path mirrorKeys = config.get().location().resolve(ArchiveLayout.KEYS);
+    try {
+      Files.createDirectories(mirrorKeys);
+      KeyRotation.writeAtomically(mirrorKeys, KeyRing.FILE, Files.readAllBytes(dir.resolve(ArchiveLayout.KEYS).resolve(KeyRing.FILE)));
+      return "copied to " + mirrorKeys.resolve(KeyRing.FILE);
+    } catch (IOException e) {
+      LOG.warn("the keyring could not be copied to the mirror at {}: {}; the next open retries", mirrorKeys, e.toString());
+      return "not copied to " + mirrorKeys + " (" + e.getClass().getSimpleName() + "); the next open retries";
+    }
+  }
+
+  /** At open: brings the mirror's keyring up to date if it is missing or differs (an earlier copy failed). */
+  static void syncKeyringAtOpen(Path dir, Recovery recovery) throws IOException {
+    Optional<MirrorConfig> config = MirrorConfig.read(dir);
+    if (config.isEmpty()) {
+      return;
+    }
+    Path mine = dir.resolve(ArchiveLayout.KEYS).resolve(KeyRing.FILE);
+    Path theirs = config.get().location().resolve(ArchiveLayout.KEYS).resolve(KeyRing.FILE);
+    if (!Files.isRegularFile(mine)) {
+      return; // an unencrypted archive
+    }
+    if (Files.isRegularFile(theirs) && java.util.Arrays.equals(Files.readAllBytes(mine), Files.readAllBytes(theirs))) {
+      return;
+    }
+    recovery.note("mirror_keyring", copyKeyringToMirror(dir) + " (the mirror's copy was missing or differed)");
   }
 
   /** What {@link #compare} found. */
@@ -202,14 +264,75 @@ public final class Mirrors {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
+    problems.addAll(compareKeys(dir, config.location()));
     return new Comparison(config.location(), primaryCount, mirrorCount, pendingCount, problems);
   }
 
-  /** What {@link #restoreFromMirror} did. */
-  public record Restored(long copied, long replaced, long copiedToMirror, List<Problem> unresolved) {
+  /**
+   * The mirror's key files against the primary's: the wrapped keyring must be the same (without it
+   * the mirror's ciphertext is unreadable after the primary is lost), and no master key file may be
+   * there (a mirror with its master key is plaintext to whoever holds it).
+   */
+  private static List<Problem> compareKeys(Path dir, Path location) throws IOException {
+    List<Problem> problems = new ArrayList<>();
+    Path mine = dir.resolve(ArchiveLayout.KEYS).resolve(KeyRing.FILE);
+    Path theirs = location.resolve(ArchiveLayout.KEYS).resolve(KeyRing.FILE);
+    String object = ArchiveLayout.KEYS + "/" + KeyRing.FILE;
+    if (Files.isRegularFile(mine)) {
+      if (!Files.isRegularFile(theirs)) {
+        problems.add(new Problem(object, "missing on the mirror: the mirror's ciphertext cannot be read without it "
+            + "(reopening the archive, or coffer restore --from-mirror, copies it)", "present", "absent"));
+      } else {
+        String a = Digests.hex(sha256(Files.readAllBytes(mine)));
+        String b = Digests.hex(sha256(Files.readAllBytes(theirs)));
+        if (!a.equals(b)) {
+          problems.add(new Problem(object, "differs between the primary and the mirror (keyring with "
+              + KeyRing.dataKeyCountOf(mine.getParent()) + " data keys on the primary, "
+              + KeyRing.dataKeyCountOf(theirs.getParent()) + " on the mirror; reopening the archive, or coffer restore "
+              + "--from-mirror, copies the newer one)", "mirror sha256 " + b, "primary sha256 " + a));
+        }
+      }
+    }
+    Path mirrorKeys = location.resolve(ArchiveLayout.KEYS);
+    if (Files.isDirectory(mirrorKeys)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(mirrorKeys)) {
+        for (Path p : ds) {
+          if (MasterKeyFile.isKeyFileName(p.getFileName().toString())) {
+            problems.add(new Problem(ArchiveLayout.KEYS + "/" + p.getFileName() + " (on the mirror)",
+                "a master key file is stored with the mirror's ciphertext: escrow it separately, then delete it from "
+                    + mirrorKeys, "absent", "present"));
+          }
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * What {@link #restoreFromMirror} did.
+   *
+   * @param recreated true if the primary's directory was rebuilt from the mirror (it held no archive)
+   * @param keyring what happened to {@code keys/keyring}: {@code unchanged}, {@code copied from the
+   *     mirror} (the primary's was missing, damaged or older), {@code copied to the mirror}
+   */
+  public record Restored(long copied, long replaced, long copiedToMirror, List<Problem> unresolved, boolean recreated,
+      String keyring) {
     public Restored {
       unresolved = List.copyOf(unresolved);
     }
+  }
+
+  /** {@link #restoreFromMirror(Path, Path, MasterKeySource, String, String)} with the configured mirror. */
+  public static Restored restoreFromMirror(Path dataDir, String actor, String host) throws IOException {
+    return restoreFromMirror(dataDir, null, MasterKeySource.standard(dataDir.toAbsolutePath().normalize()), actor, host);
   }
 
   /**
@@ -217,26 +340,58 @@ public final class Mirrors {
    * different bytes, checks each copy against its format (segment CRC and every record digest,
    * checkpoint form, blob hash) and, when only the mirror's copy is sound, moves the primary's bytes
    * to {@code quarantine/} and puts the mirror's copy in its place; objects missing on the mirror are
-   * copied to it. Anything it cannot decide (both
-   * sound, neither sound) is reported and left alone. Appends an audit record (action {@code restore})
-   * naming the objects repaired.
+   * copied to it. The wrapped keyring is restored the same way: the newer copy (more data keys) wins,
+   * a damaged or missing one is replaced (the damaged bytes kept in {@code quarantine/}). Anything it
+   * cannot decide (both sound, neither sound) is reported and left alone. Appends an audit record
+   * (action {@code restore}) naming the objects repaired.
+   *
+   * <p>When {@code dataDir} holds no archive at all (the primary was lost) and {@code mirrorLocation}
+   * is given, the primary is rebuilt from the mirror: its manifest, signing keys and keyring, a
+   * {@code mirror.conf} naming the mirror (policy {@code both}), then every object. The master key is
+   * never on the mirror: it must come from {@code masterKeys} (its escrowed copy).
+   *
+   * @param mirrorLocation the mirror's directory, or null for the one {@code mirror.conf} names
+   * @throws NoArchiveException if there is no archive at {@code dataDir} and no mirror location was given
+   * @throws IllegalArgumentException if {@code mirrorLocation} is not the mirror the archive names, or
+   *     holds no archive
    */
-  public static Restored restoreFromMirror(Path dataDir, String actor, String host) throws IOException {
-    Path dir = requireArchive(dataDir);
-    Comparison before = compare(dir);
-    MirrorConfig config = MirrorConfig.read(dir).orElseThrow();
-    // Both copies hold ciphertext: deciding which one is sound means authenticating it.
-    dev.coffer.archive.crypto.Encryption encryption =
-        Archives.encryption(dir, dev.coffer.archive.crypto.MasterKeySource.standard(dir));
+  public static Restored restoreFromMirror(Path dataDir, Path mirrorLocation, MasterKeySource masterKeys, String actor,
+      String host) throws IOException {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    boolean recreated = false;
+    if (!Archives.exists(dir)) {
+      if (mirrorLocation == null) {
+        throw new NoArchiveException(dir);
+      }
+      recreateFromMirror(dir, mirrorLocation.toAbsolutePath().normalize());
+      recreated = true;
+    }
+    MirrorConfig config = MirrorConfig.read(dir)
+        .orElseThrow(() -> new IllegalStateException("the archive at " + dir + " has no mirror (coffer mirror add DIR)"));
+    if (mirrorLocation != null && !config.location().equals(mirrorLocation.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("the archive at " + dir + " is mirrored to " + config.location() + ", not "
+          + mirrorLocation.toAbsolutePath().normalize());
+    }
     long copied = 0;
     long replaced = 0;
     long toMirror = 0;
+    String keyring;
     List<Problem> unresolved = new ArrayList<>();
     List<String> targets = new ArrayList<>();
     try (ArchiveLock lock = ArchiveLock.acquire(dir);
         FileObjectStore primary = new FileObjectStore(dir.resolve(ArchiveLayout.OBJECTS));
         FileObjectStore mirror = ArchiveLayout.openMirror(config.location())) {
+      keyring = restoreKeyring(dir, config.location(), unresolved, targets);
+      // Both copies hold ciphertext: deciding which one is sound means authenticating it.
+      dev.coffer.archive.crypto.Encryption encryption = Archives.encryption(dir, masterKeys);
+      Comparison before = compare(dir);
       for (Problem p : before.problems()) {
+        if (!p.object().startsWith(ArchiveLayout.OBJECTS + "/")) {
+          if (!p.object().equals(ArchiveLayout.KEYS + "/" + KeyRing.FILE)) {
+            unresolved.add(p); // e.g. a master key file on the mirror: for a person to move
+          }
+          continue;
+        }
         String key = p.object().substring(ArchiveLayout.OBJECTS.length() + 1);
         if (p.what().startsWith("missing on the primary")) {
           try (InputStream in = mirror.open(key)) {
@@ -250,9 +405,7 @@ public final class Mirrors {
           boolean mineSound = sound(encryption, key, mine);
           boolean theirsSound = sound(encryption, key, theirs);
           if (!mineSound && theirsSound) {
-            Path q = dir.resolve(ArchiveLayout.QUARANTINE);
-            Files.createDirectories(q);
-            Files.write(q.resolve(key.substring(key.lastIndexOf('/') + 1) + "." + System.currentTimeMillis()), mine);
+            quarantine(dir, key, mine);
             primary.delete(key);
             primary.put(key, theirs);
             replaced++;
@@ -274,13 +427,84 @@ public final class Mirrors {
     }
     Map<String, String> detail = new LinkedHashMap<>();
     detail.put("mirror", config.location().toString());
+    if (recreated) {
+      detail.put("primary", "rebuilt from the mirror (no archive was at " + dir + ")");
+    }
+    detail.put("keyring", keyring);
     detail.put("objects_copied", Long.toString(copied));
     detail.put("objects_replaced", Long.toString(replaced));
     detail.put("objects_copied_to_mirror", Long.toString(toMirror));
     detail.put("unresolved", Long.toString(unresolved.size()));
-    LOG.warn("restored {} from its mirror: {} copied, {} replaced, {} unresolved", dir, copied, replaced, unresolved.size());
-    audit(dir, actor, host, "restore", targets.size() <= 1000 ? targets : targets.subList(0, 1000), detail);
-    return new Restored(copied, replaced, toMirror, unresolved);
+    LOG.warn("restored {} from its mirror: {} copied, {} replaced, {} unresolved, keyring {}", dir, copied, replaced,
+        unresolved.size(), keyring);
+    audit(dir, masterKeys, actor, host, "restore", targets.size() <= 1000 ? targets : targets.subList(0, 1000), detail);
+    return new Restored(copied, replaced, toMirror, unresolved, recreated, keyring);
+  }
+
+  /** A lost primary's directory, started again from its mirror's manifest and key files. */
+  private static void recreateFromMirror(Path dir, Path location) throws IOException {
+    if (!Archives.exists(location)) {
+      throw new IllegalArgumentException("no archive at the mirror location " + location + " (no "
+          + ArchiveLayout.MANIFEST + "): is it mounted?");
+    }
+    MirrorConfig config = new MirrorConfig(location, MirroredObjectStore.Policy.BOTH);
+    config.checkIndependentOf(dir);
+    Files.createDirectories(dir);
+    copyKeyFiles(location.resolve(ArchiveLayout.KEYS), dir.resolve(ArchiveLayout.KEYS));
+    Files.createDirectories(dir.resolve(ArchiveLayout.OBJECTS));
+    config.write(dir);
+    // The manifest last: until it is there, the directory is not an archive (as in Archives.create).
+    Path tmp = dir.resolve(ArchiveLayout.MANIFEST + ".tmp");
+    Files.copy(location.resolve(ArchiveLayout.MANIFEST), tmp, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, dir.resolve(ArchiveLayout.MANIFEST), StandardCopyOption.ATOMIC_MOVE);
+    KeyRotation.syncDirectory(dir);
+    LOG.warn("rebuilding the lost primary at {} from its mirror {}", dir, location);
+  }
+
+  /** Brings the newer sound keyring to both sides; returns what it did. */
+  private static String restoreKeyring(Path dir, Path location, List<Problem> unresolved, List<String> targets)
+      throws IOException {
+    Path mineDir = dir.resolve(ArchiveLayout.KEYS);
+    Path theirsDir = location.resolve(ArchiveLayout.KEYS);
+    int mine = KeyRing.dataKeyCountOf(mineDir);
+    int theirs = KeyRing.dataKeyCountOf(theirsDir);
+    String object = ArchiveLayout.KEYS + "/" + KeyRing.FILE;
+    if (mine < 0 && theirs < 0) {
+      if (Files.exists(mineDir.resolve(KeyRing.FILE)) || Files.exists(theirsDir.resolve(KeyRing.FILE))) {
+        unresolved.add(new Problem(object, "neither copy of the keyring is readable: restore it from a backup",
+            "a keyring", "damaged"));
+      }
+      return "unchanged";
+    }
+    if (theirs > mine) {
+      Path m = mineDir.resolve(KeyRing.FILE);
+      if (Files.exists(m)) {
+        quarantine(dir, KeyRing.FILE, Files.readAllBytes(m));
+      }
+      Files.createDirectories(mineDir);
+      KeyRotation.writeAtomically(mineDir, KeyRing.FILE, Files.readAllBytes(theirsDir.resolve(KeyRing.FILE)));
+      targets.add(object);
+      return "copied from the mirror (" + (mine < 0 ? "the primary's was missing or damaged" : "the primary's was older: "
+          + mine + " data keys, the mirror's " + theirs) + ")";
+    }
+    byte[] a = Files.readAllBytes(mineDir.resolve(KeyRing.FILE));
+    if (theirs == mine && java.util.Arrays.equals(a, Files.readAllBytes(theirsDir.resolve(KeyRing.FILE)))) {
+      return "unchanged";
+    }
+    if (theirs == mine) {
+      unresolved.add(new Problem(object, "both copies of the keyring are readable, hold " + mine
+          + " data keys and differ: compare them with 'coffer keys list' and the key backups", "equal", "different"));
+      return "unchanged (both differ)";
+    }
+    Files.createDirectories(theirsDir);
+    KeyRotation.writeAtomically(theirsDir, KeyRing.FILE, a);
+    return "copied to the mirror (the mirror's was " + (theirs < 0 ? "missing or damaged" : "older") + ")";
+  }
+
+  private static void quarantine(Path dir, String key, byte[] bytes) throws IOException {
+    Path q = dir.resolve(ArchiveLayout.QUARANTINE);
+    Files.createDirectories(q);
+    Files.write(q.resolve(key.substring(key.lastIndexOf('/') + 1) + "." + System.currentTimeMillis()), bytes);
   }
 
   /**
@@ -357,7 +581,12 @@ public final class Mirrors {
   /** Opens the archive (taking the lock again) and appends the audit record of an administrative act. */
   private static void audit(Path dir, String actor, String host, String action, List<String> targets,
       Map<String, String> detail) throws IOException {
-    try (Archive archive = Archives.open(dir, ArchiveOptions.defaults())) {
+    audit(dir, MasterKeySource.standard(dir), actor, host, action, targets, detail);
+  }
+
+  private static void audit(Path dir, MasterKeySource masterKeys, String actor, String host, String action,
+      List<String> targets, Map<String, String> detail) throws IOException {
+    try (Archive archive = Archives.open(dir, ArchiveOptions.defaults(), masterKeys)) {
       Instant now = Instant.now();
       String id = Ids.derive("coffer/audit", actor, now.toString(), action, UUID.randomUUID().toString());
       archive.append(List.of(new Audit(id, "coffer", null, new Party(actor, null), now, null, action, targets, detail, host,

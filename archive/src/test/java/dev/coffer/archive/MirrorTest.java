@@ -3,6 +3,8 @@ package dev.coffer.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.coffer.archive.crypto.KeyRing;
+import dev.coffer.archive.crypto.MasterKeySource;
 import dev.coffer.archive.layout.ArchiveLayout;
 import dev.coffer.archive.store.FaultInjectingObjectStore;
 import dev.coffer.archive.store.FileObjectStore;
@@ -66,8 +68,105 @@ class MirrorTest {
     assertThat(c.problems()).isEmpty();
     assertThat(c.primaryObjects()).isEqualTo(c.mirrorObjects());
     // The mirror is an archive directory of its own: verify checks it alone.
-    assertThat(Verifier.verify(mirrorDir(), VerifyListener.NONE).problems()).isEmpty();
+    // (with the primary's master key: the mirror holds none)
+    assertThat(Verifier.verify(mirrorDir(), VerifyListener.NONE, MasterKeySource.standard(data(), java.util.Map.of()))
+        .problems()).isEmpty();
     assertThat(Verifier.verify(data(), VerifyListener.NONE).problems()).isEmpty();
+  }
+
+  @Test
+  void theMirrorCarriesEveryKeyringButNeverTheMasterKeyAndALostPrimaryIsRebuiltFromIt() throws IOException {
+    String before;
+    try (Archive a = Archives.create(data(), ArchiveOptions.defaults().withMaxCommitRecords(10))) {
+      a.append(RecordFixtures.messages(0, 15));
+      before = a.putBlob("before the rotation".getBytes(StandardCharsets.UTF_8));
+    }
+    Mirrors.add(data(), mirrorDir(), Policy.BOTH, "os:admin", "host-1");
+    Path mirrorKeys = mirrorDir().resolve(ArchiveLayout.KEYS);
+    assertThat(masterKeyFiles(data().resolve(ArchiveLayout.KEYS))).hasSize(1);
+    assertThat(masterKeyFiles(mirrorKeys)).as("no master key on the mirror").isEmpty();
+    assertThat(mirrorKeys.resolve(KeyRing.FILE)).hasSameBinaryContentAs(data().resolve("keys/keyring"));
+
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
+      Archives.rotateKeys(a, null, "os:admin", "host-1");
+      // the rotated keyring is on the mirror when rotate returns, and the rotation record says so
+      assertThat(mirrorKeys.resolve(KeyRing.FILE)).hasSameBinaryContentAs(data().resolve("keys/keyring"));
+      Audit done = (Audit) a.get(a.size()).orElseThrow().record();
+      assertThat(done.action()).isEqualTo("keys.rotate");
+      assertThat(done.detail().get("mirror_keyring")).startsWith("copied to ");
+    }
+    String after;
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults().withMaxCommitRecords(10))) {
+      a.append(RecordFixtures.messages(15, 15)); // under data key 2, which only the new keyring holds
+      after = a.putBlob("after the rotation".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(masterKeyFiles(mirrorKeys)).isEmpty();
+    assertThat(Mirrors.compare(data()).problems()).isEmpty();
+
+    // the master key is escrowed apart from both copies; then the primary is lost entirely
+    String current = KeyRing.masterIdOf(data().resolve(ArchiveLayout.KEYS));
+    Path escrow = dir.resolve("escrow.key");
+    Files.copy(data().resolve(ArchiveLayout.KEYS).resolve("master-" + current + ".key"), escrow);
+    SegmentedArchive.deleteTree(data());
+    MasterKeySource escrowed = MasterKeySource.standard(data(), java.util.Map.of(MasterKeySource.ENV_KEY_FILE,
+        escrow.toString()));
+
+    Mirrors.Restored r = Mirrors.restoreFromMirror(data(), mirrorDir(), escrowed, "os:admin", "host-1");
+    assertThat(r.recreated()).isTrue();
+    assertThat(r.unresolved()).isEmpty();
+    assertThat(masterKeyFiles(data().resolve(ArchiveLayout.KEYS))).isEmpty();
+    assertThat(Verifier.verify(data(), VerifyListener.NONE, escrowed).problems()).isEmpty();
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults(), escrowed)) {
+      for (long n = 0; n < 30; n++) {
+        assertThat(a.get(RecordFixtures.message(n).id())).as("message %d", n).isPresent();
+      }
+      try (InputStream in = a.openBlob(before)) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("before the rotation");
+      }
+      try (InputStream in = a.openBlob(after)) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("after the rotation");
+      }
+      Audit restore = (Audit) a.get(a.size()).orElseThrow().record();
+      assertThat(restore.action()).isEqualTo("restore");
+      assertThat(restore.detail()).containsKey("primary");
+      a.append(RecordFixtures.messages(30, 2)); // and it is mirrored again
+    }
+    assertThat(Mirrors.compare(data()).problems()).isEmpty();
+  }
+
+  @Test
+  void verifyMirrorNamesAStaleKeyringAndAMasterKeyLeftOnTheMirrorAndRestoreBringsTheNewerKeyring() throws IOException {
+    Archives.create(data(), ArchiveOptions.defaults()).close();
+    Mirrors.add(data(), mirrorDir(), Policy.BOTH, "os:admin", "host-1");
+    Path mirrorKeys = mirrorDir().resolve(ArchiveLayout.KEYS);
+    byte[] old = Files.readAllBytes(mirrorKeys.resolve(KeyRing.FILE));
+    try (Archive a = Archives.open(data(), ArchiveOptions.defaults())) {
+      Archives.rotateKeys(a, null, "os:admin", null);
+    }
+    Files.write(mirrorKeys.resolve(KeyRing.FILE), old); // as if the copy had failed
+    String masterId = KeyRing.masterIdOf(data().resolve(ArchiveLayout.KEYS));
+    Files.copy(data().resolve("keys/master-" + masterId + ".key"), mirrorKeys.resolve("master-" + masterId + ".key"));
+    assertThat(Mirrors.compare(data()).problems()).extracting(Problem::object).containsExactlyInAnyOrder(
+        "keys/keyring", "keys/master-" + masterId + ".key (on the mirror)");
+    assertThat(Mirrors.compare(data()).problems().get(0).what()).contains("2 data keys on the primary, 1 on the mirror");
+
+    // the primary's keyring is lost: restore takes the mirror's only if it is newer, so here it copies the other way
+    Mirrors.Restored r = Mirrors.restoreFromMirror(data(), "os:admin", null);
+    assertThat(r.keyring()).startsWith("copied to the mirror");
+    assertThat(r.unresolved()).extracting(Problem::object).containsExactly("keys/master-" + masterId + ".key (on the mirror)");
+    Files.delete(mirrorKeys.resolve("master-" + masterId + ".key"));
+    Files.delete(data().resolve("keys/keyring"));
+    Mirrors.Restored back = Mirrors.restoreFromMirror(data(), "os:admin", null);
+    assertThat(back.keyring()).startsWith("copied from the mirror");
+    assertThat(back.unresolved()).isEmpty();
+    assertThat(Mirrors.compare(data()).problems()).isEmpty();
+    assertThat(KeyRing.dataKeyCountOf(data().resolve(ArchiveLayout.KEYS))).isEqualTo(2);
+  }
+
+  private static List<Path> masterKeyFiles(Path keys) throws IOException {
+    try (Stream<Path> s = Files.list(keys)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("master-")).toList();
+    }
   }
 
   @Test

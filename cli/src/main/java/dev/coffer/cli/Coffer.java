@@ -68,6 +68,8 @@ public final class Coffer implements Runnable {
   /** Refused by retention: the record is in retention or under a legal hold (the attempt is audited). */
   static final int REFUSED = 4;
   static final int NO_ARCHIVE = 5;
+  /** Not authenticated (--as USER refused: audited, counted toward the user's lockout), or the user's role does not allow it. */
+  static final int NOT_AUTHENTICATED = 6;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -89,6 +91,11 @@ public final class Coffer implements Runnable {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(new Failures());
     return cl.execute(args);
+  }
+
+  /** {@link #execute(String[], PrintWriter, PrintWriter)} with {@code env} as the environment it reads secrets from. */
+  static int execute(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> env) {
+    return Environment.with(env, () -> execute(args, out, err));
   }
 
   /** Reports the version from the jar manifest, else the development version. */

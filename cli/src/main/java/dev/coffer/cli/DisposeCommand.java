@@ -55,6 +55,10 @@ final class DisposeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    role.signIn(data.resolve());
+    if (!dryRun) {
+      role.requireCompliance("disposition");
+    }
     Output output = jsonOption.output(spec);
     if (!dryRun && (reason == null || reason.isBlank())) {
       throw new IllegalArgumentException("--reason is required (or --dry-run)");

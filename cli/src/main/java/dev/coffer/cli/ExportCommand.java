@@ -55,6 +55,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    role.signIn(data.resolve());
     Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), out == null);
     // The archive alone: an export must work even when the derived search index is damaged.
     Path dir = data.resolve();
@@ -63,7 +64,7 @@ final class ExportCommand implements Callable<Integer> {
       CustodianResolution resolution = format == Format.jsonl ? CustodianResolution.open(archive, dir) : null;
       // Restricted records leave only with the compliance role. The export reads the archive alone
       // (no search index), so it asks the archive's retention state.
-      java.util.Set<String> hidden = role.compliance() ? java.util.Set.of() : archive.retention().restrictions().keySet();
+      java.util.Set<String> hidden = role.seesRestricted() ? java.util.Set.of() : archive.retention().restrictions().keySet();
       try (OutputStream sink = out == null
           ? new NonClosing(System.out)
           : new BufferedOutputStream(Files.newOutputStream(out, StandardOpenOption.CREATE_NEW), 1 << 16);
@@ -106,7 +107,7 @@ final class ExportCommand implements Callable<Integer> {
       if (out != null) {
         detail.put("file", out.toAbsolutePath().toString());
       }
-      Workspace.audit(archive, Actor.current(), "export", conversation == null ? List.of() : List.of(conversation), detail);
+      Workspace.audit(archive, role.who(), "export", conversation == null ? List.of() : List.of(conversation), detail);
       if (out != null) {
         output.err().println("Exported " + written[0] + " records to " + out);
         output.err().flush();

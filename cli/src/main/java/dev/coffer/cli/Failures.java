@@ -31,6 +31,7 @@ final class Failures implements IExecutionExceptionHandler {
   static int statusOf(Throwable t) {
     return switch (t) {
       case NoArchiveException e -> Coffer.NO_ARCHIVE;
+      case CliSignIn.RefusedException e -> Coffer.NOT_AUTHENTICATED;
       case dev.coffer.archive.retention.RetentionViolationException e -> Coffer.REFUSED;
       case ExportRefusedException e -> e.status().code();
       case IllegalArgumentException e -> Coffer.USAGE;

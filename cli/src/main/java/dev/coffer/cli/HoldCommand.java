@@ -72,6 +72,8 @@ final class HoldCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      role.signIn(data.resolve());
+      role.requireCompliance("creating a legal hold");
       Output output = jsonOption.output(spec);
       ZoneId z = zone == null ? java.time.ZoneOffset.UTC : zone;
       List<HoldScope> scopes = new ArrayList<>();
@@ -117,6 +119,8 @@ final class HoldCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      role.signIn(data.resolve());
+      role.requireCompliance("releasing a legal hold");
       Output output = jsonOption.output(spec);
       LegalHold h;
       try (var archive = dev.coffer.archive.Archives.open(data.resolve(), dev.coffer.archive.ArchiveOptions.defaults())) {

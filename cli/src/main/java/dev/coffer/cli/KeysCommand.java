@@ -134,12 +134,8 @@ final class KeysCommand implements Runnable {
       MasterKey newKey = newKeyFile == null ? null : MasterKeyFile.read(newKeyFile);
       Archives.Rotation r;
       try (Archive archive = Archives.open(dir, ArchiveOptions.defaults())) {
-        r = Archives.rotateKeys(archive, newKey);
-        Map<String, String> detail = new LinkedHashMap<>();
-        detail.put("old_master_key", r.oldMasterId());
-        detail.put("new_master_key", r.newMasterId());
-        detail.put("new_data_key", Integer.toString(r.newDataKeyId()));
-        Workspace.audit(archive, Actor.current(), "keys.rotate", java.util.List.of(), detail);
+        Actor actor = Actor.current();
+        r = Archives.rotateKeys(archive, newKey, actor.name(), actor.host()); // audits itself, crash-safely
       }
       Map<String, Object> result = new LinkedHashMap<>(Map.of("old_master_key", r.oldMasterId(),
           "new_master_key", r.newMasterId(), "new_data_key", r.newDataKeyId()));

@@ -56,6 +56,7 @@ final class ProofCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    role.signIn(data.resolve());
     if (consistency ? args.size() != 2 || checkpoint != null : args.size() != 1) {
       throw new IllegalArgumentException(consistency ? "--consistency takes two checkpoint sizes, OLD NEW, and no --checkpoint"
           : "give one record id (or --consistency OLD NEW)");
@@ -78,7 +79,7 @@ final class ProofCommand implements Callable<Integer> {
       } else {
         long size = checkpoint != null ? checkpoint : archive.latestCheckpoint().size();
         // An inclusion proof holds the record itself: a restricted one goes only to compliance.
-        if (!role.compliance() && archive.retention().restricted(args.get(0))) {
+        if (!role.seesRestricted() && archive.retention().restricted(args.get(0))) {
           throw new IllegalArgumentException("no archived record has id " + args.get(0));
         }
         InclusionProof i = archive.proveInclusion(args.get(0), size);
@@ -97,7 +98,7 @@ final class ProofCommand implements Callable<Integer> {
         detail.put("file", out.toAbsolutePath().toString());
       }
       detail.put("role", role.resolve());
-      Workspace.audit(archive, Actor.current(), "proof", targets, detail);
+      Workspace.audit(archive, role.who(), "proof", targets, detail);
       if (out != null) {
         spec.commandLine().getErr().println("Wrote " + detail.get("kind") + " proof to " + out
             + " (check it with python3 tools/verify_proof.py " + out + ")");

@@ -19,10 +19,10 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
       "Restrict a record after an erasure request during its retention (GDPR): it is kept, and hidden "
-          + "from search, show and export for everyone not acting as compliance. Needs --as-role compliance; "
+          + "from search, show and export for everyone not acting as compliance. Needs --as USER, a supervisor or legal user; "
           + "archived as an audit record."
     },
-    footer = {"", "Example:", "  coffer restrict RECORD_ID --reason 'erasure request DSR-2026-114' --as-role compliance"})
+    footer = {"", "Example:", "  coffer restrict RECORD_ID --reason 'erasure request DSR-2026-114' --as dana"})
 final class RestrictCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RECORD_ID", description = "The record to restrict.")
   String id;
@@ -37,10 +37,9 @@ final class RestrictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    role.signIn(data.resolve());
+    role.requireCompliance("restricting a record");
     Output output = jsonOption.output(spec);
-    if (!role.compliance()) {
-      throw new IllegalArgumentException("restricting a record needs --as-role compliance");
-    }
     Restriction r;
     try (var archive = Archives.open(data.resolve(), ArchiveOptions.defaults())) {
       r = Retention.of(archive, role.actor()).restrict(id, reason);

@@ -24,7 +24,7 @@ final class Restricted {
 
   /** Restricted ids to hide from this role: none for compliance. */
   static Set<String> hiddenFrom(RoleOption role, Workspace ws) throws IOException {
-    return role.compliance() ? Set.of() : ids(ws);
+    return role.seesRestricted() ? Set.of() : ids(ws);
   }
 
   static Set<String> ids(Workspace ws) throws IOException {

@@ -90,7 +90,7 @@ final class RetentionCommand implements Runnable {
   @Command(name = "set-policy", mixinStandardHelpOptions = true,
       description = {"Archive a new policy version from a JSON file (format: docs/retention.md). It governs records "
           + "archived from now on; records archived before keep their retain-until."},
-      footer = {"", "Example:", "  coffer retention set-policy policy.json --reason 'board minute 2026-11' --as-role compliance"})
+      footer = {"", "Example:", "  coffer retention set-policy policy.json --reason 'board minute 2026-11' --as dana"})
   static final class SetPolicy implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The policy as JSON.")
     Path file;
@@ -105,6 +105,8 @@ final class RetentionCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      role.signIn(data.resolve());
+      role.requireCompliance("setting a retention policy");
       Output output = jsonOption.output(spec);
       RetentionPolicy p = RetentionPolicy.fromJson(Files.readString(file, StandardCharsets.UTF_8));
       RetentionLedger.PolicyVersion v;
@@ -189,6 +191,7 @@ final class RetentionCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      role.signIn(data.resolve());
       Output output = jsonOption.output(spec);
       Instant u = Dates.end(until, ZoneOffset.UTC, "--until");
       try (Archive archive = Archives.open(data.resolve(), ArchiveOptions.defaults())) {

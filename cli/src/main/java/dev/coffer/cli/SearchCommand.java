@@ -89,6 +89,7 @@ final class SearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    role.signIn(data.resolve());
     Output output = jsonOption.output(spec);
     ZoneId z = zone == null ? ZoneId.systemDefault() : zone;
     if (limit < 1 || limit > 10_000) {
@@ -136,7 +137,7 @@ final class SearchCommand implements Callable<Integer> {
       detail.put("page", Integer.toString(page));
       detail.put("hits", Long.toString(total));
       detail.put("role", role.resolve());
-      ws.audit(Actor.current(), "search", List.of(), detail);
+      ws.audit(role.who(), "search", List.of(), detail);
 
       if (jsonOption.json) {
         List<Map<String, Object>> hits = new ArrayList<>();

@@ -56,6 +56,7 @@ final class ShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    role.signIn(data.resolve());
     Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
     ZoneId z = zone == null ? ZoneId.systemDefault() : zone;
     try (Workspace ws = Workspace.open(data.resolve(), output)) {
@@ -111,7 +112,7 @@ final class ShowCommand implements Callable<Integer> {
         detail.put("around", around);
         detail.put("context", Integer.toString(context));
       }
-      ws.audit(Actor.current(), "view", List.of(conv.id()), detail);
+      ws.audit(role.who(), "view", List.of(conv.id()), detail);
 
       if (json) {
         output.json(jsonRecords);

@@ -38,6 +38,35 @@ class CliTest {
     return new Run(status, out.toString(), err.toString());
   }
 
+  /**
+   * Runs the CLI in a child JVM with {@code env} added to its environment: for what is read only from
+   * the environment (a master key file, a password).
+   */
+  static Run cofferProcess(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+        System.getProperty("java.class.path"), Coffer.class.getName()));
+    cmd.addAll(java.util.List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().keySet().removeIf(k -> k.startsWith("COFFER_"));
+    pb.environment().putAll(env);
+    Path out = Files.createTempFile("coffer-out", ".txt");
+    Path err = Files.createTempFile("coffer-err", ".txt");
+    try {
+      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE)
+          .start();
+      p.getOutputStream().close(); // no console: nothing is typed
+      if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("coffer " + String.join(" ", args) + " did not finish in 120 s");
+      }
+      return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
   @BeforeEach
   void setUp() throws URISyntaxException, IOException {
     data = tmp.resolve("data");

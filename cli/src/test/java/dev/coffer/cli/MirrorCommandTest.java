@@ -85,6 +85,60 @@ class MirrorCommandTest {
     assertThat(added.status()).as(added.err()).isZero();
     assertThat(added.json().get("objects_copied").asLong()).isPositive();
     assertThat(CliTest.coffer("verify", "--mirror", "--data", data.toString()).status()).isZero();
-    assertThat(CliTest.coffer("verify", "--data", tmp.resolve("m").toString()).status()).isZero();
+    // the mirror holds no master key: verifying it alone needs the escrowed one
+    CliTest.Run alone = CliTest.coffer("verify", "--data", tmp.resolve("m").toString());
+    assertThat(alone.status()).isEqualTo(Coffer.FAILED);
+    assertThat(alone.out() + alone.err()).contains("needs master key");
+    CliTest.Run withKey = CliTest.cofferProcess(java.util.Map.of("COFFER_MASTER_KEY_FILE", masterKeyFile(data).toString()),
+        "verify", "--data", tmp.resolve("m").toString());
+    assertThat(withKey.status()).as(withKey.out() + withKey.err()).isZero();
+  }
+
+  @Test
+  void afterARotationTheMirrorAloneAndTheEscrowedMasterKeyRebuildALostPrimary() throws Exception {
+    Path data = tmp.resolve("data");
+    Path mirror = tmp.resolve("mirror");
+    assertThat(CliTest.coffer("init", "--data", data.toString(), "--mirror", mirror.toString()).status()).isZero();
+    assertThat(CliTest.coffer("import", "whatsapp", export().toString(), "--zone", "Europe/London", "--data",
+        data.toString()).status()).isZero();
+    CliTest.Run rotated = CliTest.coffer("keys", "rotate", "--data", data.toString());
+    assertThat(rotated.status()).as(rotated.err()).isZero();
+    CliTest.Run before = CliTest.coffer("export", "--format", "jsonl", "--data", data.toString());
+    assertThat(before.status()).as(before.err()).isZero();
+    assertThat(CliTest.coffer("verify", "--mirror", "--data", data.toString()).status()).isZero();
+    try (Stream<Path> keys = Files.list(mirror.resolve("keys"))) {
+      assertThat(keys.map(p -> p.getFileName().toString())).doesNotContain(masterKeyFile(data).getFileName().toString())
+          .noneMatch(n -> n.startsWith("master-")).contains("keyring");
+    }
+    Path escrow = tmp.resolve("escrowed-master.key");
+    Files.copy(masterKeyFile(data), escrow);
+    deleteTree(data);
+
+    java.util.Map<String, String> env = java.util.Map.of("COFFER_MASTER_KEY_FILE", escrow.toString());
+    CliTest.Run restored = CliTest.cofferProcess(env, "restore", "--from-mirror", mirror.toString(), "--data",
+        data.toString(), "--json");
+    assertThat(restored.status()).as(restored.out() + restored.err()).isZero();
+    assertThat(restored.json().get("rebuilt_primary").asBoolean()).isTrue();
+    CliTest.Run verified = CliTest.cofferProcess(env, "verify", "--mirror", "--data", data.toString());
+    assertThat(verified.status()).as(verified.out() + verified.err()).isZero();
+    CliTest.Run after = CliTest.cofferProcess(env, "export", "--format", "jsonl", "--data", data.toString());
+    assertThat(after.status()).as(after.err()).isZero();
+    // every message exported before the loss is there after it (audit records of the exports themselves differ)
+    assertThat(before.out().lines().filter(l -> l.contains("\"kind\":\"message\""))).hasSizeGreaterThan(5);
+    assertThat(after.out().lines().filter(l -> !l.contains("\"kind\":\"audit\"")).toList())
+        .containsAll(before.out().lines().filter(l -> !l.contains("\"kind\":\"audit\"")).toList());
+  }
+
+  private static Path masterKeyFile(Path data) throws IOException {
+    String id = dev.coffer.archive.crypto.KeyRing.masterIdOf(data.resolve("keys"));
+    return data.resolve("keys").resolve("master-" + id + ".key");
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }

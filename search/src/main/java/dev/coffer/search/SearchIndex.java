@@ -14,6 +14,7 @@ import static dev.coffer.search.RecordDocuments.TIME;
 
 import dev.coffer.archive.Archive;
 import dev.coffer.archive.StoredRecord;
+import dev.coffer.archive.crypto.EncryptedDirectory;
 import dev.coffer.archive.crypto.Encryption;
 import dev.coffer.model.Conversation;
 import dev.coffer.model.Record;
@@ -855,14 +856,28 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
       if (!DirectoryReader.indexExists(dir)) {
         return List.of("no search index at " + indexDir + " (coffer reindex builds it)");
       }
+      List<String> problems;
       if (deep) {
-        return IndexCheck.run(dir, null);
+        problems = new ArrayList<>(IndexCheck.run(dir, null));
+      } else {
+        // Held like CheckIndex holds it: a writer must not replace the commit's files meanwhile.
+        try (org.apache.lucene.store.Lock lock = dir.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
+          problems = new ArrayList<>(IndexCheck.checksums(dir));
+          authenticate(dir, problems);
+          return problems;
+        }
       }
-      // Held like CheckIndex holds it: a writer must not replace the commit's files meanwhile.
-      try (org.apache.lucene.store.Lock lock = dir.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
-        return IndexCheck.checksums(dir);
-      }
+      authenticate(dir, problems);
+      return problems;
     }
+  }
+
+  /**
+   * Adds a problem for every file of the last commit whose MAC fails or that has none: Lucene's CRC
+   * (and so CheckIndex) trusts bytes that a change of CTR ciphertext can forge; the MAC cannot be.
+   */
+  private static void authenticate(Directory dir, List<String> problems) throws IOException {
+    EncryptedDirectory.authenticateCommit(dir).forEach((file, what) -> problems.add(file + ": " + what));
   }
 
   // ---------------------------------------------------------------- searching

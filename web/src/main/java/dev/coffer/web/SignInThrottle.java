@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The per-name failures and locks are kept in {@code web/sign-in.sealed} (sealed with the archive's
  * keys like the user database, see {@link SealedFile}) and written before a failure is answered, so
  * restarting the server does not reset an attacker's count or lift a lock. The per-address window is
- * only a brake on speed and starts again after a restart.
+ * only a brake on speed and starts again after a restart. The command line's {@code --as USER} counts
+ * in the same file ({@link SignInLocks}); a running server re-reads it when it changed.
  */
 final class SignInThrottle {
   static final String FILE = "sign-in.sealed";
@@ -57,7 +58,17 @@ final class SignInThrottle {
     this.clock = clock;
     this.settings = settings;
     this.file = file;
+    load();
+  }
+
+  /** The file's modification time when this throttle last read or wrote it. */
+  private java.nio.file.attribute.FileTime seen;
+
+  /** Reads the per-name state from the file (replacing what is in memory). */
+  private void load() throws IOException {
+    seen = modified();
     byte[] bytes = file.read();
+    byUser.clear();
     if (bytes != null) {
       Stored s;
       try {
@@ -71,6 +82,31 @@ final class SignInThrottle {
       if (s.names() != null) {
         byUser.putAll(s.names());
       }
+    }
+  }
+
+  private java.nio.file.attribute.FileTime modified() throws IOException {
+    try {
+      return java.nio.file.Files.getLastModifiedTime(file.path());
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Re-reads the file when another process (the command line's {@code --as USER}, docs/retention.md)
+   * changed it since this throttle last read or wrote it, so failures counted there count here.
+   */
+  private void refresh() {
+    if (file == null) {
+      return;
+    }
+    try {
+      if (!java.util.Objects.equals(modified(), seen)) {
+        load();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the sign-in state in " + file.path(), e);
     }
   }
 
@@ -91,13 +127,20 @@ final class SignInThrottle {
   }
 
   /** True while the user name is locked. */
-  boolean locked(String user) {
+  synchronized boolean locked(String user) {
+    refresh();
     Failures f = byUser.get(user);
     return f != null && f.lockedUntil() != null && clock.instant().isBefore(f.lockedUntil());
   }
 
+  /** Until when the user name is locked, or null. */
+  synchronized Instant lockedUntil(String user) {
+    return locked(user) ? byUser.get(user).lockedUntil() : null;
+  }
+
   /** Counts a failure, durably; @return true when this failure locked the name */
   synchronized boolean failed(String user) {
+    refresh();
     Instant now = clock.instant();
     Failures f = byUser.compute(user, (k, old) -> {
       int n = (old == null || (old.lockedUntil() != null && !now.isBefore(old.lockedUntil()))) ? 1 : old.count() + 1;
@@ -108,6 +151,7 @@ final class SignInThrottle {
   }
 
   synchronized void succeeded(String user) {
+    refresh();
     if (byUser.remove(user) != null) {
       save();
     }
@@ -132,6 +176,7 @@ final class SignInThrottle {
     }
     try {
       file.write(JSON.writeValueAsBytes(new Stored(FORMAT, new TreeMap<>(byUser))));
+      seen = modified();
     } catch (IOException e) {
       // Refuse the sign-in rather than answer with a count that a restart would forget.
       throw new UncheckedIOException("cannot keep the sign-in state in " + file.path(), e);

@@ -1,8 +1,6 @@
 package dev.coffer.web;
 
-import dev.coffer.web.auth.SealedFile;
 import dev.coffer.web.auth.User;
-import dev.coffer.web.auth.UserStore;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -70,10 +68,7 @@ public final class WebApp {
     this.sessions = new Sessions(web.clock(), web.settings());
     this.throttle = web.dataDir() == null
         ? new SignInThrottle(web.clock(), web.settings())
-        : new SignInThrottle(web.clock(), web.settings(), new SealedFile(
-            web.dataDir().resolve(UserStore.DIR).resolve(web.archive().encryption().enabled()
-                ? SignInThrottle.FILE : SignInThrottle.PLAIN_FILE),
-            web.archive().encryption(), "web/sign-in"));
+        : new SignInThrottle(web.clock(), web.settings(), SignInLocks.file(web.dataDir(), web.archive().encryption()));
     this.audit = new AuditTrail(web.archive(), web.clock());
   }
 

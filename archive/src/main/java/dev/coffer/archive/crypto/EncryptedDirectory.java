@@ -4,10 +4,12 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.lucene.index.CorruptIndexException;
@@ -26,28 +28,46 @@ import org.apache.lucene.store.IndexOutput;
  * like the archive itself.
  *
  * <pre>
- * index-file = "CFIX" version:%x01 data-key-id:u32 iv:bytes[16] ciphertext
+ * index-file = "CFIX" version:%x02 data-key-id:u32 iv:bytes[16] ciphertext mac:bytes[32]
+ *            / "CFIX" %x01 data-key-id:u32 iv:bytes[16] ciphertext   ; written before MACs: unauthenticated
  * ciphertext = AES-256-CTR(index key, counter = iv + block number, the Lucene file's bytes)
+ * mac        = HMAC-SHA256(mac key, header || ciphertext)             ; written when the file is closed
  * index key  = HMAC-SHA256(data key, "coffer/index-key/1" || purpose)   ; purpose: "idindex", "search"
+ * mac key    = HMAC-SHA256(data key, "coffer/index-mac/1" || purpose)
  * </pre>
  *
  * Why CTR and not GCM: Lucene reads files at random offsets (clones, slices, seeks) and CTR decrypts
  * any byte range on its own; the random per-file IV keeps counters from repeating across files.
- * What CTR does not give is authentication: integrity comes from Lucene's own CRC-32 footer in every
- * file (checked by {@code CheckIndex} and by {@code coffer verify}), which catches damage, not a
- * deliberate forgery — acceptable for state that is derived from the archive and rebuilt by
- * {@code coffer reindex}; the evidence itself is authenticated (GCM) and Merkle-chained.
- * Files are renamed freely (Lucene's commit does), so nothing binds a file to its name.
+ * CTR is malleable: flipping a ciphertext bit flips the same plaintext bit, and Lucene's CRC-32 footer
+ * is linear, so someone without the key can change a file and fix its CRC. The MAC trailer closes
+ * that: it lies outside the length Lucene sees (Lucene never reads it), costs nothing per read, and
+ * is checked by {@link #authenticate} ({@code coffer verify} does it for every file of the last
+ * commit) and whenever Lucene opens a file to read it whole through {@link #openChecksumInput}
+ * (commit points, segment infos, field infos). Files are renamed freely (Lucene's commit does), so
+ * nothing binds a file to its name; version-1 files (no MAC) stay readable and are reported as
+ * unauthenticated by {@link #authenticate}.
  */
 public final class EncryptedDirectory extends FilterDirectory {
   static final int MAGIC = 0x43464958; // "CFIX"
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
+  /** Files written before the MAC trailer: readable, unauthenticated. */
+  static final byte VERSION_UNAUTHENTICATED = 1;
   static final int HEADER = 4 + 1 + 4 + 16;
+  static final int TRAILER = 32;
   private static final int BUFFER = 4096;
 
   private final KeyRing ring;
   private final String purpose;
   private final Map<Integer, SecretKeySpec> keys = new ConcurrentHashMap<>();
+  private final Map<Integer, SecretKeySpec> macKeys = new ConcurrentHashMap<>();
+
+  /** What {@link #authenticate} found. */
+  public enum Authenticity {
+    /** The MAC over the header and ciphertext is right: the file is as this archive's keys wrote it. */
+    AUTHENTIC,
+    /** Written before index files carried a MAC: readable, but nothing vouches for its bytes. */
+    UNAUTHENTICATED
+  }
 
   EncryptedDirectory(Directory in, KeyRing ring, String purpose) {
     super(in);
@@ -66,6 +86,126 @@ public final class EncryptedDirectory extends FilterDirectory {
       keys.put(id, k);
     }
     return k;
+  }
+
+  private SecretKeySpec macKey(int id) throws IOException {
+    SecretKeySpec k = macKeys.get(id);
+    if (k == null) {
+      byte[] dataKey = ring.dataKey(id);
+      if (dataKey == null) {
+        throw new IOException("index file sealed with data key " + id + ", which the keyring does not hold");
+      }
+      k = new SecretKeySpec(KeyMaterial.derive(dataKey, "coffer/index-mac/1" + purpose), "HmacSHA256");
+      macKeys.put(id, k);
+    }
+    return k;
+  }
+
+  private static Mac hmac(SecretKeySpec key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no HmacSHA256", e);
+    }
+  }
+
+  /**
+   * Reads {@code name} whole and checks its MAC (a version-1 file has none and is reported as such).
+   *
+   * @throws CorruptIndexException if the MAC does not match: the file was changed after it was written
+   *     (a flipped bit with a forged CRC included), truncated, or sealed under other keys
+   */
+  public Authenticity authenticate(String name) throws IOException {
+    try (IndexInput raw = in.openInput(name, IOContext.READONCE)) {
+      byte[] h = header(raw);
+      if (h[4] == VERSION_UNAUTHENTICATED) {
+        return Authenticity.UNAUTHENTICATED;
+      }
+      checkMac(raw, h);
+      return Authenticity.AUTHENTIC;
+    }
+  }
+
+  /**
+   * Authenticates every file of {@code dir}'s last commit (for verify): file name → what is wrong, for
+   * each file whose MAC fails or that has none (written before index files carried a MAC). Empty
+   * when all are authentic, when {@code dir} is not encrypted, or when it has no commit.
+   */
+  public static Map<String, String> authenticateCommit(Directory dir) throws IOException {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (!(dir instanceof EncryptedDirectory e)) {
+      return out;
+    }
+    String segments = org.apache.lucene.index.SegmentInfos.getLastCommitSegmentsFileName(dir.listAll());
+    if (segments == null) {
+      return out;
+    }
+    java.util.Set<String> files = new java.util.TreeSet<>();
+    files.add(segments);
+    try {
+      files.addAll(org.apache.lucene.index.SegmentInfos.readCommit(dir, segments).files(true));
+    } catch (IOException | RuntimeException unreadable) {
+      // the commit point itself fails (its MAC, or its form): name it; the files it lists are unknown
+      out.put(segments, unreadable.getMessage());
+      return out;
+    }
+    for (String f : files) {
+      try {
+        if (e.authenticate(f) == Authenticity.UNAUTHENTICATED) {
+          out.put(f, "unauthenticated: written before index files carried a MAC (coffer reindex rewrites it)");
+        }
+      } catch (CorruptIndexException bad) {
+        out.put(f, "index file MAC mismatch: changed after it was written");
+      } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException missing) {
+        out.put(f, "missing");
+      }
+    }
+    return out;
+  }
+
+  private void checkMac(IndexInput raw, byte[] h) throws IOException {
+    long end = raw.length() - TRAILER;
+    Mac mac = hmac(macKey(ByteBuffer.wrap(h, 5, 4).getInt()));
+    mac.update(h);
+    byte[] buf = new byte[1 << 16];
+    raw.seek(HEADER);
+    for (long at = HEADER; at < end; ) {
+      int k = (int) Math.min(buf.length, end - at);
+      raw.readBytes(buf, 0, k);
+      mac.update(buf, 0, k);
+      at += k;
+    }
+    byte[] stored = new byte[TRAILER];
+    raw.readBytes(stored, 0, TRAILER);
+    if (!MessageDigest.isEqual(mac.doFinal(), stored)) {
+      throw new CorruptIndexException("index file MAC mismatch: changed after it was written, or not sealed with "
+          + "this archive's keys", raw);
+    }
+  }
+
+  /** Reads and checks the header; leaves {@code raw} after it. */
+  private static byte[] header(IndexInput raw) throws IOException {
+    if (raw.length() < HEADER) {
+      throw new CorruptIndexException("not an encrypted index file: shorter than its header", raw);
+    }
+    byte[] h = new byte[HEADER];
+    raw.readBytes(h, 0, HEADER);
+    ByteBuffer hb = ByteBuffer.wrap(h);
+    int magic = hb.getInt();
+    byte version = hb.get();
+    if (magic != MAGIC || (version != VERSION && version != VERSION_UNAUTHENTICATED)) {
+      throw new CorruptIndexException("not an encrypted Coffer index file (magic or version)", raw);
+    }
+    if (version == VERSION && raw.length() < HEADER + TRAILER) {
+      throw new CorruptIndexException("encrypted index file shorter than its header and MAC", raw);
+    }
+    return h;
+  }
+
+  private static long logicalLength(IndexInput raw, byte version) {
+    return raw.length() - HEADER - (version == VERSION ? TRAILER : 0);
   }
 
   static Cipher ctr() {
@@ -108,35 +248,37 @@ public final class EncryptedDirectory extends FilterDirectory {
   public IndexInput openInput(String name, IOContext context) throws IOException {
     IndexInput raw = in.openInput(name, context);
     try {
-      if (raw.length() < HEADER) {
-        throw new CorruptIndexException("not an encrypted index file: shorter than its header", raw);
-      }
-      byte[] h = new byte[HEADER];
-      raw.readBytes(h, 0, HEADER);
-      ByteBuffer hb = ByteBuffer.wrap(h);
-      int magic = hb.getInt();
-      byte version = hb.get();
-      if (magic != MAGIC || version != VERSION) {
-        throw new CorruptIndexException("not an encrypted Coffer index file (magic or version)", raw);
-      }
+      byte[] h = header(raw);
+      ByteBuffer hb = ByteBuffer.wrap(h, 5, 4 + 16);
       int keyId = hb.getInt();
       byte[] iv = new byte[16];
       hb.get(iv);
-      return new Opening("encrypted(" + raw + ")", raw, key(keyId), iv, 0, raw.length() - HEADER, true);
+      return new Opening("encrypted(" + raw + ")", raw, key(keyId), iv, 0, logicalLength(raw, h[4]), true);
     } catch (IOException | RuntimeException e) {
       raw.close();
       throw e;
     }
   }
 
+  /**
+   * Opens a file Lucene reads whole (commit points, segment and field infos): its MAC is checked first,
+   * which costs one more read of a small file.
+   */
   @Override
   public ChecksumIndexInput openChecksumInput(String name) throws IOException {
+    authenticate(name);
     return new BufferedChecksumIndexInput(openInput(name, IOContext.READONCE));
   }
 
   @Override
   public long fileLength(String name) throws IOException {
-    return Math.max(0, in.fileLength(name) - HEADER);
+    try (IndexInput raw = in.openInput(name, IOContext.READONCE)) {
+      if (raw.length() < HEADER) {
+        return 0;
+      }
+      raw.seek(4);
+      return Math.max(0, logicalLength(raw, raw.readByte()));
+    }
   }
 
   /** Writes the header, then the CTR ciphertext of everything written; checksums the plaintext. */
@@ -144,6 +286,7 @@ public final class EncryptedDirectory extends FilterDirectory {
     private final IndexOutput out;
     private final Cipher cipher = ctr();
     private final CRC32 crc = new CRC32();
+    private final Mac mac;
     private final byte[] buf = new byte[BUFFER];
     private final byte[] sealed = new byte[BUFFER];
     private int n;
@@ -160,8 +303,10 @@ public final class EncryptedDirectory extends FilterDirectory {
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("AES/CTR init failed", e);
       }
-      out.writeBytes(ByteBuffer.allocate(9).putInt(MAGIC).put(VERSION).putInt(id).array(), 9);
-      out.writeBytes(iv, 16);
+      mac = hmac(macKey(id));
+      byte[] head = ByteBuffer.allocate(HEADER).putInt(MAGIC).put(VERSION).putInt(id).put(iv).array();
+      mac.update(head);
+      out.writeBytes(head, HEADER);
     }
 
     @Override
@@ -192,6 +337,7 @@ public final class EncryptedDirectory extends FilterDirectory {
       crc.update(buf, crcUpTo, n - crcUpTo);
       try {
         int k = cipher.update(buf, 0, n, sealed, 0);
+        mac.update(sealed, 0, k);
         out.writeBytes(sealed, 0, k);
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("AES/CTR failed", e);
@@ -212,10 +358,17 @@ public final class EncryptedDirectory extends FilterDirectory {
       return crc.getValue();
     }
 
+    private boolean closed;
+
     @Override
     public void close() throws IOException {
+      if (closed) {
+        return;
+      }
+      closed = true;
       try (IndexOutput o = out) {
         flushBuffer();
+        o.writeBytes(mac.doFinal(), TRAILER); // outside the length Lucene sees
       }
     }
   }

@@ -102,6 +102,11 @@ public final class KeyRing {
     return out;
   }
 
+  /** The number the next rotation's data key gets (data keys are numbered 1, 2, 3, … without gaps). */
+  public int nextDataKeyId() {
+    return keys.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+  }
+
   /** The bytes of data key {@code id}, or null if the keyring has none with that id. */
   byte[] dataKey(int id) {
     return keys.get(id);
@@ -122,7 +127,7 @@ public final class KeyRing {
     for (Map.Entry<Integer, byte[]> e : keys.entrySet()) {
       k.put(e.getKey(), e.getValue().clone());
     }
-    int next = keys.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+    int next = nextDataKeyId();
     k.put(next, KeyMaterial.random(32));
     c.put(next, now);
     KeyRing rotated = new KeyRing(archiveId, newMaster.id(), next, k, c);
@@ -292,6 +297,18 @@ public final class KeyRing {
       created.put(id, p.created().get(i));
     }
     return new KeyRing(archiveId, p.masterId(), p.current(), keys, created);
+  }
+
+  /**
+   * How many data keys {@code keysDir/keyring} holds (a keyring gains one at every rotation, so the
+   * larger count is the newer keyring), or -1 if there is no readable keyring there.
+   */
+  public static int dataKeyCountOf(Path keysDir) {
+    try {
+      return parse(keysDir.resolve(FILE)).ids().size();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** The master key id named in {@code keysDir/keyring}, or null if there is no readable keyring. */

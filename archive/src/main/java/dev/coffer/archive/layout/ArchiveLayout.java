@@ -46,6 +46,8 @@ import java.util.Optional;
 public final class ArchiveLayout {
   public static final String MANIFEST = "archive.manifest";
   public static final String KEYS = "keys";
+  /** In {@link #KEYS}: the intent of a key rotation in progress (or interrupted: the next open finishes it). */
+  public static final String KEY_ROTATION_INTENT = "rotation.pending";
   public static final String OBJECTS = "objects";
   public static final String ID_INDEX = "idindex";
   public static final String STAGING = "tmp";

@@ -1,9 +1,11 @@
 package dev.coffer.archive.verify;
 
+import dev.coffer.archive.crypto.EncryptedDirectory;
 import dev.coffer.archive.idindex.IdIndex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFileNames;
@@ -68,7 +70,7 @@ final class IdIndexCheck {
         boolean named = false;
         for (String f : files) {
           if (!f.equals("write.lock") && !checksumOk(d, f)) {
-            sink.problem(DIR + "/" + f, Verifier.REINDEX + ": Lucene checksum mismatch", null, null);
+            sink.problem(DIR + "/" + f, Verifier.REINDEX + ": Lucene checksum or MAC mismatch", null, null);
             named = true;
           }
         }
@@ -94,6 +96,11 @@ final class IdIndexCheck {
           // Not in the last commit: a running writer's work in progress; not part of what verify checks.
           sink.advance(sizeOfQuiet(path, f));
         }
+      }
+      // Lucene's CRC cannot tell a deliberate change of CTR ciphertext (it is linear); the MAC can.
+      for (Map.Entry<String, String> bad : EncryptedDirectory.authenticateCommit(d).entrySet()) {
+        filesOk = false;
+        sink.problem(DIR + "/" + bad.getKey(), Verifier.REINDEX + ": " + bad.getValue(), null, null);
       }
       if (!filesOk) {
         return null;
@@ -123,6 +130,9 @@ final class IdIndexCheck {
   private static boolean checksumOk(Directory d, String f) {
     try (IndexInput in = d.openInput(f, IOContext.READONCE)) {
       CodecUtil.checksumEntireFile(in);
+      if (d instanceof EncryptedDirectory e) {
+        e.authenticate(f); // a flip in the MAC trailer, or a forged CRC, fails only here
+      }
       return true;
     } catch (IOException | RuntimeException e) {
       return false;

@@ -265,6 +265,9 @@ public final class Verifier {
           || under(rel, ArchiveLayout.MIRROR_QUEUE) || under(rel, ArchiveLayout.SEARCH_INDEX) || under(rel, ArchiveLayout.WEB) || under(rel, ArchiveLayout.DIRECTORY)
           || under(rel, ArchiveLayout.STAGING)
           || rel.equals(ArchiveLayout.KEYS + "/" + KeyRing.TEMP_FILE)
+          // a rotation's intent: present while one runs, or until the next open finishes an interrupted one
+          || rel.equals(ArchiveLayout.KEYS + "/" + ArchiveLayout.KEY_ROTATION_INTENT)
+          || rel.equals(ArchiveLayout.KEYS + "/" + ArchiveLayout.KEY_ROTATION_INTENT + ".tmp")
           || under(rel, ArchiveLayout.QUARANTINE) || under(rel, ArchiveLayout.OBJECTS + "/" + FileObjectStore.TEMP_DIR);
     }
 

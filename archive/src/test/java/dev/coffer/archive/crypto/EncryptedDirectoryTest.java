@@ -54,7 +54,7 @@ class EncryptedDirectoryTest {
         assertThat(out.getFilePointer()).isEqualTo(data.length);
       }
       assertThat(d.fileLength("f")).isEqualTo(data.length);
-      assertThat(Files.size(dir.resolve("f"))).isEqualTo(data.length + EncryptedDirectory.HEADER);
+      assertThat(Files.size(dir.resolve("f"))).isEqualTo(data.length + EncryptedDirectory.HEADER + EncryptedDirectory.TRAILER);
       try (IndexInput in = d.openInput("f", IOContext.DEFAULT)) {
         assertThat(in.length()).isEqualTo(data.length);
         for (int i = 0; i < 300; i++) {
@@ -220,6 +220,96 @@ class EncryptedDirectoryTest {
     // the same keys under another purpose (the id index's) cannot read it either
     try (Directory d = Encryption.of(ring).wrap(FSDirectory.open(dir), Encryption.ID_INDEX)) {
       assertThatThrownBy(() -> DirectoryReader.open(d)).isInstanceOf(IOException.class);
+    }
+  }
+
+  /** Flips one plaintext bit through the ciphertext and fixes Lucene's CRC-32 footer without any key. */
+  private static void flipAndForgeCrc(Path file, long logicalLength, int position) throws IOException {
+    byte[] b = Files.readAllBytes(file);
+    int covered = (int) logicalLength - 8; // the footer's checksum covers everything before its last 8 bytes
+    byte[] delta = new byte[covered];
+    delta[position] = 4;
+    java.util.zip.CRC32 a = new java.util.zip.CRC32();
+    a.update(delta);
+    java.util.zip.CRC32 zero = new java.util.zip.CRC32();
+    zero.update(new byte[covered]);
+    int crcDelta = (int) (a.getValue() ^ zero.getValue()); // CRC is affine: crc(m ^ d) = crc(m) ^ crc(d) ^ crc(0)
+    b[EncryptedDirectory.HEADER + position] ^= 4;
+    for (int i = 0; i < 4; i++) {
+      b[EncryptedDirectory.HEADER + (int) logicalLength - 4 + i] ^= (byte) (crcDelta >>> (24 - 8 * i));
+    }
+    Files.write(file, b);
+  }
+
+  private void writeSmallIndex() throws IOException {
+    try (Directory d = open()) {
+      try (IndexWriter w = new IndexWriter(d, new IndexWriterConfig(new StandardAnalyzer()))) {
+        Document doc = new Document();
+        doc.add(new TextField("text", "some words to index and a few more to make it longer", Field.Store.YES));
+        w.addDocument(doc);
+        w.commit();
+      }
+    }
+  }
+
+  @Test
+  void aFlippedCiphertextBitWithAForgedCrcPassesLuceneButNotTheMac() throws IOException {
+    writeSmallIndex();
+    String name;
+    try (Stream<Path> files = Files.list(dir)) {
+      name = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cfs") || n.endsWith(".fdt"))
+          .findFirst().orElseThrow();
+    }
+    long length;
+    try (Directory d = open()) {
+      assertThat(((EncryptedDirectory) d).authenticate(name)).isEqualTo(EncryptedDirectory.Authenticity.AUTHENTIC);
+      length = d.fileLength(name);
+    }
+    flipAndForgeCrc(dir.resolve(name), length, 40);
+    try (Directory d = open()) {
+      // the forgery is good enough for Lucene's checksum: CRC-32 alone cannot tell
+      try (IndexInput in = d.openInput(name, IOContext.READONCE)) {
+        CodecUtil.checksumEntireFile(in);
+      }
+      assertThatThrownBy(() -> ((EncryptedDirectory) d).authenticate(name))
+          .isInstanceOf(org.apache.lucene.index.CorruptIndexException.class).hasMessageContaining("MAC mismatch");
+    }
+  }
+
+  @Test
+  void aForgedCommitPointIsRefusedWhenItIsOpened() throws IOException {
+    writeSmallIndex();
+    String segments;
+    long length;
+    try (Directory d = open()) {
+      segments = org.apache.lucene.index.SegmentInfos.getLastCommitSegmentsFileName(d.listAll());
+      length = d.fileLength(segments);
+    }
+    flipAndForgeCrc(dir.resolve(segments), length, (int) length - 20);
+    try (Directory d = open()) {
+      assertThatThrownBy(() -> DirectoryReader.open(d)).isInstanceOf(org.apache.lucene.index.CorruptIndexException.class)
+          .hasMessageContaining("MAC mismatch");
+    }
+  }
+
+  @Test
+  void aFileWrittenBeforeMacsIsReadableAndReportedUnauthenticated() throws IOException {
+    try (Directory d = open(); IndexOutput out = d.createOutput("f", IOContext.DEFAULT)) {
+      out.writeString("written by an older Coffer");
+      CodecUtil.writeFooter(out);
+    }
+    // the version-1 form: the same header with version 1, and no MAC trailer
+    byte[] b = Files.readAllBytes(dir.resolve("f"));
+    byte[] v1 = java.util.Arrays.copyOf(b, b.length - EncryptedDirectory.TRAILER);
+    v1[4] = EncryptedDirectory.VERSION_UNAUTHENTICATED;
+    Files.write(dir.resolve("f"), v1);
+    try (Directory d = open()) {
+      assertThat(((EncryptedDirectory) d).authenticate("f")).isEqualTo(EncryptedDirectory.Authenticity.UNAUTHENTICATED);
+      assertThat(d.fileLength("f")).isEqualTo(v1.length - EncryptedDirectory.HEADER);
+      try (IndexInput in = d.openInput("f", IOContext.READONCE)) {
+        assertThat(in.readString()).isEqualTo("written by an older Coffer");
+        CodecUtil.checksumEntireFile(in);
+      }
     }
   }
 }
