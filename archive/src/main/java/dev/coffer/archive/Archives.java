@@ -197,6 +197,7 @@ public final class Archives {
       Files.createDirectories(staging);
       SegmentedArchive archive = new SegmentedArchive(dir, store, manifest.archiveId(), keys, idIndex, options, staging, false, encryption);
       archive.holdLock(lock);
+      archive.backend(backends);
       if (backends instanceof MirroredObjectStore m) {
         archive.mirror(m);
       }
@@ -236,8 +237,10 @@ public final class Archives {
     Encryption encryption = Encryption.of(KeyRing.inMemory(archiveId, "in-memory", options.clock().millis()));
     IdIndex idIndex = IdIndex.open(encryption.wrap(new ByteBuffersDirectory(), Encryption.ID_INDEX));
     Path staging = Files.createTempDirectory("coffer-staging-");
-    SegmentedArchive archive = new SegmentedArchive(null, encryption.wrap(new MemoryObjectStore()), archiveId,
+    MemoryObjectStore backend = new MemoryObjectStore();
+    SegmentedArchive archive = new SegmentedArchive(null, encryption.wrap(backend), archiveId,
         SigningKeys.generate(), idIndex, options, staging, true, encryption);
+    archive.backend(backend);
     archive.recover(new Recovery(false));
     return archive;
   }

@@ -113,6 +113,7 @@ final class SegmentedArchive implements Archive {
   private volatile Segment lastSegment;
   private ArchiveLock lock; // null in memory
   private dev.coffer.archive.store.MirroredObjectStore mirror; // null without a mirror
+  private ObjectStore backend; // below encryption; null only for archives made in tests without one
   /** Recently read segments (reads cluster: a conversation, a page of search hits), by first serial. */
   private final SegmentCache readCache = new SegmentCache(32L << 20);
 
@@ -275,39 +276,39 @@ final class SegmentedArchive implements Archive {
    * go on from the last acknowledged serial. The audit record names it and its digest.
    */
   /**
-   * The bytes of an object as the backend holds them: ciphertext when the archive is encrypted (a
-   * damaged sealed object does not decrypt; what is set aside is what was on disk).
+   * The bytes of an object as the backend holds them (below encryption: ciphertext when the archive is
+   * encrypted; a damaged sealed object does not decrypt, and what is set aside is what was stored).
    */
   private byte[] storedBytes(String key) throws IOException {
-    if (!encryption.enabled()) {
-      return store.get(key);
-    }
-    if (directory == null) {
-      throw new CorruptObjectException(key, "damaged sealed object in an in-memory archive", null, null);
-    }
-    return Files.readAllBytes(directory.resolve(ArchiveLayout.OBJECTS).resolve(key));
+    return backend != null ? backend.get(key) : store.get(key);
   }
 
+  /**
+   * Moves the bytes through the object store (the backends: a file store, a mirror, S3 alike) to the
+   * key {@code quarantine/<name>.<millis>}, then deletes the segment. The quarantine key is written
+   * first and is durable before the delete, so a crash between the two leaves both, and the next
+   * open quarantines again under a new name.
+   */
   private void quarantine(String key, byte[] bytes, CorruptObjectException why, Recovery recovery) throws IOException {
-    if (directory == null) {
+    if (directory == null && backend == null) {
       throw why;
     }
-    Path dir = directory.resolve(ArchiveLayout.QUARANTINE);
-    Files.createDirectories(dir);
     String name = key.substring(key.lastIndexOf('/') + 1) + "." + options.clock().millis();
-    Path file = dir.resolve(name);
-    Files.write(file, bytes, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
+    String quarantineKey = ArchiveLayout.quarantineKey(name);
+    (backend != null ? backend : store).put(quarantineKey, bytes);
     // Not evidence: no checkpoint covers it, so no append that wrote it was acknowledged.
     worm.authorized(key, () -> store.delete(key));
     String digest = Digests.sha256Hex(bytes);
-    LOG.warn("archive {}: last segment {} is damaged ({}) and no checkpoint covers it (never acknowledged); moved to {}/{}",
-        archiveId, key, why.what(), ArchiveLayout.QUARANTINE, name);
+    LOG.warn("archive {}: last segment {} is damaged ({}) and no checkpoint covers it (never acknowledged); moved to {}",
+        archiveId, key, why.what(), quarantineKey);
     recovery.target(key);
-    recovery.note("quarantined_torn_segment", key + " -> " + ArchiveLayout.QUARANTINE + "/" + name + " (" + bytes.length
+    recovery.note("quarantined_torn_segment", key + " -> " + quarantineKey + " (" + bytes.length
         + " bytes, sha256 " + digest + ", " + why.what() + ")");
+  }
+
+  /** The store below encryption (the backends), from which damaged bytes are set aside as stored. */
+  void backend(ObjectStore backend) {
+    this.backend = backend;
   }
 
   /** The store's mirror layer, for its metrics. */

@@ -56,9 +56,11 @@ class TornTailTest {
       // re-delivery of the lost batch archives it now
       assertThat(c.append(RecordFixtures.messages(10, 10)).appended()).isEqualTo(10);
     }
-    try (Stream<Path> q = Files.list(data.resolve(ArchiveLayout.QUARANTINE))) {
+    // set aside through the object store (so a mirror or S3 keeps it too), byte for byte
+    try (Stream<Path> q = Files.list(data.resolve(ArchiveLayout.OBJECTS).resolve(ArchiveLayout.QUARANTINE))) {
       assertThat(q.toList()).singleElement().satisfies(p -> assertThat(Files.size(p)).isEqualTo(full / 2));
     }
+    assertThat(data.resolve(ArchiveLayout.QUARANTINE)).doesNotExist();
     assertThat(Verifier.verify(data, VerifyListener.NONE).problems()).isEmpty();
   }
 
@@ -76,5 +78,6 @@ class TornTailTest {
         .hasMessageContaining(ArchiveLayout.segmentKey(1));
     assertThat(Files.exists(seg)).isTrue();
     assertThat(Files.exists(data.resolve(ArchiveLayout.QUARANTINE))).isFalse();
+    assertThat(Files.exists(data.resolve(ArchiveLayout.OBJECTS).resolve(ArchiveLayout.QUARANTINE))).isFalse();
   }
 }

@@ -98,4 +98,35 @@ class IndexCheckTest {
   void aMissingIndexIsOneProblem() throws IOException {
     assertThat(SearchIndex.check(dir.resolve("none"), Encryption.none())).singleElement().asString().contains("no search index");
   }
+
+  @Test
+  void aFlippedCiphertextBitWithAForgedCrcIsFoundByTheMac() throws IOException {
+    Encryption encryption = Encryption.of(KeyRing.inMemory("0123456789abcdef0123456789abcdef", "test", 0));
+    Path path = build(encryption);
+    Path largest;
+    try (Stream<Path> list = Files.list(path)) {
+      largest = list.filter(p -> !p.getFileName().toString().startsWith("segments")
+          && !p.getFileName().toString().equals("write.lock")).max(Comparator.comparingLong(p -> p.toFile().length()))
+          .orElseThrow();
+    }
+    byte[] b = Files.readAllBytes(largest);
+    int header = 25;
+    int logical = b.length - header - 32; // header, ciphertext, MAC trailer
+    int covered = logical - 8;            // Lucene's footer checksum covers all but its own 8 bytes
+    int position = covered / 2;
+    byte[] delta = new byte[covered];
+    delta[position] = 1;
+    java.util.zip.CRC32 d = new java.util.zip.CRC32();
+    d.update(delta);
+    java.util.zip.CRC32 zero = new java.util.zip.CRC32();
+    zero.update(new byte[covered]);
+    int crcDelta = (int) (d.getValue() ^ zero.getValue());
+    b[header + position] ^= 1;
+    for (int i = 0; i < 4; i++) {
+      b[header + logical - 4 + i] ^= (byte) (crcDelta >>> (24 - 8 * i));
+    }
+    Files.write(largest, b);
+    assertThat(SearchIndex.check(path, encryption))
+        .anyMatch(p -> p.startsWith(largest.getFileName().toString()) && p.contains("MAC mismatch"));
+  }
 }

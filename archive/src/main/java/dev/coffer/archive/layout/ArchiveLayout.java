@@ -126,6 +126,19 @@ public final class ArchiveLayout {
     return encryption.wrap(FileObjectStore.openReadOnly(dataDir.resolve(OBJECTS)));
   }
 
+  /**
+   * The object key a damaged, never-acknowledged segment is set aside under ({@code
+   * quarantine/<name>}): in the object store, so a mirror or a remote store keeps it too.
+   */
+  public static String quarantineKey(String name) {
+    return QUARANTINE + "/" + name;
+  }
+
+  /** True for a key under {@code quarantine/} (set-aside bytes: not part of the archive's data). */
+  public static boolean isQuarantineKey(String key) {
+    return key.startsWith(QUARANTINE + "/");
+  }
+
   public static String segmentKey(long firstSerial) {
     return numbered(SEGMENTS, firstSerial, ".seg");
   }

@@ -268,7 +268,8 @@ public final class Verifier {
           // a rotation's intent: present while one runs, or until the next open finishes an interrupted one
           || rel.equals(ArchiveLayout.KEYS + "/" + ArchiveLayout.KEY_ROTATION_INTENT)
           || rel.equals(ArchiveLayout.KEYS + "/" + ArchiveLayout.KEY_ROTATION_INTENT + ".tmp")
-          || under(rel, ArchiveLayout.QUARANTINE) || under(rel, ArchiveLayout.OBJECTS + "/" + FileObjectStore.TEMP_DIR);
+          || under(rel, ArchiveLayout.QUARANTINE) || under(rel, ArchiveLayout.OBJECTS + "/" + FileObjectStore.TEMP_DIR)
+          || under(rel, ArchiveLayout.OBJECTS + "/" + ArchiveLayout.QUARANTINE);
     }
 
     static boolean under(String rel, String top) {
