@@ -10,7 +10,7 @@
  *   <li>{@link dev.coffer.archive.crypto.Encryption} — one archive's encryption, assembled on open
  *       from its manifest: {@link dev.coffer.archive.crypto.EncryptingObjectStore} (chunked
  *       AES-256-GCM, object key and archive id authenticated),
- *       {@link dev.coffer.archive.crypto.EncryptedDirectory} (Lucene, AES-256-CTR) and
+ *       {@link dev.coffer.archive.crypto.EncryptedDirectory} (Lucene, AES-256-CTR with an HMAC-SHA256 trailer per file) and
  *       {@link dev.coffer.archive.crypto.BlobNames} (keyed blob names).
  *   <li>{@link dev.coffer.archive.crypto.StagingCipher} — staging files sealed under a key that lives
  *       only in memory.
