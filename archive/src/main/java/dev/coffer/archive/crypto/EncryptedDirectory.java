@@ -160,6 +160,8 @@ public final class EncryptedDirectory extends FilterDirectory {
         out.put(f, "index file MAC mismatch: changed after it was written");
       } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException missing) {
         out.put(f, "missing");
+      } catch (IOException unreadable) {
+        out.put(f, "cannot be authenticated: " + unreadable.getMessage()); // e.g. a damaged header
       }
     }
     return out;
