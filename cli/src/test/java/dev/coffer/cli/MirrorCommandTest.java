@@ -105,7 +105,8 @@ class MirrorCommandTest {
     CliTest.Run rotated = CliTest.coffer("keys", "rotate", "--data", data.toString());
     assertThat(rotated.status()).as(rotated.err()).isZero();
     Path beforeFile = tmp.resolve("before.jsonl");
-    CliTest.Run before = CliTest.coffer("export", "--out", beforeFile.toString(), "--data", data.toString());
+    CliTest.Run before = CliTest.coffer("export", "--format", "canonical", "--out", beforeFile.toString(),
+        "--data", data.toString());
     assertThat(before.status()).as(before.err()).isZero();
     assertThat(CliTest.coffer("verify", "--mirror", "--data", data.toString()).status()).isZero();
     try (Stream<Path> keys = Files.list(mirror.resolve("keys"))) {
@@ -124,7 +125,8 @@ class MirrorCommandTest {
     CliTest.Run verified = CliTest.cofferProcess(env, "verify", "--mirror", "--data", data.toString());
     assertThat(verified.status()).as(verified.out() + verified.err()).isZero();
     Path afterFile = tmp.resolve("after.jsonl");
-    CliTest.Run after = CliTest.cofferProcess(env, "export", "--out", afterFile.toString(), "--data", data.toString());
+    CliTest.Run after = CliTest.cofferProcess(env, "export", "--format", "canonical", "--out", afterFile.toString(),
+        "--data", data.toString());
     assertThat(after.status()).as(after.err()).isZero();
     // every record exported before the loss is there after it, byte for byte (audit records of later acts are new)
     List<String> was = Files.readAllLines(beforeFile);
