@@ -19,6 +19,7 @@ import org.apache.lucene.document.LongField;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.SortedNumericDocValues;
@@ -36,6 +37,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -58,9 +60,18 @@ final class ConversationViews {
 
   /** Every conversation, latest activity first (ties by id). */
   static List<ConversationSummary> list(IndexSearcher searcher) throws IOException {
+    return list(searcher, Set.of());
+  }
+
+  /**
+   * Every conversation as if the records with {@code excludedIds} were not indexed: their counts,
+   * first and last times and titles come from the other records only, and a conversation made only
+   * of excluded records is left out (a reader who may not see a record must not learn its time).
+   */
+  static List<ConversationSummary> list(IndexSearcher searcher, Set<String> excludedIds) throws IOException {
     Map<String, Aggregate> all = new HashMap<>();
     for (LeafReaderContext ctx : searcher.getIndexReader().leaves()) {
-      aggregate(ctx.reader(), all);
+      aggregate(ctx.reader(), excludedDocs(ctx.reader(), excludedIds), all);
     }
     List<ConversationSummary> out = new ArrayList<>(all.size());
     all.forEach((id, a) -> {
@@ -92,7 +103,25 @@ final class ConversationViews {
     }
   }
 
-  private static void aggregate(LeafReader leaf, Map<String, Aggregate> all) throws IOException {
+  /** The documents of {@code leaf} whose id is one of {@code ids}, or null when there are none. */
+  private static FixedBitSet excludedDocs(LeafReader leaf, Set<String> ids) throws IOException {
+    FixedBitSet out = null;
+    for (String id : ids) {
+      PostingsEnum docs = leaf.postings(new Term(RecordDocuments.ID, id));
+      if (docs == null) {
+        continue;
+      }
+      for (int d = docs.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = docs.nextDoc()) {
+        if (out == null) {
+          out = new FixedBitSet(leaf.maxDoc());
+        }
+        out.set(d);
+      }
+    }
+    return out;
+  }
+
+  private static void aggregate(LeafReader leaf, Bits excluded, Map<String, Aggregate> all) throws IOException {
     SortedSetDocValues conv = DocValues.getSortedSet(leaf, CONVERSATION);
     int ords = (int) conv.getValueCount();
     if (ords == 0) {
@@ -112,7 +141,7 @@ final class ConversationViews {
     java.util.Arrays.fill(latestMeta, -1);
     Bits live = leaf.getLiveDocs();
     for (int doc = conv.nextDoc(); doc != SortedSetDocValues.NO_MORE_DOCS; doc = conv.nextDoc()) {
-      if (live != null && !live.get(doc)) {
+      if ((live != null && !live.get(doc)) || (excluded != null && excluded.get(doc))) {
         continue;
       }
       int ord = (int) conv.nextOrd();

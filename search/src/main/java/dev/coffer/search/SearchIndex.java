@@ -1010,6 +1010,18 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
   }
 
   /**
+   * {@link #conversations()} as seen by a reader who may not see the records with {@code excludedIds}
+   * (restricted records): counts, first and last times and titles come from the other records, and a
+   * conversation made only of excluded records is not listed.
+   */
+  public List<ConversationSummary> conversations(Set<String> excludedIds) throws IOException {
+    if (excludedIds.isEmpty()) {
+      return conversations();
+    }
+    return withSearcher(s -> ConversationViews.list(s, excludedIds));
+  }
+
+  /**
    * The ids of the conversations in which {@code party} sent at least one record; {@code party} is
    * read as {@link SearchRequest#from()} is (a phone number in any notation, a handle, or a name).
    * Reads one doc-value column over the party's records; loads no stored document.

@@ -61,6 +61,22 @@ class ConversationViewsTest {
   }
 
   @Test
+  void excludedRecordsLeaveNoTraceInTheList() throws IOException {
+    Conversation renamed = new Conversation("c-desk", ConversationKind.GROUP, "Rates Desk");
+    index.committed(stored(1, List.of(
+        message("d1", DESK, ALEX, T0, "one"),
+        message("a1", ANNA, BEA, T0.plusSeconds(10), "two"),
+        message("d2", renamed, ALEX, T0.plusSeconds(3600), "three"),
+        message("d3", DESK, BEA, T0.plusSeconds(60), "four"))));
+    index.refresh();
+    // the first and the latest desk records and the only direct one are hidden: the desk's count,
+    // first and last times and title come from d3 alone, and the direct conversation is not listed
+    assertThat(index.conversations(java.util.Set.of("d1", "d2", "a1"))).containsExactly(
+        new ConversationSummary("c-desk", DESK.title(), "group", "whatsapp", 1, T0.plusSeconds(60), T0.plusSeconds(60)));
+    assertThat(index.conversations(java.util.Set.of("no-such-id"))).isEqualTo(index.conversations());
+  }
+
+  @Test
   void pagesAConversationInTimeThenSerialOrder() throws IOException {
     List<Record> records = new ArrayList<>();
     // serial order differs from time order: the view follows time, ties by serial

@@ -184,32 +184,12 @@ final class SearchPages {
 
   /**
    * The conversations this user may read, with record counts that leave out what the user may not
-   * see (restricted records); a conversation of restricted records only is not listed.
+   * see (restricted records): counts, first and last times and titles come from the visible
+   * records only, and a conversation of restricted records only is not listed.
    */
   List<ConversationSummary> visibleConversations(Access access) throws IOException {
-    List<ConversationSummary> all = app.web.index().conversations().stream()
+    return app.web.index().conversations(access.restricted()).stream()
         .filter(c -> access.mayReadConversation(c.id())).toList();
-    Set<String> restricted = access.restricted();
-    if (restricted.isEmpty()) {
-      return all;
-    }
-    Map<String, Long> hidden = new java.util.HashMap<>();
-    for (String id : restricted) {
-      Optional<StoredRecord> sr = app.web.archive().get(id);
-      if (sr.isPresent() && sr.get().record().conversation() != null) {
-        hidden.merge(sr.get().record().conversation().id(), 1L, Long::sum);
-      }
-    }
-    List<ConversationSummary> out = new ArrayList<>(all.size());
-    for (ConversationSummary c : all) {
-      long n = hidden.getOrDefault(c.id(), 0L);
-      if (n == 0) {
-        out.add(c);
-      } else if (c.records() > n) {
-        out.add(new ConversationSummary(c.id(), c.title(), c.kind(), c.channel(), c.records() - n, c.first(), c.last()));
-      }
-    }
-    return out;
   }
 
   private void conversations(Context ctx) throws IOException {
