@@ -154,7 +154,7 @@ public final class EncryptedDirectory extends FilterDirectory {
     for (String f : files) {
       try {
         if (e.authenticate(f) == Authenticity.UNAUTHENTICATED) {
-          out.put(f, "unauthenticated: written before index files carried a MAC (coffer reindex rewrites it)");
+          out.put(f, "unauthenticated: written before index files carried a MAC (coffer reindex --ids rewrites both indexes)");
         }
       } catch (CorruptIndexException bad) {
         out.put(f, "index file MAC mismatch: changed after it was written");
