@@ -217,7 +217,9 @@ public interface Archive extends Closeable {
    * A blob this process stored or found stored since the previous call is kept too (a record referring
    * to it may not be appended yet). The rest are named, with their sizes, by one
    * {@code disposition.blobs} audit record, then deleted through the WORM store, which refuses (and
-   * audits) a delete before the blob's retain-until; a mirror loses its copy too.
+   * audits) a delete before the blob's retain-until; a mirror loses its copy too. A blob stored in a
+   * blob pack goes only with its whole pack, once every blob in the pack may go (retain-until: the
+   * latest of its blobs'); a pack with a blob that stays is kept and its candidates are listed as kept.
    *
    * <p>Crash-safe by order: records are tombstoned (by {@link #dispose}) before their blobs go, and a
    * blob goes only when no live record refers to it, so no live record ever lacks its blob; a crash
@@ -225,6 +227,28 @@ public interface Archive extends Closeable {
    */
   dev.coffer.archive.retention.BlobDisposal disposeBlobs(dev.coffer.archive.retention.Actor actor, String reason)
       throws IOException;
+
+  /**
+   * The blob pack holding this blob, if it is stored in one (a small blob a group commit stored with
+   * its records, {@link #append(List, List)}) rather than as its own object: blob disposition removes a
+   * pack only as a whole. Empty for a blob stored as its own object, or not stored.
+   */
+  default java.util.Optional<StoredPack> blobPack(String sha256) throws IOException {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * A stored blob pack.
+   *
+   * @param name its object key ({@code packs/...pack})
+   * @param size its stored size in bytes
+   * @param blobs its blobs' digests (in pack order) with their sizes inside the pack
+   */
+  record StoredPack(String name, long size, java.util.Map<String, Long> blobs) {
+    public StoredPack {
+      blobs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(blobs));
+    }
+  }
 
   /**
    * The stored size in bytes of a blob (its object in the store: compressed and sealed as it is kept).

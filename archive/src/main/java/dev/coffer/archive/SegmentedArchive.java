@@ -19,6 +19,7 @@ import dev.coffer.archive.merkle.Rfc6962;
 import dev.coffer.archive.proof.ConsistencyProof;
 import dev.coffer.archive.proof.InclusionProof;
 import dev.coffer.archive.retention.Actor;
+import dev.coffer.archive.retention.BlobDisposal;
 import dev.coffer.archive.retention.Disposal;
 import dev.coffer.archive.retention.LegalHold;
 import dev.coffer.archive.retention.RetentionLedger;
@@ -621,21 +622,60 @@ final class SegmentedArchive implements Archive {
       }
     }
     boolean byBucket = runs <= MAX_RETENTION_RUNS;
-    int from = 0;
+    List<Integer> ends = new ArrayList<>(); // exclusive end of each segment of this commit
     long chunkBytes = 0;
-    for (int i = 0; i < fresh.size(); i++) {
+    for (int i = 0, from = 0; i < fresh.size(); i++) {
       chunkBytes += fresh.get(i).canonical().length;
       boolean full = i + 1 - from >= options.maxCommitRecords() || chunkBytes >= options.maxCommitBytes()
           || (byBucket && i + 1 < buckets.length && !buckets[i + 1].equals(buckets[i]));
       if (full || i == fresh.size() - 1) {
-        commitSegment(fresh.subList(from, i + 1), freshRecords.subList(from, i + 1), from == 0 ? blobs : List.of());
+        ends.add(i + 1);
         from = i + 1;
         chunkBytes = 0;
       }
     }
+    List<List<BlobPack.Entry>> packs = packsBySegment(blobs, fresh, ends);
+    for (int c = 0, from = 0; c < ends.size(); c++) {
+      commitSegment(fresh.subList(from, ends.get(c)), freshRecords.subList(from, ends.get(c)), packs.get(c));
+      from = ends.get(c);
+    }
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).result = new AppendResult(List.copyOf(outcomes.get(i)));
     }
+  }
+
+  /**
+   * The blobs of each segment's pack: a blob goes with the first segment whose records refer to it (so
+   * a commit split by retention period gets one pack per period, and blob disposition can remove each
+   * pack whole when its period ends); a blob no fresh record refers to goes with the first segment.
+   */
+  private static List<List<BlobPack.Entry>> packsBySegment(List<BlobPack.Entry> blobs, List<SegmentEntry> fresh,
+      List<Integer> ends) {
+    List<List<BlobPack.Entry>> packs = new ArrayList<>(ends.size());
+    if (ends.isEmpty()) {
+      return packs; // every record a duplicate: the blobs were stored one object each
+    }
+    if (ends.size() == 1 || blobs.isEmpty()) {
+      packs.add(blobs);
+      for (int c = 1; c < ends.size(); c++) {
+        packs.add(List.of());
+      }
+      return packs;
+    }
+    Map<String, Integer> firstUse = new HashMap<>();
+    for (int c = 0, from = 0; c < ends.size(); c++) {
+      for (int i = from; i < ends.get(c); i++) {
+        for (String d : BlobReferences.in(fresh.get(i).canonical())) {
+          firstUse.putIfAbsent(d, c);
+        }
+      }
+      from = ends.get(c);
+      packs.add(new ArrayList<>());
+    }
+    for (BlobPack.Entry e : blobs) {
+      packs.get(firstUse.getOrDefault(e.sha256(), 0)).add(e);
+    }
+    return packs;
   }
 
   /** Most segments one commit is split into by retention bucket (see {@link #commit}). */
@@ -715,7 +755,16 @@ final class SegmentedArchive implements Archive {
 
   /** True if the blob with this name is durable: its own object, or in a pack whose segment is durable. */
   private boolean blobStored(String name) throws IOException {
-    return store.exists(ArchiveLayout.blobKeyOfName(name)) || idIndex.findBlob(name) > 0;
+    return store.exists(ArchiveLayout.blobKeyOfName(name)) || packHolding(name) > 0;
+  }
+
+  /**
+   * The serial of the pack holding the blob named {@code name}, or -1: the id index's newest pack for
+   * it, if that pack still exists (blob disposition deletes packs whole and leaves their index entries).
+   */
+  private long packHolding(String name) throws IOException {
+    long pack = idIndex.findBlob(name);
+    return pack > 0 && store.exists(ArchiveLayout.packKey(pack)) ? pack : -1;
   }
 
   private void commitSegment(List<SegmentEntry> entries, List<Record> records, List<BlobPack.Entry> blobs)
@@ -860,7 +909,7 @@ final class SegmentedArchive implements Archive {
     try {
       return store.size(blobKey(sha256));
     } catch (dev.coffer.archive.store.NoSuchObjectException e) {
-      long pack = idIndex.findBlob(blobNames.nameOf(sha256));
+      long pack = packHolding(blobNames.nameOf(sha256));
       if (pack > 0) {
         return packedBlob(pack, sha256).length; // a small blob kept in a pack: its plaintext length
       }
@@ -875,12 +924,29 @@ final class SegmentedArchive implements Archive {
     }
     String key = blobKey(sha256);
     if (!store.exists(key)) {
-      long pack = idIndex.findBlob(blobNames.nameOf(sha256));
+      long pack = packHolding(blobNames.nameOf(sha256));
       if (pack > 0) {
         return new ByteArrayInputStream(packedBlob(pack, sha256));
       }
     }
     return BlobFormat.open(key, sha256, new BufferedInputStream(store.open(key), 1 << 16));
+  }
+
+  @Override
+  public java.util.Optional<StoredPack> blobPack(String sha256) throws IOException {
+    if (!Digests.isSha256Hex(sha256) || store.exists(blobKey(sha256))) {
+      return java.util.Optional.empty();
+    }
+    long pack = packHolding(blobNames.nameOf(sha256));
+    if (pack <= 0) {
+      return java.util.Optional.empty();
+    }
+    String key = ArchiveLayout.packKey(pack);
+    Map<String, Long> blobs = new java.util.LinkedHashMap<>();
+    for (BlobPack.Entry e : readChecked(key, b -> BlobPack.decode(key, b))) {
+      blobs.put(e.sha256(), (long) e.encoded().length);
+    }
+    return java.util.Optional.of(new StoredPack(key, store.size(key), blobs));
   }
 
   /** A blob's plaintext from the pack numbered {@code pack}, checked against its digest. */
@@ -1317,7 +1383,7 @@ final class SegmentedArchive implements Archive {
   }
 
   @Override
-  public dev.coffer.archive.retention.BlobDisposal disposeBlobs(Actor actor, String reason) throws IOException {
+  public BlobDisposal disposeBlobs(Actor actor, String reason) throws IOException {
     ensureUsable();
     java.util.Objects.requireNonNull(actor, "actor");
     if (reason == null || reason.isBlank()) {
@@ -1326,118 +1392,237 @@ final class SegmentedArchive implements Archive {
     retentionLock.lock();
     try {
       RetentionLedger l = retention();
+      // Candidates stored as their own object, and those stored in a blob pack (by pack serial).
       java.util.TreeMap<String, java.time.Instant> candidates = new java.util.TreeMap<>();
-      List<dev.coffer.archive.retention.BlobDisposal.Blob> kept = new ArrayList<>();
+      java.util.TreeMap<Long, Map<String, java.time.Instant>> packed = new java.util.TreeMap<>();
       for (Map.Entry<String, java.time.Instant> c : l.disposedBlobs().entrySet()) {
         if (store.exists(blobKey(c.getKey()))) {
           candidates.put(c.getKey(), c.getValue());
-        } else if (idIndex.findBlob(blobNames.nameOf(c.getKey())) > 0) {
-          // A small blob stored in a pack with a commit's other blobs: one object, not rewritten.
-          kept.add(new dev.coffer.archive.retention.BlobDisposal.Blob(c.getKey(), blobSize(c.getKey()), c.getValue(),
-              "kept in a blob pack with other small blobs: packs are not rewritten by disposition"));
+        } else {
+          long pack = packHolding(blobNames.nameOf(c.getKey()));
+          if (pack > 0) {
+            packed.computeIfAbsent(pack, k -> new HashMap<>()).put(c.getKey(), c.getValue());
+          }
         }
       }
-      if (candidates.isEmpty()) {
-        return kept.isEmpty() ? dev.coffer.archive.retention.BlobDisposal.NONE
-            : new dev.coffer.archive.retention.BlobDisposal(List.of(), kept, List.of(), null);
+      if (candidates.isEmpty() && packed.isEmpty()) {
+        return BlobDisposal.NONE;
       }
       recentBlobs.rotate();
       // One pass over the live records: a candidate any of them refers to stays (in retention, held,
       // restricted: every record that is not a tombstone). Records appended after the pass refer only
-      // to blobs stored or looked up since the rotation above, which recentBlobs keeps.
+      // to blobs stored or looked up since the rotation above, which recentBlobs keeps. A pack's blobs
+      // that are no candidate stay anyway, so only candidates are looked for.
       Map<String, Long> live = new HashMap<>();
       scan(1, r -> {
         for (String d : BlobReferences.in(r.canonical())) {
-          if (candidates.containsKey(d)) {
+          if (candidates.containsKey(d) || packedCandidate(packed, d)) {
             live.putIfAbsent(d, r.serial());
           }
         }
         return true;
       });
-      List<dev.coffer.archive.retention.BlobDisposal.Blob> removable = new ArrayList<>();
-      List<dev.coffer.archive.retention.BlobDisposal.Blob> removed = new ArrayList<>();
-      List<dev.coffer.archive.retention.BlobDisposal.Blob> refused = new ArrayList<>();
+      List<BlobDisposal.Blob> removable = new ArrayList<>();
+      List<BlobDisposal.Pack> removablePacks = new ArrayList<>();
+      List<BlobDisposal.Blob> removed = new ArrayList<>();
+      List<BlobDisposal.Pack> removedPacks = new ArrayList<>();
+      List<BlobDisposal.Blob> kept = new ArrayList<>();
+      List<BlobDisposal.Blob> refused = new ArrayList<>();
       String auditId = null;
-      {
-        for (Map.Entry<String, java.time.Instant> c : candidates.entrySet()) {
-          String d = c.getKey();
-          long bytes = store.size(blobKey(d));
-          Long by = live.get(d);
-          if (by != null) {
-            kept.add(new dev.coffer.archive.retention.BlobDisposal.Blob(d, bytes, c.getValue(),
-                "the live record with serial " + by + " refers to it (in retention, under a legal hold or restricted)"));
-          } else if (recentBlobs.touched(d)) {
-            kept.add(new dev.coffer.archive.retention.BlobDisposal.Blob(d, bytes, c.getValue(),
-                "stored or looked up since the previous blob disposition: a record referring to it may be on its way"));
-          } else {
-            removable.add(new dev.coffer.archive.retention.BlobDisposal.Blob(d, bytes, c.getValue(),
-                "every record that referred to it is disposed; its retention ended " + c.getValue()));
-          }
-        }
-        if (removable.isEmpty()) {
-          return new dev.coffer.archive.retention.BlobDisposal(List.of(), kept, List.of(), null);
-        }
-        // The evidence first (which blobs, how large, why), then the deletes: a crash between the two
-        // leaves blobs the next run removes, named again.
-        java.time.Instant now = options.clock().instant();
-        for (int from = 0; from < removable.size(); from += DISPOSITION_CHUNK) {
-          Map<String, String> sizes = new java.util.LinkedHashMap<>();
-          Map<String, String> until = new java.util.LinkedHashMap<>();
-          for (var b : removable.subList(from, Math.min(removable.size(), from + DISPOSITION_CHUNK))) {
-            sizes.put(b.sha256(), Long.toString(b.size()));
-            until.put(b.sha256(), b.retainUntil().toString());
-          }
-          Map<String, String> detail = new java.util.LinkedHashMap<>();
-          detail.put("reason", reason);
-          detail.put("sizes", json(sizes));
-          detail.put("retain_until", json(until));
-          detail.put("blobs", Integer.toString(sizes.size()));
-          String id = auditInternal(actor, RetentionLedger.BLOB_DISPOSITION, List.of(), detail);
-          auditId = auditId == null ? id : auditId;
-        }
-        // The deletes hold the blob lock (no putBlob runs) and the commit lock (no commit dedupes a
-        // blob against one being removed): a store or commit that saw a candidate touched it, and
-        // one after the deletes stores the bytes anew. Appending is impossible under the commit
-        // lock, so refusals are archived after it.
-        blobLock.writeLock().lock();
-        commitLock.lock();
-        try {
-          for (var b : removable) {
-            if (recentBlobs.touched(b.sha256())) {
-              kept.add(new dev.coffer.archive.retention.BlobDisposal.Blob(b.sha256(), b.size(), b.retainUntil(),
-                  "stored again while this disposition ran: a record referring to it may be on its way"));
-            } else if (now.isBefore(b.retainUntil())) {
-              refused.add(new dev.coffer.archive.retention.BlobDisposal.Blob(b.sha256(), b.size(), b.retainUntil(),
-                  "the WORM store refused: its retention ends " + b.retainUntil()));
-            } else {
-              try {
-                worm.deleteExpiredBlob(blobKey(b.sha256()), b.retainUntil(), now);
-                removed.add(b);
-              } catch (dev.coffer.archive.store.NoSuchObjectException gone) {
-                removed.add(b); // already gone (from a mirror's copy, or a delete a crash interrupted)
-              }
-            }
-          }
-        } finally {
-          commitLock.unlock();
-          blobLock.writeLock().unlock();
-        }
-        if (!refused.isEmpty()) {
-          Map<String, String> detail = new java.util.LinkedHashMap<>();
-          detail.put("attempt", "objectstore.delete of a blob before its retain-until");
-          detail.put("reason", reason);
-          Map<String, String> until = new java.util.LinkedHashMap<>();
-          refused.forEach(b -> until.put(b.sha256(), b.retainUntil().toString()));
-          detail.put("refused", json(until));
-          auditInternal(actor, RetentionLedger.REFUSED, List.of(), detail);
+      for (Map.Entry<String, java.time.Instant> c : candidates.entrySet()) {
+        String d = c.getKey();
+        long bytes = store.size(blobKey(d));
+        String why = keptWhy(d, live);
+        if (why != null) {
+          kept.add(new BlobDisposal.Blob(d, bytes, c.getValue(), why));
+        } else {
+          removable.add(new BlobDisposal.Blob(d, bytes, c.getValue(),
+              "every record that referred to it is disposed; its retention ended " + c.getValue()));
         }
       }
-      LOG.info("archive {}: disposed {} blobs ({} bytes); {} kept, {} refused", archiveId, removed.size(),
-          removed.stream().mapToLong(dev.coffer.archive.retention.BlobDisposal.Blob::size).sum(), kept.size(), refused.size());
-      return new dev.coffer.archive.retention.BlobDisposal(removed, kept, refused, auditId);
+      for (Map.Entry<Long, Map<String, java.time.Instant>> p : packed.entrySet()) {
+        BlobDisposal.Pack pack = removablePack(p.getKey(), p.getValue(), live, kept);
+        if (pack != null) {
+          removablePacks.add(pack);
+        }
+      }
+      if (removable.isEmpty() && removablePacks.isEmpty()) {
+        return new BlobDisposal(List.of(), kept, List.of(), null);
+      }
+      // The evidence first (which blobs and packs, how large, why), then the deletes: a crash between
+      // the two leaves blobs and packs the next run removes, named again.
+      java.time.Instant now = options.clock().instant();
+      for (int from = 0; from < removable.size(); from += DISPOSITION_CHUNK) {
+        auditId = firstOf(auditId, auditBlobDisposal(actor, reason,
+            removable.subList(from, Math.min(removable.size(), from + DISPOSITION_CHUNK)), List.of()));
+      }
+      for (int from = 0; from < removablePacks.size(); ) {
+        int to = from;
+        int blobs = 0;
+        while (to < removablePacks.size() && (to == from || blobs + removablePacks.get(to).blobs().size() <= DISPOSITION_CHUNK)) {
+          blobs += removablePacks.get(to++).blobs().size();
+        }
+        List<BlobDisposal.Pack> chunk = removablePacks.subList(from, to);
+        auditId = firstOf(auditId, auditBlobDisposal(actor, reason,
+            chunk.stream().flatMap(k -> k.blobs().stream()).toList(), chunk));
+        from = to;
+      }
+      // The deletes hold the blob lock (no putBlob runs) and the commit lock (no commit dedupes a
+      // blob against one being removed): a store or commit that saw a candidate touched it, and
+      // one after the deletes stores the bytes anew. Appending is impossible under the commit
+      // lock, so refusals are archived after it.
+      blobLock.writeLock().lock();
+      commitLock.lock();
+      try {
+        for (var b : removable) {
+          if (recentBlobs.touched(b.sha256())) {
+            kept.add(new BlobDisposal.Blob(b.sha256(), b.size(), b.retainUntil(),
+                "stored again while this disposition ran: a record referring to it may be on its way"));
+          } else if (now.isBefore(b.retainUntil())) {
+            refused.add(new BlobDisposal.Blob(b.sha256(), b.size(), b.retainUntil(),
+                "the WORM store refused: its retention ends " + b.retainUntil()));
+          } else {
+            try {
+              worm.deleteExpiredBlob(blobKey(b.sha256()), b.retainUntil(), now);
+              removed.add(b);
+            } catch (dev.coffer.archive.store.NoSuchObjectException gone) {
+              removed.add(b); // already gone (from a mirror's copy, or a delete a crash interrupted)
+            }
+          }
+        }
+        for (var k : removablePacks) {
+          String touched = k.blobs().stream().map(BlobDisposal.Blob::sha256).filter(recentBlobs::touched).findFirst()
+              .orElse(null);
+          if (touched != null) {
+            for (var b : k.blobs()) {
+              kept.add(new BlobDisposal.Blob(b.sha256(), b.size(), b.retainUntil(), "in blob pack " + k.name()
+                  + " with blob " + touched + ", stored again while this disposition ran: a record referring to it may be on its way"));
+            }
+          } else if (now.isBefore(k.retainUntil())) {
+            for (var b : k.blobs()) {
+              refused.add(new BlobDisposal.Blob(b.sha256(), b.size(), b.retainUntil(),
+                  "in blob pack " + k.name() + ": the WORM store refused, the pack's retention ends " + k.retainUntil()));
+            }
+          } else {
+            try {
+              worm.deleteExpiredPack(k.name(), k.retainUntil(), now);
+            } catch (dev.coffer.archive.store.NoSuchObjectException gone) {
+              // already gone (from a mirror's copy, or a delete a crash interrupted)
+            }
+            removedPacks.add(k);
+            removed.addAll(k.blobs());
+          }
+        }
+      } finally {
+        commitLock.unlock();
+        blobLock.writeLock().unlock();
+      }
+      if (!refused.isEmpty()) {
+        Map<String, String> detail = new java.util.LinkedHashMap<>();
+        detail.put("attempt", "objectstore.delete of a blob before its retain-until");
+        detail.put("reason", reason);
+        Map<String, String> until = new java.util.LinkedHashMap<>();
+        refused.forEach(b -> until.put(b.sha256(), b.retainUntil().toString()));
+        detail.put("refused", json(until));
+        auditInternal(actor, RetentionLedger.REFUSED, List.of(), detail);
+      }
+      LOG.info("archive {}: disposed {} blobs ({} bytes, {} in {} removed packs); {} kept, {} refused", archiveId,
+          removed.size(), removed.stream().mapToLong(BlobDisposal.Blob::size).sum(),
+          removedPacks.stream().mapToInt(k -> k.blobs().size()).sum(), removedPacks.size(), kept.size(), refused.size());
+      return new BlobDisposal(removed, kept, refused, auditId, removedPacks);
     } finally {
       retentionLock.unlock();
     }
+  }
+
+  private static boolean packedCandidate(Map<Long, Map<String, java.time.Instant>> packed, String sha256) {
+    for (Map<String, java.time.Instant> m : packed.values()) {
+      if (m.containsKey(sha256)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String firstOf(String a, String b) {
+    return a == null ? b : a;
+  }
+
+  /** Why a candidate blob stays (a live record refers to it, or it was touched lately), or null if it may go. */
+  private String keptWhy(String sha256, Map<String, Long> live) {
+    Long by = live.get(sha256);
+    if (by != null) {
+      return "the live record with serial " + by + " refers to it (in retention, under a legal hold or restricted)";
+    }
+    if (recentBlobs.touched(sha256)) {
+      return "stored or looked up since the previous blob disposition: a record referring to it may be on its way";
+    }
+    return null;
+  }
+
+  /**
+   * The pack numbered {@code serial} if every blob in it may go (each a candidate no live record refers
+   * to), with its retain-until the latest of its blobs'; otherwise null, and its candidates are added to
+   * {@code kept} with the reason. A pack is deleted whole or kept whole: it is not rewritten.
+   */
+  private BlobDisposal.Pack removablePack(long serial, Map<String, java.time.Instant> cands, Map<String, Long> live,
+      List<BlobDisposal.Blob> kept) throws IOException {
+    String key = ArchiveLayout.packKey(serial);
+    List<BlobPack.Entry> entries = readChecked(key, b -> BlobPack.decode(key, b));
+    String blocker = null;
+    java.time.Instant until = java.time.Instant.MIN;
+    List<BlobDisposal.Blob> blobs = new ArrayList<>(entries.size());
+    for (BlobPack.Entry e : entries) {
+      java.time.Instant u = cands.get(e.sha256());
+      String why = u == null ? "no record referring to it is disposed" : keptWhy(e.sha256(), live);
+      if (why != null && blocker == null) {
+        blocker = "blob " + e.sha256() + " in the same pack stays (" + why + ")";
+      }
+      if (u != null) {
+        until = until.isAfter(u) ? until : u;
+        blobs.add(new BlobDisposal.Blob(e.sha256(), e.encoded().length, u, "in blob pack " + key
+            + ", removed whole: every record that referred to its blobs is disposed; its retention ended " + u));
+      }
+    }
+    if (blocker == null) {
+      return new BlobDisposal.Pack(key, store.size(key), until, blobs);
+    }
+    for (BlobDisposal.Blob b : blobs) {
+      String own = keptWhy(b.sha256(), live);
+      kept.add(new BlobDisposal.Blob(b.sha256(), b.size(), b.retainUntil(), own != null ? own
+          : "kept in blob pack " + key + ", which goes only as a whole: " + blocker));
+    }
+    return null;
+  }
+
+  /** Archives one {@code disposition.blobs} record naming these blobs (and the packs they are in). */
+  private String auditBlobDisposal(Actor actor, String reason, List<BlobDisposal.Blob> blobs, List<BlobDisposal.Pack> packs)
+      throws IOException {
+    Map<String, String> sizes = new java.util.LinkedHashMap<>();
+    Map<String, String> until = new java.util.LinkedHashMap<>();
+    for (var b : blobs) {
+      sizes.put(b.sha256(), Long.toString(b.size()));
+      until.put(b.sha256(), b.retainUntil().toString());
+    }
+    Map<String, String> detail = new java.util.LinkedHashMap<>();
+    detail.put("reason", reason);
+    detail.put("sizes", json(sizes));
+    detail.put("retain_until", json(until));
+    detail.put("blobs", Integer.toString(sizes.size()));
+    if (!packs.isEmpty()) {
+      Map<String, String> members = new java.util.LinkedHashMap<>();
+      for (var k : packs) {
+        members.put(k.name(), k.size() + " bytes, until " + k.retainUntil() + ": "
+            + String.join(",", k.blobs().stream().map(BlobDisposal.Blob::sha256).toList()));
+      }
+      detail.put("packs", json(members));
+    }
+    return auditInternal(actor, RetentionLedger.BLOB_DISPOSITION, List.of(), detail);
+  }
+
+  /** Deletes a blob pack through the WORM store's retain-until check, for tests of the refusal. */
+  void deletePackForTest(String key, java.time.Instant retainUntil) throws IOException {
+    worm.deleteExpiredPack(key, retainUntil, options.clock().instant());
   }
 
   /** Deletes a blob through the WORM store's retain-until check, for tests of the refusal. */

@@ -70,6 +70,26 @@ final class WormObjectStore implements ObjectStore {
     delegate.delete(key);
   }
 
+  /**
+   * Deletes the blob pack {@code key} if its retention has ended: {@code retainUntil} is the latest
+   * retain-until of its blobs (every one of which only disposed records referred to). Before that, or
+   * for a key that is not a pack, the delete is refused and reported like any other attempt on evidence.
+   *
+   * @throws RetentionViolationException if refused (nothing was deleted)
+   */
+  void deleteExpiredPack(String key, java.time.Instant retainUntil, java.time.Instant now) throws IOException {
+    if (!key.startsWith(ArchiveLayout.PACKS)) {
+      refused.accept(key, "objectstore.delete (not a blob pack)");
+      throw new RetentionViolationException("refused: " + key + " is not a blob pack", List.of(key));
+    }
+    if (now.isBefore(retainUntil)) {
+      refused.accept(key, "objectstore.delete of a blob pack before its retain-until " + retainUntil);
+      throw new RetentionViolationException("refused: blob pack " + key + " is in retention until " + retainUntil,
+          List.of(key));
+    }
+    delegate.delete(key);
+  }
+
   @FunctionalInterface
   interface IoAction {
     void run() throws IOException;

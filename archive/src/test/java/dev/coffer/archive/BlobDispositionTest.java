@@ -170,7 +170,7 @@ class BlobDispositionTest {
   }
 
   @Test
-  void aSmallBlobStoredInACommitsPackIsKeptAndListedAndVerifyFindsIt() throws IOException {
+  void aSmallBlobStoredInACommitsPackGoesWithItsPackAndVerifyFindsItBefore() throws IOException {
     byte[] body = "a webhook body stored with its records".getBytes(StandardCharsets.UTF_8);
     String sha = dev.coffer.model.Digests.sha256Hex(body);
     try (Archive a = create()) {
@@ -181,9 +181,9 @@ class BlobDispositionTest {
     try (Archive a = open()) {
       DispositionReport done = Disposition.run(a, COMPLIANCE, "past retention", Disposition.HoldQueries.NONE);
       assertThat(done.disposable()).hasSize(1);
-      assertThat(done.blobs().removed()).isEmpty();
-      assertThat(done.blobs().kept()).singleElement().satisfies(k -> assertThat(k.why()).contains("blob pack"));
-      assertThat(a.hasBlob(sha)).isTrue();
+      assertThat(digests(done.blobs().removed())).containsExactly(sha);
+      assertThat(done.blobs().packs()).singleElement().satisfies(p -> assertThat(p.name()).startsWith(ArchiveLayout.PACKS));
+      assertThat(a.hasBlob(sha)).isFalse();
     }
     assertThat(Verifier.verify(dir, VerifyListener.NONE).problems()).isEmpty();
   }

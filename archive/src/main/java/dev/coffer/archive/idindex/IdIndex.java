@@ -163,7 +163,11 @@ public final class IdIndex implements Closeable {
     }
   }
 
-  /** The serial of the pack holding the blob named {@code name}, or -1 if no pack holds it. */
+  /**
+   * The serial of the newest pack holding the blob named {@code name}, or -1 if no pack holds it. A
+   * blob is packed again only after blob disposition removed its earlier pack, so the newest one is
+   * the one that may still exist; the caller checks that it does (entries of removed packs stay).
+   */
   public long findBlob(String name) throws IOException {
     Objects.requireNonNull(name, "name");
     Long recent = recentBlobs.get(name);
@@ -173,6 +177,7 @@ public final class IdIndex implements Closeable {
     IndexSearcher s = searchers.acquire();
     try {
       BytesRef term = new BytesRef(name);
+      long newest = -1;
       for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
         Terms terms = leaf.reader().terms(BLOB);
         if (terms == null) {
@@ -181,13 +186,12 @@ public final class IdIndex implements Closeable {
         TermsEnum te = terms.iterator();
         if (te.seekExact(term)) {
           PostingsEnum pe = te.postings(null, PostingsEnum.NONE);
-          int doc = pe.nextDoc();
-          if (doc != DocIdSetIterator.NO_MORE_DOCS) {
-            return value(leaf, PACK, doc);
+          for (int doc = pe.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = pe.nextDoc()) {
+            newest = Math.max(newest, value(leaf, PACK, doc));
           }
         }
       }
-      return -1;
+      return newest;
     } finally {
       searchers.release(s);
     }

@@ -15,12 +15,34 @@ import java.util.List;
  *     (each refusal is a {@code worm.refused} audit record)
  * @param auditRecord the {@code disposition.blobs} audit record naming the removed blobs (null if none
  *     was written: nothing to remove, or a dry run)
+ * @param packs the blob packs removed (or that would be) as a whole, because every blob in them could
+ *     go; their blobs are also in {@code removed}
  */
-public record BlobDisposal(List<Blob> removed, List<Blob> kept, List<Blob> refused, String auditRecord) {
+public record BlobDisposal(List<Blob> removed, List<Blob> kept, List<Blob> refused, String auditRecord, List<Pack> packs) {
   public BlobDisposal {
     removed = List.copyOf(removed);
     kept = List.copyOf(kept);
     refused = List.copyOf(refused);
+    packs = List.copyOf(packs);
+  }
+
+  /** A disposition that removed no pack. */
+  public BlobDisposal(List<Blob> removed, List<Blob> kept, List<Blob> refused, String auditRecord) {
+    this(removed, kept, refused, auditRecord, List.of());
+  }
+
+  /**
+   * A blob pack (small blobs a group commit stored in one object) removed as a whole.
+   *
+   * @param name its object key ({@code packs/...pack})
+   * @param size its stored size in bytes
+   * @param retainUntil the latest retain-until of its blobs (the WORM store refuses the delete before)
+   * @param blobs its blobs, each with its size inside the pack
+   */
+  public record Pack(String name, long size, Instant retainUntil, List<Blob> blobs) {
+    public Pack {
+      blobs = List.copyOf(blobs);
+    }
   }
 
   /** Nothing to remove. */

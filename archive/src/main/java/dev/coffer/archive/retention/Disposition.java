@@ -133,7 +133,58 @@ public final class Disposition {
             "every record that refers to it is disposed or would be; its retention ends " + c.getValue()));
       }
     }
-    return new BlobDisposal(removed, kept, List.of(), null);
+    return wholePacks(archive, removed, kept);
+  }
+
+  /**
+   * A packed blob goes only with its whole pack: the packs all of whose blobs would go are listed (their
+   * blobs stay in {@code removed}); the would-be-removed blobs of any other pack are kept instead.
+   */
+  private static BlobDisposal wholePacks(Archive archive, List<BlobDisposal.Blob> removed, List<BlobDisposal.Blob> kept)
+      throws IOException {
+    Map<String, BlobDisposal.Blob> going = new java.util.LinkedHashMap<>();
+    removed.forEach(b -> going.put(b.sha256(), b));
+    Map<String, Archive.StoredPack> packs = new java.util.TreeMap<>();
+    Map<String, String> packOf = new HashMap<>();
+    for (BlobDisposal.Blob b : removed) {
+      var p = archive.blobPack(b.sha256());
+      if (p.isPresent()) {
+        packs.putIfAbsent(p.get().name(), p.get());
+        packOf.put(b.sha256(), p.get().name());
+      }
+    }
+    List<BlobDisposal.Blob> outRemoved = new ArrayList<>();
+    List<BlobDisposal.Blob> outKept = new ArrayList<>(kept);
+    List<BlobDisposal.Pack> outPacks = new ArrayList<>();
+    for (Archive.StoredPack p : packs.values()) {
+      String stays = p.blobs().keySet().stream().filter(d -> !going.containsKey(d)).findFirst().orElse(null);
+      List<BlobDisposal.Blob> members = new ArrayList<>();
+      Instant until = Instant.MIN;
+      for (var e : p.blobs().entrySet()) {
+        BlobDisposal.Blob b = going.get(e.getKey());
+        if (b == null) {
+          continue;
+        }
+        until = until.isAfter(b.retainUntil()) ? until : b.retainUntil();
+        if (stays == null) {
+          members.add(new BlobDisposal.Blob(b.sha256(), e.getValue(), b.retainUntil(), "in blob pack " + p.name()
+              + ", which would be removed whole: " + b.why()));
+        } else {
+          outKept.add(new BlobDisposal.Blob(b.sha256(), e.getValue(), b.retainUntil(), "kept in blob pack " + p.name()
+              + ", which goes only as a whole: blob " + stays + " in the same pack stays"));
+        }
+      }
+      if (stays == null) {
+        outPacks.add(new BlobDisposal.Pack(p.name(), p.size(), until, members));
+        outRemoved.addAll(members);
+      }
+    }
+    for (BlobDisposal.Blob b : removed) {
+      if (!packOf.containsKey(b.sha256())) {
+        outRemoved.add(b);
+      }
+    }
+    return new BlobDisposal(outRemoved, outKept, List.of(), null, outPacks);
   }
 
   /**

@@ -68,6 +68,14 @@ public record DispositionReport(Instant at, boolean dryRun, int policyVersion, l
     blobs(o.putArray(dryRun ? "blobs_would_remove" : "blobs_removed"), blobs.removed());
     blobs(o.putArray("blobs_kept"), blobs.kept());
     blobs(o.putArray("blobs_refused"), blobs.refused());
+    ArrayNode ps = o.putArray(dryRun ? "packs_would_remove" : "packs_removed");
+    for (BlobDisposal.Pack k : blobs.packs()) {
+      ObjectNode n = ps.addObject();
+      n.put("pack", k.name());
+      n.put("size", k.size());
+      n.put("retain_until", k.retainUntil().toString());
+      blobs(n.putArray("blobs"), k.blobs());
+    }
     if (blobs.auditRecord() != null) {
       o.put("blob_audit_record", blobs.auditRecord());
     }
@@ -105,6 +113,10 @@ public record DispositionReport(Instant at, boolean dryRun, int policyVersion, l
     out.add("  blobs: " + blobs.removed().size() + (dryRun ? " would be removed" : " removed") + " (" + blobs.removedBytes()
         + " bytes), " + blobs.kept().size() + " kept" + (blobs.refused().isEmpty() ? "" : ", " + blobs.refused().size()
         + " refused by the WORM store") + (blobs.auditRecord() == null ? "" : "; audit record " + blobs.auditRecord()));
+    for (BlobDisposal.Pack k : blobs.packs()) {
+      out.add("  " + (dryRun ? "would remove blob pack " : "removed blob pack ") + k.name() + "  " + k.size() + " bytes, "
+          + k.blobs().size() + " blob(s), retention ended " + k.retainUntil());
+    }
     for (BlobDisposal.Blob b : blobs.removed()) {
       out.add("  " + (dryRun ? "would remove blob " : "removed blob ") + b.sha256() + "  " + b.size() + " bytes: " + b.why());
     }
