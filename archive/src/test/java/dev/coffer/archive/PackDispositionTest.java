@@ -220,6 +220,41 @@ class PackDispositionTest {
     assertThat(problems).hasSize(2).allSatisfy(p -> assertThat(p.what()).contains("is missing").contains("live record"));
   }
 
+  static long packsUnder(Path dataDir) throws IOException {
+    Path packs = dataDir.resolve(ArchiveLayout.OBJECTS).resolve(ArchiveLayout.PACKS);
+    if (!Files.isDirectory(packs)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(packs)) {
+      return s.filter(Files::isRegularFile).count();
+    }
+  }
+
+  @Test
+  void theMirrorLosesItsCopyOfThePackToo() throws IOException {
+    Path data = dir.resolve("data");
+    Path mirror = dir.resolve("mirror");
+    try (Archive a = Archives.create(data, ArchiveOptions.defaults().withClock(clock))) {
+      a.append(List.of(message("first", "short", null)));
+    }
+    Mirrors.add(data, mirror, dev.coffer.archive.store.MirroredObjectStore.Policy.BOTH, "os:admin", "host-1");
+    try (Archive a = Archives.open(data, ArchiveOptions.defaults().withClock(clock))) {
+      appendTwoWebhooks(a, "short", "short");
+    }
+    assertThat(packsUnder(data)).isEqualTo(1);
+    assertThat(packsUnder(mirror)).isEqualTo(1);
+    clock.advance(Period.ofYears(4));
+    try (Archive a = Archives.open(data, ArchiveOptions.defaults().withClock(clock))) {
+      assertThat(Disposition.run(a, COMPLIANCE, "past retention", Disposition.HoldQueries.NONE).blobs().packs()).hasSize(1);
+    }
+    assertThat(packsUnder(data)).isZero();
+    assertThat(packsUnder(mirror)).isZero();
+    assertThat(Mirrors.compare(data).problems()).isEmpty();
+    assertThat(Verifier.verify(data, VerifyListener.NONE).problems()).isEmpty();
+    assertThat(Verifier.verify(mirror, VerifyListener.NONE,
+        dev.coffer.archive.crypto.MasterKeySource.standard(data, java.util.Map.of())).problems()).isEmpty();
+  }
+
   /** Fails the first delete of a blob pack once (a crash between the audit record and the delete). */
   static final class FailingPackDelete implements ObjectStore {
     final ObjectStore d;
