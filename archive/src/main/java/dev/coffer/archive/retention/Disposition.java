@@ -147,10 +147,17 @@ public final class Disposition {
     Map<String, Archive.StoredPack> packs = new java.util.TreeMap<>();
     Map<String, String> packOf = new HashMap<>();
     for (BlobDisposal.Blob b : removed) {
+      if (packOf.containsKey(b.sha256())) {
+        continue; // in a pack already read (each pack is read once)
+      }
       var p = archive.blobPack(b.sha256());
       if (p.isPresent()) {
         packs.putIfAbsent(p.get().name(), p.get());
-        packOf.put(b.sha256(), p.get().name());
+        for (String member : p.get().blobs().keySet()) {
+          if (going.containsKey(member)) {
+            packOf.put(member, p.get().name());
+          }
+        }
       }
     }
     List<BlobDisposal.Blob> outRemoved = new ArrayList<>();
