@@ -55,6 +55,8 @@ class BrowserTest {
 
   private void signOut() {
     browser.findElement(By.cssSelector("form[action='/logout'] button")).click();
+    // a form post's navigation may still be under way when click() returns
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().endsWith("/login"));
     assertThat(browser.getCurrentUrl()).endsWith("/login");
   }
 
