@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.coffer.archive.layout.ArchiveLayout;
 import dev.coffer.archive.retention.Disposition;
 import dev.coffer.archive.retention.RetentionLedger;
+import dev.coffer.archive.store.ForwardingObjectStore;
 import dev.coffer.archive.store.ObjectStore;
 import dev.coffer.archive.verify.Verifier;
 import dev.coffer.archive.verify.VerifyListener;
 import dev.coffer.model.Ids;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -97,15 +96,14 @@ class BlobDispositionCrashTest {
   }
 
   /** Fails the chosen step once. */
-  static final class Crashing implements ObjectStore {
-    final ObjectStore d;
+  static final class Crashing extends ForwardingObjectStore {
     final Step step;
     final AtomicBoolean armed;
     final AtomicInteger blobDeletes = new AtomicInteger();
     volatile boolean blobsSized;
 
     Crashing(ObjectStore d, Step step, AtomicBoolean armed) {
-      this.d = d;
+      super(d);
       this.step = step;
       this.armed = armed;
     }
@@ -123,27 +121,7 @@ class BlobDispositionCrashTest {
       } else if (key.startsWith(ArchiveLayout.SEGMENTS) && blobsSized) {
         fail(Step.BLOB_AUDIT); // the first commit after the candidates were sized: the blob audit record
       }
-      d.put(key, bytes);
-    }
-
-    @Override
-    public void put(String key, InputStream in) throws IOException {
-      d.put(key, in);
-    }
-
-    @Override
-    public byte[] get(String key) throws IOException {
-      return d.get(key);
-    }
-
-    @Override
-    public InputStream open(String key) throws IOException {
-      return d.open(key);
-    }
-
-    @Override
-    public boolean exists(String key) throws IOException {
-      return d.exists(key);
+      delegate.put(key, bytes);
     }
 
     @Override
@@ -151,12 +129,7 @@ class BlobDispositionCrashTest {
       if (key.startsWith(ArchiveLayout.BLOBS)) {
         blobsSized = true;
       }
-      return d.size(key);
-    }
-
-    @Override
-    public Stream<String> list(String prefix, String fromKey) throws IOException {
-      return d.list(prefix, fromKey);
+      return delegate.size(key);
     }
 
     @Override
@@ -169,12 +142,7 @@ class BlobDispositionCrashTest {
           fail(Step.THIRD_DELETE);
         }
       }
-      d.delete(key);
-    }
-
-    @Override
-    public void close() throws IOException {
-      d.close();
+      delegate.delete(key);
     }
   }
 }

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coffer.archive.layout.ArchiveLayout;
 import dev.coffer.archive.retention.Disposition;
+import dev.coffer.archive.store.ForwardingObjectStore;
 import dev.coffer.archive.store.ObjectStore;
 import dev.coffer.archive.verify.Verifier;
 import dev.coffer.archive.verify.VerifyListener;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -77,13 +77,12 @@ class DispositionCrashTest {
   }
 
   /** Fails the chosen step of the first rewrite, once. */
-  static final class Crashing implements ObjectStore {
-    final ObjectStore d;
+  static final class Crashing extends ForwardingObjectStore {
     final Step step;
     final AtomicBoolean armed;
 
     Crashing(ObjectStore d, Step step, AtomicBoolean armed) {
-      this.d = d;
+      super(d);
       this.step = step;
       this.armed = armed;
     }
@@ -98,54 +97,19 @@ class DispositionCrashTest {
     public void put(String key, byte[] bytes) throws IOException {
       if (key.startsWith(ArchiveLayout.REWRITES)) {
         maybeFail(Step.STAGE);
-      } else if (key.startsWith(ArchiveLayout.SEGMENTS) && !d.exists(ArchiveLayout.rewriteKey(ArchiveLayout.serialOfSegmentKey(key)))) {
-        d.put(key, bytes);
+      } else if (key.startsWith(ArchiveLayout.SEGMENTS) && !delegate.exists(ArchiveLayout.rewriteKey(ArchiveLayout.serialOfSegmentKey(key)))) {
+        delegate.put(key, bytes);
         return;
       } else if (key.startsWith(ArchiveLayout.SEGMENTS)) {
         maybeFail(Step.PUT_NEW);
       }
-      d.put(key, bytes);
-    }
-
-    @Override
-    public void put(String key, InputStream in) throws IOException {
-      d.put(key, in);
-    }
-
-    @Override
-    public byte[] get(String key) throws IOException {
-      return d.get(key);
-    }
-
-    @Override
-    public InputStream open(String key) throws IOException {
-      return d.open(key);
-    }
-
-    @Override
-    public boolean exists(String key) throws IOException {
-      return d.exists(key);
-    }
-
-    @Override
-    public long size(String key) throws IOException {
-      return d.size(key);
-    }
-
-    @Override
-    public Stream<String> list(String prefix, String fromKey) throws IOException {
-      return d.list(prefix, fromKey);
+      delegate.put(key, bytes);
     }
 
     @Override
     public void delete(String key) throws IOException {
       maybeFail(key.startsWith(ArchiveLayout.SEGMENTS) ? Step.REMOVE_OLD : Step.CLEAN_UP);
-      d.delete(key);
-    }
-
-    @Override
-    public void close() throws IOException {
-      d.close();
+      delegate.delete(key);
     }
   }
 }

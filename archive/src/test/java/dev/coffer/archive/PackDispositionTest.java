@@ -13,6 +13,7 @@ import dev.coffer.archive.retention.HoldScope;
 import dev.coffer.archive.retention.Retention;
 import dev.coffer.archive.retention.RetentionLedger;
 import dev.coffer.archive.retention.RetentionPolicy;
+import dev.coffer.archive.store.ForwardingObjectStore;
 import dev.coffer.archive.store.ObjectStore;
 import dev.coffer.archive.verify.Problem;
 import dev.coffer.archive.verify.Verifier;
@@ -20,7 +21,6 @@ import dev.coffer.archive.verify.VerifyListener;
 import dev.coffer.model.Digests;
 import dev.coffer.model.Ids;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -256,48 +256,12 @@ class PackDispositionTest {
   }
 
   /** Fails the first delete of a blob pack once (a crash between the audit record and the delete). */
-  static final class FailingPackDelete implements ObjectStore {
-    final ObjectStore d;
+  static final class FailingPackDelete extends ForwardingObjectStore {
     final AtomicBoolean armed;
 
     FailingPackDelete(ObjectStore d, AtomicBoolean armed) {
-      this.d = d;
+      super(d);
       this.armed = armed;
-    }
-
-    @Override
-    public void put(String key, byte[] bytes) throws IOException {
-      d.put(key, bytes);
-    }
-
-    @Override
-    public void put(String key, InputStream in) throws IOException {
-      d.put(key, in);
-    }
-
-    @Override
-    public byte[] get(String key) throws IOException {
-      return d.get(key);
-    }
-
-    @Override
-    public InputStream open(String key) throws IOException {
-      return d.open(key);
-    }
-
-    @Override
-    public boolean exists(String key) throws IOException {
-      return d.exists(key);
-    }
-
-    @Override
-    public long size(String key) throws IOException {
-      return d.size(key);
-    }
-
-    @Override
-    public Stream<String> list(String prefix, String fromKey) throws IOException {
-      return d.list(prefix, fromKey);
     }
 
     @Override
@@ -305,12 +269,7 @@ class PackDispositionTest {
       if (key.startsWith(ArchiveLayout.PACKS) && armed.compareAndSet(true, false)) {
         throw new IOException("injected crash at the delete of " + key);
       }
-      d.delete(key);
-    }
-
-    @Override
-    public void close() throws IOException {
-      d.close();
+      delegate.delete(key);
     }
   }
 }
