@@ -54,17 +54,26 @@ public final class IndexedArchive implements Closeable {
    */
   public static IndexedArchive open(Path dataDir, ArchiveOptions options, CatchUpProgress progress)
       throws IOException {
+    return open(dataDir, options, SearchOptions.defaults(), progress);
+  }
+
+  /**
+   * As {@link #open(Path, ArchiveOptions, CatchUpProgress)}, with the index's options (the server
+   * refreshes less often than the default: {@code docs/server.md}).
+   */
+  public static IndexedArchive open(Path dataDir, ArchiveOptions options, SearchOptions searchOptions,
+      CatchUpProgress progress) throws IOException {
     Archive archive = Archives.open(dataDir, options);
     SearchIndex index = null;
     try {
       try {
-        index = SearchIndex.open(indexDir(dataDir), SearchOptions.defaults(), archive.encryption());
+        index = SearchIndex.open(indexDir(dataDir), searchOptions, archive.encryption());
       } catch (StaleIndexException e) {
         // Derived state in an older layout (or from elsewhere): build it again from the archive.
         LOG.warn("search index at {} must be rebuilt ({}); rebuilding from the archive", indexDir(dataDir), e.getMessage());
-        SearchIndex.rebuild(indexDir(dataDir), archive, progress.starting(archive.size()), SearchOptions.defaults());
+        SearchIndex.rebuild(indexDir(dataDir), archive, progress.starting(archive.size()), searchOptions);
         progress.finished();
-        index = SearchIndex.open(indexDir(dataDir), SearchOptions.defaults(), archive.encryption());
+        index = SearchIndex.open(indexDir(dataDir), searchOptions, archive.encryption());
       }
       archive.addCommitListener(index);
       archive.addDisposalListener(index); // records disposition removes leave the index too
