@@ -36,6 +36,8 @@ final class BodyClassifier {
 
   private static final Map<String, Kind> EXACT = new HashMap<>();
   private static final List<Template> SYSTEM = new ArrayList<>();
+  /** {@link #SYSTEM} with the index that picks the templates worth trying on a line. */
+  private static final SystemPhrases PHRASES;
   private static final List<String> YOU = new ArrayList<>();
   private static final List<String> EDITED = new ArrayList<>();
   private static final List<String> ADMIN_DELETED = new ArrayList<>();
@@ -43,6 +45,11 @@ final class BodyClassifier {
   private static final List<String> LOCATION = new ArrayList<>();
   /** The longest phrase in {@link #EXACT}, in chars. */
   private static final int EXACT_MAX_CHARS;
+  /**
+   * {@link #keyHash} of every key of {@link #EXACT}, in an open-addressed table (0 = empty, the
+   * hash 0 is stored as {@link #SPECIAL_CASE}, which lookups never skip): most lines hash to none.
+   */
+  private static final int[] EXACT_HASHES;
   private static final Pattern ANDROID_ATTACHED;
   private static final Pattern IOS_ATTACHED;
   private static final Pattern OPTION;
@@ -57,7 +64,19 @@ final class BodyClassifier {
       Pattern.compile("^(.+?) \\((.+)\\): (https://foursquare\\.com/\\S+)$");
   private static final Pattern DURATION = Pattern.compile(
       "(\\d+)\\s*(hr|hrs|hour|hours|h|min|mins|minute|minutes|sec|secs|second|seconds|s)\\b");
-  private static final Pattern QUOTE = Pattern.compile("[\"“”„«»「」『』]");
+  /** The quotation marks a subject change puts around a name, as {@link Template} reads them. */
+  private static final String QUOTES = "\"“”„«»「」『』";
+
+  /** True if {@code s[0, end)} holds one of {@link #QUOTES}. */
+  private static boolean hasQuote(String s, int end) {
+    for (int i = 0; i < end; i++) {
+      char c = s.charAt(i);
+      if ((c == '"' || c >= '\u00AB') && QUOTES.indexOf(c) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   static {
     List<String> attachedWords = new ArrayList<>();
@@ -96,7 +115,9 @@ final class BodyClassifier {
       votes.addAll(l.votes());
       ands.addAll(l.and());
     }
+    PHRASES = new SystemPhrases(SYSTEM);
     EXACT_MAX_CHARS = EXACT.keySet().stream().mapToInt(String::length).max().orElse(0);
+    EXACT_HASHES = hashTable(EXACT.keySet().stream().mapToInt(BodyClassifier::keyHash).toArray());
     ANDROID_ATTACHED = Pattern.compile("^(.+?) \\((?:" + alternatives(fileAttached) + ")\\)$",
         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     IOS_ATTACHED = Pattern.compile("^(?:(.*?) ?)?< ?(?:" + alternatives(attachedWords)
@@ -158,7 +179,7 @@ final class BodyClassifier {
     }
     // A system line can hold ": " only inside a quoted name (a subject change); test those alone,
     // so ordinary messages do not pay for the phrase tables.
-    if (QUOTE.matcher(rest.substring(0, colon)).find()) {
+    if (hasQuote(rest, colon)) {
       SystemEntry s = matchSystem(first, last, time, sourceTime, null, body,
           Text.clean(body).strip());
       if (s != null) {
@@ -184,6 +205,14 @@ final class BodyClassifier {
 
   /** Author as written, with the format's own marks removed (bidi controls, the unsaved-name tilde). */
   static String cleanAuthor(String author) {
+    int k = 0;
+    while (k < author.length() && !Text.isInvisible(author.charAt(k))) {
+      k++;
+    }
+    if (k == author.length()) { // most names hold no marks: no copy
+      return author.length() > 2 && author.charAt(0) == '~'
+          && Character.isSpaceChar(author.charAt(1)) ? author.substring(2) : author;
+    }
     StringBuilder sb = new StringBuilder(author.length());
     for (int i = 0; i < author.length(); i++) {
       char c = author.charAt(i);
@@ -210,7 +239,13 @@ final class BodyClassifier {
 
   private SystemEntry matchSystem(int first, int last, LocalDateTime time, String sourceTime,
       String author, String body, String cleaned) {
-    for (Template t : SYSTEM) {
+    List<Template> templates = PHRASES.templates();
+    boolean[] candidates = PHRASES.candidates(cleaned);
+    for (int ti = 0; ti < candidates.length; ti++) {
+      if (!candidates[ti]) {
+        continue;
+      }
+      Template t = templates.get(ti);
       Matcher m = t.match(cleaned);
       if (m == null) {
         continue;
@@ -280,7 +315,8 @@ final class BodyClassifier {
         break;
       }
     }
-    String clean0 = Text.clean(firstLine).strip();
+    // One line, not cut by an edit marker: firstLine is msg, already cleaned above.
+    String clean0 = firstLine == msg ? cleanAll.stripLeading() : Text.clean(firstLine).strip();
     String caption = continuation.isEmpty() ? null : String.join("\n", continuation);
     String unwrapped = clean0.length() > 2 && clean0.startsWith("<") && clean0.endsWith(">")
         && !clean0.startsWith("< ") ? clean0.substring(1, clean0.length() - 1) : clean0;
@@ -388,7 +424,98 @@ final class BodyClassifier {
    * longer than the longest phrase is none, without lower-casing it (most messages).
    */
   private static Kind exact(String s) {
-    return s.length() > EXACT_MAX_CHARS + 1 ? null : EXACT.get(key(stripDot(s)));
+    if (s.length() > EXACT_MAX_CHARS + 1) {
+      return null;
+    }
+    int n = s.endsWith(".") ? s.length() - 1 : s.length();
+    int h = lowerHash(s, n);
+    if (h != SPECIAL_CASE && !inTable(EXACT_HASHES, h)) {
+      return null;
+    }
+    return EXACT.get(key(stripDot(s)));
+  }
+
+  private static int[] hashTable(int[] hashes) {
+    int size = Integer.highestOneBit(Math.max(16, hashes.length * 4) - 1) << 1;
+    int[] table = new int[size];
+    for (int h : hashes) {
+      int v = h == 0 ? SPECIAL_CASE : h;
+      int i = mix(v) & (size - 1);
+      while (table[i] != 0 && table[i] != v) {
+        i = (i + 1) & (size - 1);
+      }
+      table[i] = v;
+    }
+    return table;
+  }
+
+  private static boolean inTable(int[] table, int h) {
+    int v = h == 0 ? SPECIAL_CASE : h;
+    int i = mix(v) & (table.length - 1);
+    while (table[i] != 0) {
+      if (table[i] == v) {
+        return true;
+      }
+      i = (i + 1) & (table.length - 1);
+    }
+    return false;
+  }
+
+  private static int mix(int h) {
+    return (h ^ (h >>> 16)) * 0x45d9f3b;
+  }
+
+  /** {@link #exact} as the kind's name, or null: for the property that checks the hash path. */
+  static String exactKind(String s) {
+    Kind k = exact(s);
+    return k == null ? null : k.name();
+  }
+
+  /** {@link #exactKind} by the map alone, without the hash: the reference it is tested against. */
+  static String exactKindByMap(String s) {
+    Kind k = s.length() > EXACT_MAX_CHARS + 1 ? null : EXACT.get(key(stripDot(s)));
+    return k == null ? null : k.name();
+  }
+
+  /** What {@link #lowerHash} returns for text whose lower case is not char by char. */
+  private static final int SPECIAL_CASE = 0x5ca1ab1e;
+
+  /** The hash {@link #lowerHash} gives any string whose {@link #key} is {@code k}. */
+  private static int keyHash(String k) {
+    int h = 0;
+    for (int i = 0; i < k.length(); i++) {
+      h = 31 * h + k.charAt(i);
+    }
+    return h == SPECIAL_CASE ? h + 1 : h;
+  }
+
+  /**
+   * A hash of {@code s[0, n)} lower-cased char by char, equal to {@link #keyHash} of
+   * {@code key(s[0, n))} (no string is built), or {@link #SPECIAL_CASE} when {@code s} holds a char
+   * that {@link String#toLowerCase} does not lower char by char (dotted capital I, capital sigma),
+   * so the caller looks it up the slow way. A surrogate pair is lowered as its code point, a lone
+   * surrogate stays as it is, as {@link String#toLowerCase} does.
+   */
+  private static int lowerHash(String s, int n) {
+    int h = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '\u0130' || c == '\u03A3') {
+        return SPECIAL_CASE;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        // String.toLowerCase lowers a pair as its code point (emoji are their own lower case).
+        int lower = Character.toLowerCase(Character.toCodePoint(c, s.charAt(++i)));
+        if (Character.isBmpCodePoint(lower)) {
+          h = 31 * h + lower;
+        } else {
+          h = 31 * (31 * h + Character.highSurrogate(lower)) + Character.lowSurrogate(lower);
+        }
+        continue;
+      }
+      h = 31 * h + Character.toLowerCase(c);
+    }
+    return h == SPECIAL_CASE ? h + 1 : h;
   }
 
   private static String stripDot(String s) {
@@ -470,6 +597,9 @@ final class BodyClassifier {
 
   private static Location location(String clean0, List<String> continuation) {
     if (continuation.isEmpty()) {
+      if (!clean0.contains("https://")) {
+        return null; // both shapes below end in a URL
+      }
       for (String prefix : LOCATION) {
         if (clean0.regionMatches(true, 0, prefix, 0, prefix.length())) {
           String url = clean0.substring(prefix.length()).strip();
@@ -490,6 +620,9 @@ final class BodyClassifier {
       return null;
     }
     String lastLine = Text.clean(continuation.get(continuation.size() - 1)).strip();
+    if (!lastLine.contains("https://")) {
+      return null; // a venue's last line is a URL
+    }
     for (String prefix : LOCATION) {
       if (lastLine.regionMatches(true, 0, prefix, 0, prefix.length())) {
         lastLine = lastLine.substring(prefix.length()).strip();

@@ -47,22 +47,6 @@ final class ExportParser {
    * a group (group system events, or more than two distinct authors).
    */
   static Scan scan(InputStream in, DateOrder override, Limits limits) throws IOException {
-    return scan(in, override, limits, null);
-  }
-
-  /**
-   * The lines of a chat text and the header read at the start of each (null where none), kept by
-   * pass 1 when the whole text is in memory anyway, so that pass 2 neither decodes nor matches a
-   * line again. The streaming importer does not keep them (its memory stays bounded by one entry).
-   */
-  static final class Recorded {
-    final List<LineSource.Line> lines = new ArrayList<>();
-    final List<Header> headers = new ArrayList<>();
-  }
-
-  /** Pass 1, keeping every line and header in {@code recorded} when it is not null. */
-  static Scan scan(InputStream in, DateOrder override, Limits limits, Recorded recorded)
-      throws IOException {
     FormatScan formats = new FormatScan();
     BodyClassifier classifier = new BodyClassifier();
     java.util.Set<String> authors = new java.util.HashSet<>();
@@ -73,10 +57,6 @@ final class ExportParser {
       while ((line = src.next()) != null) {
         lines++;
         Header h = Header.parse(line.text());
-        if (recorded != null) {
-          recorded.lines.add(line);
-          recorded.headers.add(h);
-        }
         if (h == null) {
           continue;
         }
@@ -96,6 +76,68 @@ final class ExportParser {
     }
   }
 
+  /**
+   * {@link #scan(InputStream, DateOrder, Limits)} over the lines and headers {@code text} found on
+   * its bytes: the same decision, without decoding a line whose author shows on its bytes.
+   */
+  static Scan scan(ChatBytes text, DateOrder override) {
+    FormatScan formats = new FormatScan();
+    BodyClassifier classifier = new BodyClassifier();
+    java.util.Set<String> authors = new java.util.HashSet<>();
+    boolean group = false;
+    int[] bad = {-1};
+    for (int i = 0; i < text.count; i++) {
+      Header h = text.header[i];
+      if (h == null) {
+        continue;
+      }
+      int number = i + 1;
+      String rest = null;
+      boolean full;
+      int author = authorBytes(text.bytes, text.restByte[i], text.end[i]);
+      if (author > 0) {
+        full = true;
+      } else {
+        rest = text.rest(i, bad);
+        full = fullShapeRest(h.family(), rest, classifier);
+      }
+      formats.add(h, number, full);
+      if (authors.size() <= 2 || !group) {
+        if (rest == null) {
+          rest = text.rest(i, bad);
+        }
+        Entry e = classifier.classify(number, number, null, null, h.family(), rest, List.of());
+        if (e instanceof Entry.SystemEntry s) {
+          group |= isGroupEvent(s.event());
+        } else if (e.author() != null && authors.size() <= 2) {
+          authors.add(e.author());
+        }
+      }
+    }
+    return new Scan(formats.decide(override), text.count, text.bytes.length,
+        group || authors.size() > 2, authors.size());
+  }
+
+  /**
+   * The bytes of an author before the first ": " in {@code b[from, to)} when that alone proves the
+   * full shape ({@link #fullShape}): 1 to {@value #MAX_AUTHOR_CHARS} bytes (so as many chars at
+   * most) holding a visible ASCII character; else 0, and the decoded text must decide.
+   */
+  private static int authorBytes(byte[] b, int from, int to) {
+    int limit = Math.min(to - 1, from + MAX_AUTHOR_CHARS + 1);
+    boolean visible = false;
+    for (int i = from; i < limit; i++) {
+      byte c = b[i];
+      if (c == ':' && b[i + 1] == ' ') {
+        return i > from && visible ? i - from : 0;
+      }
+      if (c > ' ' && c < 0x7F) {
+        visible = true;
+      }
+    }
+    return 0;
+  }
+
   /** Longest author (chars before the first ": ") that counts as the full header shape. */
   static final int MAX_AUTHOR_CHARS = 100;
 
@@ -106,12 +148,16 @@ final class ExportParser {
    * starts a line of ordinary text does not turn it into a message.
    */
   static boolean fullShape(Header h, String line, BodyClassifier classifier) {
-    String rest = h.rest(line);
+    return fullShapeRest(h.family(), h.rest(line), classifier);
+  }
+
+  /** {@link #fullShape} on what follows the header. */
+  static boolean fullShapeRest(Header.Family family, String rest, BodyClassifier classifier) {
     int colon = rest.indexOf(": ");
     if (colon > 0 && colon <= MAX_AUTHOR_CHARS && visibleBefore(rest, colon)) {
       return true;
     }
-    Entry e = classifier.classify(0, 0, null, null, h.family(), rest, List.of());
+    Entry e = classifier.classify(0, 0, null, null, family, rest, List.of());
     return e instanceof Entry.SystemEntry s && s.event() != dev.coffer.model.SystemEvent.Event.OTHER;
   }
 
@@ -141,8 +187,8 @@ final class ExportParser {
    * before it, since a format change happens going forward while a quoted or pasted message is
    * older than the message it sits in.
    */
-  private String secondaryRefusal(Header h, String text, LocalDateTime time, int number) {
-    if (!fullShape(h, text, classifier)) {
+  private String secondaryRefusal(Header h, String rest, LocalDateTime time, int number) {
+    if (!fullShapeRest(h.family(), rest, classifier)) {
       return "line " + number + " starts like a message header in format " + h.template()
           + " but no author or known system phrase follows it; kept as text";
     }
@@ -162,88 +208,281 @@ final class ExportParser {
   /** Pass 2: emits entries in file order; returns the number of lines read. */
   long parse(InputStream in, Consumer<Entry> sink) throws IOException {
     try (LineSource src = new LineSource(in, limits.maxLineBytes())) {
-      return parse(src::next, (line, index) -> Header.parse(line.text()), sink);
+      return parse(new StreamCursor(src), sink);
     }
   }
 
-  /** Pass 2 over the lines and headers pass 1 kept. */
-  long parse(Recorded recorded, Consumer<Entry> sink) {
-    int[] next = {0};
+  /** Pass 2 over the lines and headers pass 1 found on the bytes of an in-memory text. */
+  long parse(ChatBytes text, Consumer<Entry> sink) {
     try {
-      return parse(() -> next[0] < recorded.lines.size() ? recorded.lines.get(next[0]++) : null,
-          (line, index) -> recorded.headers.get(index), sink);
+      return parse(new BytesCursor(text), sink);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("replaying kept lines does no I/O", e);
+      throw new java.io.UncheckedIOException("reading lines held in memory does no I/O", e);
     }
   }
 
-  @FunctionalInterface
-  private interface Lines {
-    LineSource.Line next() throws IOException;
+  /**
+   * The current line of pass 2. The stream gives each line decoded; the in-memory text decodes a
+   * header line's text after the header only ({@link #rest}), and a line's whole text only when
+   * an entry needs it.
+   */
+  private interface Cursor {
+    /** Moves to the next line; false at the end. */
+    boolean next() throws IOException;
+
+    int number();
+
+    long byteOffset();
+
+    /** The header at the start of the line, or null. */
+    Header header();
+
+    /** The line's text. */
+    String text();
+
+    /** The line's length in chars. */
+    int length();
+
+    /** With a header: a string whose first {@link Header#restStart} chars are the line's. */
+    String head();
+
+    /** With a header: the text after it ({@code header().rest(text())}). */
+    String rest();
+
+    int malformedAt();
+
+    long overflowBytes();
+
+    String overflowSample();
   }
 
-  @FunctionalInterface
-  private interface Headers {
-    Header of(LineSource.Line line, int index);
+  private static final class StreamCursor implements Cursor {
+    private final LineSource src;
+    private LineSource.Line line;
+    private Header header;
+    private String rest;
+
+    StreamCursor(LineSource src) {
+      this.src = src;
+    }
+
+    @Override
+    public boolean next() throws IOException {
+      line = src.next();
+      if (line == null) {
+        return false;
+      }
+      header = Header.parse(line.text());
+      rest = null;
+      return true;
+    }
+
+    @Override
+    public int number() {
+      return line.number();
+    }
+
+    @Override
+    public long byteOffset() {
+      return line.byteOffset();
+    }
+
+    @Override
+    public Header header() {
+      return header;
+    }
+
+    @Override
+    public String text() {
+      return line.text();
+    }
+
+    @Override
+    public int length() {
+      return line.text().length();
+    }
+
+    @Override
+    public String head() {
+      return line.text();
+    }
+
+    @Override
+    public String rest() {
+      if (rest == null) {
+        rest = header.rest(line.text());
+      }
+      return rest;
+    }
+
+    @Override
+    public int malformedAt() {
+      return line.malformedAt();
+    }
+
+    @Override
+    public long overflowBytes() {
+      return line.overflowBytes();
+    }
+
+    @Override
+    public String overflowSample() {
+      return line.overflowSample();
+    }
   }
 
-  private long parse(Lines lines, Headers headers, Consumer<Entry> sink) throws IOException {
+  private static final class BytesCursor implements Cursor {
+    private final ChatBytes text;
+    private final int[] bad = {-1};
+    private int i = -1;
+    private String line;
+    private String rest;
+    private boolean restRead;
+
+    BytesCursor(ChatBytes text) {
+      this.text = text;
+    }
+
+    @Override
+    public boolean next() {
+      if (i + 1 >= text.count) {
+        return false;
+      }
+      i++;
+      line = null;
+      rest = null;
+      restRead = false;
+      bad[0] = -1;
+      return true;
+    }
+
+    @Override
+    public int number() {
+      return i + 1;
+    }
+
+    @Override
+    public long byteOffset() {
+      return text.offset[i];
+    }
+
+    @Override
+    public Header header() {
+      return text.header[i];
+    }
+
+    @Override
+    public String text() {
+      if (line == null) {
+        Header h = text.header[i];
+        if (h != null) {
+          line = text.head[i].substring(0, h.restStart()) + rest();
+        } else {
+          line = text.text(i, bad);
+        }
+      }
+      return line;
+    }
+
+    @Override
+    public int length() {
+      Header h = text.header[i];
+      return h == null ? text().length() : h.restStart() + rest().length();
+    }
+
+    @Override
+    public String head() {
+      return text.head[i];
+    }
+
+    @Override
+    public String rest() {
+      if (!restRead) {
+        rest = text.rest(i, bad);
+        restRead = true;
+      }
+      return rest;
+    }
+
+    @Override
+    public int malformedAt() {
+      if (text.header[i] != null) {
+        rest(); // the line's bad bytes are found when its text is decoded
+      } else {
+        text();
+      }
+      return bad[0];
+    }
+
+    @Override
+    public long overflowBytes() {
+      return 0; // ChatBytes.read refuses texts with lines over the limit
+    }
+
+    @Override
+    public String overflowSample() {
+      return null;
+    }
+  }
+
+  private long parse(Cursor line, Consumer<Entry> sink) throws IOException {
     Builder current = null;
     List<Entry> overflow = new ArrayList<>();
     long count = 0;
-    LineSource.Line line;
-    while ((line = lines.next()) != null) {
-      String text = line.text();
-      Header h = headers.of(line, (int) count);
+    while (line.next()) {
+      Header h = line.header();
       count++;
+      int number = line.number();
       DateOrder order = h == null ? null : orders.get(h.template());
       boolean primary = order != null && h.template().equals(decision.template());
-      LocalDateTime time = order == null ? null : resolve(h, order);
+      LocalDateTime time = order == null ? null : resolve(h, order, lastDate);
       String refusal = null;
       if (order != null && !primary) {
-        refusal = secondaryRefusal(h, text, time, line.number());
+        refusal = secondaryRefusal(h, line.rest(), time, number);
       }
       if (order != null && refusal == null) {
         flush(current, sink, overflow);
-        current = new Builder(line.number(), h, time, order, text, null);
+        current = new Builder(number, h, time, order, line.head(), line.rest(), line.length(),
+            null);
         readAsHeaders.merge(h.template(), 1L, Long::sum);
         if (time != null) {
           lastTime = time;
-          lastTimeLine = line.number();
+          lastTimeLine = number;
         }
       } else if (order != null) {
         flush(current, sink, overflow);
-        current = new Builder(line.number(), null, null, null, text, refusal);
+        current = new Builder(number, line.text(), refusal);
       } else if (h != null) {
         flush(current, sink, overflow);
-        current = new Builder(line.number(), null, null, null, text, "line " + line.number()
+        current = new Builder(number, line.text(), "line " + number
             + " starts like a message header in another format (" + h.template()
             + ") than this file's (" + decision.template() + "); kept as text");
       } else if (current == null) {
-        current = new Builder(line.number(), null, null, null, text,
-            "text before the first message header");
-      } else if (current.chars + text.length() > limits.maxEntryChars()) {
+        current = new Builder(number, line.text(), "text before the first message header");
+      } else if (current.chars + line.length() > limits.maxEntryChars()) {
         flush(current, sink, overflow);
-        current = new Builder(line.number(), null, null, null, text, "the message that ends on line "
-            + (line.number() - 1) + " continues beyond " + limits.maxEntryChars()
+        current = new Builder(number, line.text(), "the message that ends on line "
+            + (number - 1) + " continues beyond " + limits.maxEntryChars()
             + " characters; the rest is kept here");
       } else {
-        current.add(line.number(), text);
+        current.add(number, line.text());
       }
-      if (line.malformed() && current.malformed == null) {
-        current.malformed = "line " + line.number() + " holds bytes that are not UTF-8, from byte "
-            + line.malformedAt() + " of the line (offset " + (line.byteOffset()
-            + line.malformedAt()) + " in the file); they are shown as U+FFFD here and kept in the"
+      int malformedAt = line.malformedAt();
+      if (malformedAt >= 0 && current.malformed == null) {
+        current.malformed = "line " + number + " holds bytes that are not UTF-8, from byte "
+            + malformedAt + " of the line (offset " + (line.byteOffset()
+            + malformedAt) + " in the file); they are shown as U+FFFD here and kept in the"
             + " raw original";
       }
-      if (line.overflowed()) {
+      long overflowBytes = line.overflowBytes();
+      if (overflowBytes > 0) {
         long kept = limits.maxLineBytes();
-        overflow.add(new UnparsedEntry(line.number(), line.number(), null, null, null,
+        overflow.add(new UnparsedEntry(number, number, null, null, null,
             line.overflowSample() == null ? "" : line.overflowSample(),
-            "line " + line.number() + " is " + (kept + line.overflowBytes()) + " bytes long; only"
+            "line " + number + " is " + (kept + overflowBytes) + " bytes long; only"
                 + " the first " + kept + " bytes were read into the record for it; the other "
-                + line.overflowBytes() + " bytes (file offsets " + (line.byteOffset() + kept)
-                + " to " + (line.byteOffset() + kept + line.overflowBytes() - 1) + ") are kept"
+                + overflowBytes + " bytes (file offsets " + (line.byteOffset() + kept)
+                + " to " + (line.byteOffset() + kept + overflowBytes - 1) + ") are kept"
                 + " only in the raw original; the first of them follow as text"));
       }
     }
@@ -255,10 +494,12 @@ final class ExportParser {
     if (b != null) {
       sink.accept(b.build());
     }
-    for (Entry e : overflow) {
-      sink.accept(e);
+    if (!overflow.isEmpty()) {
+      for (Entry e : overflow) {
+        sink.accept(e);
+      }
+      overflow.clear();
     }
-    overflow.clear();
   }
 
   /** Accumulates one entry's lines. */
@@ -268,52 +509,83 @@ final class ExportParser {
     final Header header;
     final LocalDateTime time;
     final DateOrder order;
-    final String headerLine;
+    /** With a header: its first {@link Header#restStart} chars are the header line's. */
+    final String head;
+    /** With a header: the header line's text after the header; else the whole first line. */
+    final String rest;
     final String diagnostic;
-    final List<String> continuation = new ArrayList<>();
+    List<String> continuation = List.of();
     long chars;
     String malformed;
 
-    Builder(int first, Header header, LocalDateTime time, DateOrder order, String line,
-        String diagnostic) {
+    /** An entry that starts with a header of the file's format. */
+    Builder(int first, Header header, LocalDateTime time, DateOrder order, String head,
+        String rest, int length, String diagnostic) {
       this.first = first;
       this.last = first;
       this.header = header;
       this.time = time;
       this.order = order;
-      this.headerLine = line;
+      this.head = head;
+      this.rest = rest;
       this.diagnostic = diagnostic;
-      this.chars = line.length();
+      this.chars = length;
+    }
+
+    /** Lines kept as text: an unparsed entry. */
+    Builder(int first, String line, String diagnostic) {
+      this(first, null, null, null, null, line, line.length(), diagnostic);
     }
 
     void add(int number, String text) {
+      if (continuation.isEmpty()) {
+        continuation = new ArrayList<>(4);
+      }
       continuation.add(text);
       last = number;
       chars += text.length() + 1;
     }
 
     Entry build() {
-      String all = continuation.isEmpty() ? headerLine
-          : headerLine + "\n" + String.join("\n", continuation);
       if (header == null) {
-        return new UnparsedEntry(first, last, null, null, null, all, diagnostic);
+        return new UnparsedEntry(first, last, null, null, null, joined(rest), diagnostic);
       }
-      String sourceTime = header.sourceTime(headerLine);
-      if (malformed != null) {
-        return new UnparsedEntry(first, last, time, sourceTime, null, all, malformed);
-      }
-      if (time == null) {
+      String sourceTime = header.sourceTime(head);
+      if (malformed != null || time == null) {
+        String all = joined(head.substring(0, header.restStart()) + rest);
+        if (malformed != null) {
+          return new UnparsedEntry(first, last, time, sourceTime, null, all, malformed);
+        }
         return new UnparsedEntry(first, last, null, sourceTime, null, all, "line " + first
             + ": '" + sourceTime + "' is not a valid date and time when read "
             + order + " (the order decided for its header format " + header.template() + ")");
       }
-      return classifier.classify(first, last, time, sourceTime, header.family(),
-          header.rest(headerLine), continuation);
+      return classifier.classify(first, last, time, sourceTime, header.family(), rest,
+          continuation);
+    }
+
+    private String joined(String firstLine) {
+      return continuation.isEmpty() ? firstLine
+          : firstLine + "\n" + String.join("\n", continuation);
     }
   }
 
   /** The header's local date-time under {@code order}; null if it is not a valid one. */
   static LocalDateTime resolve(Header h, DateOrder order) {
+    return resolve(h, order, null);
+  }
+
+  /** The last date {@link #resolve} built: consecutive messages mostly share their date. */
+  private static final class LastDate {
+    int year = -1;
+    int month;
+    int day;
+    LocalDate date;
+  }
+
+  private final LastDate lastDate = new LastDate();
+
+  private static LocalDateTime resolve(Header h, DateOrder order, LastDate last) {
     int[] n = h.n();
     int yi = h.yearIndex() >= 0 ? h.yearIndex() : (order.yearFirst() ? 0 : 2);
     int x = -1;
@@ -343,7 +615,19 @@ final class ExportParser {
       hour += 12;
     }
     try {
-      return LocalDate.of(year, month, day).atTime(hour, h.minute(), Math.max(0, h.second()));
+      LocalDate date;
+      if (last != null && last.year == year && last.month == month && last.day == day) {
+        date = last.date;
+      } else {
+        date = LocalDate.of(year, month, day);
+        if (last != null) {
+          last.year = year;
+          last.month = month;
+          last.day = day;
+          last.date = date;
+        }
+      }
+      return date.atTime(hour, h.minute(), Math.max(0, h.second()));
     } catch (DateTimeException e) {
       return null;
     }

@@ -97,8 +97,71 @@ record Header(
       return null; // text that starts with a number, e.g. "2 pallets", not a date or a time
     }
     Text.Normalized norm = Text.normalize(line);
-    Match m = Match.of(norm.text());
+    Match m = Match.of(norm.text(), null);
     return m == null ? null : build(line, norm, m);
+  }
+
+  /**
+   * What {@link #parseAscii} returns when the ASCII bytes at the start of the line do not decide:
+   * the line must be decoded and read by {@link #parse}. Never a real header.
+   */
+  static final Header UNDECIDED =
+      new Header(new int[3], 0, 0, 0, NONE, "", -1, Family.SPACE, 0, 0, 0);
+
+  /** How many bytes at the start of a line {@link #parseAscii} looks at; a header is shorter. */
+  static final int ASCII_PREFIX = 64;
+
+  /**
+   * {@link #parse} on the raw UTF-8 bytes {@code b[from, to)} of one line (line ending excluded),
+   * without decoding it: the same header (positions in chars, which are bytes here) or null, or
+   * {@link #UNDECIDED} when the answer depends on a byte that is not ASCII (odd spaces, marks,
+   * Arabic-Indic digits, or text right after the header) or lies beyond the first
+   * {@value #ASCII_PREFIX} bytes. It reads the longest ASCII prefix as a string and runs the same
+   * matcher on it, tracking the furthest character it looked at: if that is inside the prefix, the
+   * rest of the line could not have changed the answer (ASCII is never changed by
+   * {@link Text#normalize}), so the answer is the whole line's.
+   *
+   * @param prefixOut when not null and a header is found, {@code prefixOut[0]} gets the ASCII
+   *     prefix read (it holds the header's date and time, {@link #sourceTime}, and everything
+   *     before {@link #restStart})
+   */
+  static Header parseAscii(byte[] b, int from, int to, String[] prefixOut) {
+    int limit = Math.min(to, from + ASCII_PREFIX);
+    int p = from;
+    while (p < limit && b[p] >= 0) {
+      p++;
+    }
+    boolean whole = p == to;
+    if (p == from) {
+      return whole ? null : UNDECIDED;
+    }
+    byte first = b[from];
+    if (!(first == '[' || (first >= '0' && first <= '9'))) {
+      return null; // ASCII is never invisible: this is the first visible character
+    }
+    String prefix = new String(b, from, p - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+    if (first != '[') {
+      int sep = separatorAfterDigits(prefix);
+      if (sep < 0) {
+        return whole ? null : UNDECIDED;
+      }
+      if (sep == 0) {
+        return null;
+      }
+    }
+    int[] reach = {-1};
+    Match m = Match.of(prefix, reach);
+    if (!whole && reach[0] >= prefix.length()) {
+      return UNDECIDED;
+    }
+    if (m == null) {
+      return null;
+    }
+    Header h = build(prefix, new Text.Normalized(prefix, null), m);
+    if (h != null && prefixOut != null) {
+      prefixOut[0] = prefix;
+    }
+    return h;
   }
 
   /**
@@ -137,6 +200,11 @@ record Header(
    * they skip normalization and the regular expressions.
    */
   static boolean separatorFollowsDigits(String line) {
+    return separatorAfterDigits(line) == 1;
+  }
+
+  /** {@link #separatorFollowsDigits} as 1 (true) or 0 (false), or -1 if the line ended first. */
+  private static int separatorAfterDigits(String line) {
     int digits = 0;
     boolean space = false;
     for (int i = 0; i < line.length(); i++) {
@@ -151,15 +219,15 @@ record Header(
       }
       if (c >= '0' && c <= '9' && !space) {
         if (++digits > 4) {
-          return false;
+          return 0;
         }
       } else if (c == ' ' && digits > 0 && !space) {
         space = true;
       } else {
-        return digits > 0 && (c == '.' || c == '/' || c == '-' || c == ':');
+        return digits > 0 && (c == '.' || c == '/' || c == '-' || c == ':') ? 1 : 0;
       }
     }
-    return false;
+    return -1;
   }
 
   private static char firstVisible(String line) {
@@ -275,16 +343,29 @@ record Header(
     int closeS;
     int end;
 
-    /** The match of the date-first shape, else of the time-first shape; null if neither. */
-    static Match of(String s) {
+    /**
+     * The match of the date-first shape, else of the time-first shape; null if neither. When
+     * {@code reach} is not null, {@code reach[0]} gets the furthest index either attempt read.
+     */
+    static Match of(String s, int[] reach) {
       Match m = new Match();
       if (m.dateFirst(s)) {
+        if (reach != null) {
+          reach[0] = m.reach;
+        }
         return m;
       }
-      m = new Match();
-      m.timeFirst = true;
-      return m.timeFirst(s) ? m : null;
+      Match t = new Match();
+      t.timeFirst = true;
+      boolean found = t.timeFirst(s);
+      if (reach != null) {
+        reach[0] = Math.max(m.reach, t.reach);
+      }
+      return found ? t : null;
     }
+
+    /** The furthest index of the line this match looked at (past the end counts too). */
+    int reach = -1;
 
     /** The same positions from a regular-expression match (the reference path). */
     static Match of(Matcher r, Groups g, boolean timeFirst) {
@@ -331,7 +412,7 @@ record Header(
       int t;
       if (at(s, i) == ',') {
         t = at(s, i + 1) == ' ' ? i + 2 : i + 1;
-      } else if (s.startsWith(" klo ", i)) {
+      } else if (startsWith(s, " klo ", i)) {
         t = i + 5;
         klo = true;
       } else if (at(s, i) == ' ') {
@@ -501,19 +582,19 @@ record Header(
         if (at(s, e) == ' ') {
           e++;
         }
-        if (s.startsWith("- ", e)) {
+        if (startsWith(s, "- ", e)) {
           e += 2;
         }
         closeKind = CLOSE_BRACKET;
         end = e;
         return true;
       }
-      if (s.startsWith(" - ", i)) {
+      if (startsWith(s, " - ", i)) {
         closeKind = CLOSE_DASH;
         end = i + 3;
         return true;
       }
-      if (s.startsWith(": ", i)) {
+      if (startsWith(s, ": ", i)) {
         closeKind = CLOSE_COLON;
         end = i + 2;
         return true;
@@ -527,7 +608,7 @@ record Header(
     }
 
     /** The end of 1 to {@code max} ASCII digits from {@code i}; -1 if none or more than max. */
-    private static int digitRun(String s, int i, int max) {
+    private int digitRun(String s, int i, int max) {
       int j = i;
       while (isDigit(at(s, j))) {
         j++;
@@ -541,8 +622,17 @@ record Header(
     }
 
     /** The character at {@code i}, or 0 past the end (no grammar part matches 0). */
-    private static char at(String s, int i) {
+    private char at(String s, int i) {
+      if (i > reach) {
+        reach = i;
+      }
       return i < s.length() ? s.charAt(i) : 0;
+    }
+
+    /** {@code s.startsWith(p, i)}, counting what it may read towards {@link #reach}. */
+    private boolean startsWith(String s, String p, int i) {
+      reach = Math.max(reach, i + p.length() - 1);
+      return s.startsWith(p, i);
     }
   }
 

@@ -148,11 +148,32 @@ final class LineSource implements AutoCloseable {
 
   /** Decodes UTF-8, replacing bad bytes with U+FFFD; {@code firstBad[0]} gets the first bad offset. */
   private String decode(byte[] bytes, int from, int len, int[] firstBad) {
+    return decode(bytes, from, len, firstBad, decoder);
+  }
+
+  /**
+   * Decodes UTF-8, replacing bad bytes with U+FFFD; {@code firstBad[0]} gets the first bad offset
+   * (relative to {@code from}), or stays as it was if there is none.
+   *
+   * @param decoder a reporting UTF-8 decoder to reuse, or null to make one if it is needed
+   */
+  static String decode(byte[] bytes, int from, int len, int[] firstBad, CharsetDecoder decoder) {
     // Fast path: the JDK's decoder replaces bad bytes with U+FFFD too, so a result without U+FFFD
     // had none; a line holding U+FFFD is decoded again below to find where the bad bytes are.
     String fast = new String(bytes, from, len, StandardCharsets.UTF_8);
     if (fast.indexOf('\uFFFD') < 0) {
       return fast;
+    }
+    return decodeReporting(bytes, from, len, firstBad, decoder);
+  }
+
+  /** {@link #decode} without the fast path: finds where the first bad bytes are. */
+  static String decodeReporting(byte[] bytes, int from, int len, int[] firstBad,
+      CharsetDecoder decoder) {
+    if (decoder == null) {
+      decoder = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
     ByteBuffer bb = ByteBuffer.wrap(bytes, from, len);
     CharBuffer out = CharBuffer.allocate(len + 1);

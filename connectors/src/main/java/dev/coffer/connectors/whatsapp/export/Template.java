@@ -18,7 +18,12 @@ import java.util.regex.Pattern;
  * leading {@code @} means the subject is the exporter. A trailing period is always optional.
  */
 record Template(Event event, Pattern pattern, List<String> roles, boolean actorIsYou,
-    boolean subjectIsYou, String source) {
+    boolean subjectIsYou, String source, List<String> needles) {
+
+  /** The longest of {@link #needles}, or null if there is none. */
+  String needle() {
+    return needles.isEmpty() ? null : needles.get(0);
+  }
 
   private static final String NAME = "((?:(?!: ).)+?)";
 
@@ -76,7 +81,45 @@ record Template(Event event, Pattern pattern, List<String> roles, boolean actorI
     re.append("\\.?$");
     Pattern p = Pattern.compile(re.toString(),
         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL);
-    return new Template(event, p, List.copyOf(roles), actorYou, subjectYou, notation);
+    return new Template(event, p, List.copyOf(roles), actorYou, subjectYou, notation, needles(t));
+  }
+
+  /**
+   * The runs of literal characters every match must contain, {@link #fold folded}, longest first
+   * (runs of two chars or more). A run stops at braces and at the characters the notation widens
+   * (space, straight quote, apostrophe), so the pattern matches it verbatim, case aside.
+   */
+  private static List<String> needles(String notation) {
+    List<String> out = new ArrayList<>();
+    StringBuilder run = new StringBuilder();
+    boolean inBraces = false;
+    for (int i = 0; i <= notation.length(); i++) {
+      char c = i < notation.length() ? notation.charAt(i) : '{';
+      if (inBraces) {
+        inBraces = c != '}';
+        continue;
+      }
+      if (c == '{' || c == '}' || c == ' ' || c == '"' || c == '\'' || Character.isSurrogate(c)) {
+        if (run.length() >= 2) {
+          out.add(run.toString());
+        }
+        run.setLength(0);
+        inBraces = c == '{';
+        continue;
+      }
+      run.append(fold(c));
+    }
+    out.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    return List.copyOf(out);
+  }
+
+  /**
+   * The case folding of {@link Pattern#CASE_INSENSITIVE} with {@link Pattern#UNICODE_CASE} for one
+   * char: a literal char {@code f} (folded) matches an input char {@code c} when {@code f == c} or
+   * {@code f == fold(c)}.
+   */
+  static char fold(char c) {
+    return Character.toLowerCase(Character.toUpperCase(c));
   }
 
   private static String literal(String s) {

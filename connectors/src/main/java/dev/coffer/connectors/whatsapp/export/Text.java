@@ -86,6 +86,12 @@ final class Text {
     StringBuilder out = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (c < '\u00A0') { // below every mark, odd space and hyphen handled here
+        if (out != null) {
+          out.append(c);
+        }
+        continue;
+      }
       boolean drop = isInvisible(c);
       boolean map = !drop && (isOddSpace(c) || c == '\u2011');
       if ((drop || map) && out == null) {

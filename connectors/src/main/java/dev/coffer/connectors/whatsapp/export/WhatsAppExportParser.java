@@ -57,17 +57,21 @@ public final class WhatsAppExportParser {
   public static Result parse(byte[] chatText, DateOrder dateOrder) {
     Objects.requireNonNull(chatText, "chatText");
     ExportParser.Limits limits = ExportParser.Limits.DEFAULT;
-    // The text is in memory: pass 1 keeps the decoded lines and their headers for pass 2.
-    ExportParser.Recorded recorded = new ExportParser.Recorded();
-    ExportParser.Scan scan;
-    try {
-      scan = ExportParser.scan(new ByteArrayInputStream(chatText), dateOrder, limits, recorded);
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading a byte array cannot fail", e);
+    // The text is in memory: lines and headers are found once, on the bytes, for both passes.
+    ChatBytes text = ChatBytes.read(chatText, limits.maxLineBytes());
+    if (text == null) { // a line over the limit: the stream parser cuts it and reports the rest
+      List<ChatEntry> out = new ArrayList<>();
+      try {
+        Summary s = parse(() -> new ByteArrayInputStream(chatText), dateOrder, out::add);
+        return new Result(out, s.headerFormat, s.dateOrder, s.lines, s.group);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading a byte array cannot fail", e);
+      }
     }
+    ExportParser.Scan scan = ExportParser.scan(text, dateOrder);
     FormatDecision d = scan.decision();
-    List<ChatEntry> out = new ArrayList<>(recorded.lines.size());
-    long lines = new ExportParser(d, limits).parse(recorded, e -> out.add(ChatEntry.of(e)));
+    List<ChatEntry> out = new ArrayList<>(text.count);
+    long lines = new ExportParser(d, limits).parse(text, e -> out.add(ChatEntry.of(e)));
     return new Result(out, d.template(), d.template() == null ? null : d.order(), lines,
         scan.group());
   }
