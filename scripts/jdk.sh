@@ -2,7 +2,16 @@
 # Order: $JAVA_HOME, then JDKs under /usr/lib/jvm (newest first), then java on PATH.
 
 coffer_java_major() {
-  # Prints the major version of the java binary given as $1, or nothing.
+  # Prints the major version of the java binary given as $1, or nothing. The JDK's release file
+  # says it without starting a JVM (a start costs a noticeable part of a short command's time);
+  # a JDK without one is asked.
+  local release v
+  release="$(dirname "$(dirname "$1")")/release"
+  if [ -f "$release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$release" | head -1)
+    case "$v" in 1) v=$(sed -n 's/^JAVA_VERSION="1\.\([0-9]*\).*/\1/p' "$release" | head -1) ;; esac
+    [ -n "$v" ] && { echo "$v"; return 0; }
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
 }
 

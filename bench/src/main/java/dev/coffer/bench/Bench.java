@@ -84,6 +84,10 @@ public final class Bench {
     report.settings.put("scale", scale);
     report.settings.put("seed", 7);
     report.settings.put("import_jvm", "-Xmx512m, zone UTC, fresh data directory per run");
+    String aot = System.getenv("COFFER_BENCH_AOT");
+    boolean aotUsed = aot != null && !"off".equals(System.getenv("COFFER_AOT")) && Files.isRegularFile(Path.of(aot));
+    report.settings.put("cli_launcher", "./coffer (COFFER_CLI_DIR = the jar snapshot), JVM AOT cache "
+        + (aotUsed ? "used (made before the run)" : "not used (JDK < 25 or none could be made)"));
 
     log("disk ceilings (dd conv=fdatasync, fsync latency) in " + work);
     double dd = median(scale.runs(), () -> Ceilings.ddWriteMBps(work, scale.ddMegabytes()));

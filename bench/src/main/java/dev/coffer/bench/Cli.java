@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the built {@code coffer} CLI as a child JVM, the way {@code ./coffer} does, but without its
- * rebuild check: a rebuild in the middle of a measurement would be measured too.
+ * Runs the built {@code coffer} CLI as a child process through the {@code ./coffer} launcher users
+ * run (its JDK lookup, JVM options and ahead-of-time cache included), pointed at a snapshot of the
+ * jars with {@code COFFER_CLI_DIR}, which also skips its rebuild check: a rebuild in the middle of a
+ * measurement would be measured too. {@code scripts/bench} makes the snapshot's AOT cache before the
+ * run, so no measured command trains one.
  */
 final class Cli {
   private final Path root;
@@ -30,18 +33,23 @@ final class Cli {
     return run(List.of(), args);
   }
 
-  /** Runs the CLI with extra JVM options (heap limit, GC log, JFR) before the class name. */
+  /**
+   * Runs the CLI with extra JVM options (heap limit, GC log, JFR), passed as the launcher's
+   * {@code COFFER_JAVA_OPTS} (so none of them may contain a space).
+   */
   Proc.Result run(List<String> jvmOptions, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(java.toString());
-    cmd.addAll(jvmOptions);
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-    cmd.add("-Djava.util.logging.config.file=" + root.resolve("cli/src/main/config/logging.properties"));
-    cmd.add("-cp");
-    cmd.add(cliDir.resolve("coffer-cli.jar") + ":" + cliDir.resolve("lib/*"));
-    cmd.add("dev.coffer.cli.Coffer");
+    cmd.add(root.resolve("coffer").toString());
     cmd.addAll(List.of(args));
-    return Proc.run(cmd, root, Map.of());
+    for (String o : jvmOptions) {
+      if (o.contains(" ")) {
+        throw new IllegalArgumentException("a JVM option for the launcher contains a space: " + o);
+      }
+    }
+    return Proc.run(cmd, root, Map.of(
+        "JAVA_HOME", java.getParent().getParent().toString(),
+        "COFFER_CLI_DIR", cliDir.toString(),
+        "COFFER_JAVA_OPTS", String.join(" ", jvmOptions),
+        "COFFER_LOG", "warn"));
   }
 }

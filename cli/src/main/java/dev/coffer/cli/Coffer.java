@@ -2,6 +2,7 @@ package dev.coffer.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,8 +35,14 @@ import picocli.CommandLine.Command;
       "Exit status: 0 ok; 1 failed, or verify found a problem; 2 usage error; 3 imported, some lines",
       "kept as unparsed records; 4 refused by retention or a legal hold (audited); 5 no archive at the",
       "data directory; 10-16 input refused, nothing kept.",
-    },
-    subcommands = {
+    })
+public final class Coffer implements Runnable {
+  /**
+   * The subcommands, in the order the usage lists them. Not in {@code @Command(subcommands = …)}:
+   * picocli would build every command's model (reflection over all their options) on each start, a
+   * large part of a short command's CPU time; {@link #execute} registers only the one named.
+   */
+  static final List<Class<?>> COMMANDS = List.of(
       InitCommand.class,
       ImportCommand.class,
       VerifyCommand.class,
@@ -59,9 +66,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       DirectoryCommand.class,
       StatusCommand.class,
-      CommandLine.HelpCommand.class,
-    })
-public final class Coffer implements Runnable {
+      CommandLine.HelpCommand.class);
+
   static final int OK = 0;
   static final int FAILED = 1;
   static final int USAGE = 2;
@@ -86,11 +92,35 @@ public final class Coffer implements Runnable {
   /** Runs the command line with the given streams; returns the exit status (tests call this). */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Coffer());
+    // Settings below reach the subcommands registered by then: register first.
+    Class<?> named = args.length == 0 ? null : commandNamed(args[0]);
+    for (Class<?> c : COMMANDS) {
+      if (named == null || c == named) {
+        cl.addSubcommand(c);
+      }
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(new Failures());
     return cl.execute(args);
+  }
+
+  /**
+   * The command class whose name or alias is {@code arg}, or null: then every command is registered
+   * (the usage, {@code help}, and picocli's suggestions for a mistyped name need them all).
+   */
+  private static Class<?> commandNamed(String arg) {
+    for (Class<?> c : COMMANDS) {
+      Command command = c.getAnnotation(Command.class);
+      if (c == CommandLine.HelpCommand.class || command == null) {
+        continue;
+      }
+      if (command.name().equals(arg) || List.of(command.aliases()).contains(arg)) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /** {@link #execute(String[], PrintWriter, PrintWriter)} with {@code env} as the environment it reads secrets from. */
