@@ -1,6 +1,9 @@
 package dev.coffer.search;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.analysis.Analyzer;
@@ -44,19 +47,31 @@ final class Analysis {
 
   /** For indexing message text: also emits the base forms of emoji sequences. */
   static Analyzer index() {
-    return new TextAnalyzer(true);
+    return new TextAnalyzer(true, null);
   }
 
   /** For queries and for short fields (sender names): no emoji expansion, so 👍🏽 finds only 👍🏽. */
   static Analyzer query() {
-    return new TextAnalyzer(false);
+    return new TextAnalyzer(false, null);
+  }
+
+  /**
+   * The index analysis of message text <em>with</em> its phone tokens, for highlighting by
+   * re-analysis: the same tokens, positions and offsets as the indexed {@code text} field (where
+   * {@link RecordDocuments} stacks the phone tokens on the analyzed words), computed from the text
+   * of the 20 hits shown instead of being read from offsets stored in the postings.
+   */
+  static Analyzer highlighting(PhoneNumbers phones) {
+    return new TextAnalyzer(true, phones);
   }
 
   private static final class TextAnalyzer extends Analyzer {
     private final boolean expandEmoji;
+    private final PhoneNumbers phones;
 
-    TextAnalyzer(boolean expandEmoji) {
+    TextAnalyzer(boolean expandEmoji, PhoneNumbers phones) {
       this.expandEmoji = expandEmoji;
+      this.phones = phones;
     }
 
     @Override
@@ -65,7 +80,29 @@ final class Analysis {
       TokenStream stream = expandEmoji ? new WordParts(new EmojiVariants(tokenizer)) : tokenizer;
       stream = new ICUFoldingFilter(stream);
       stream = new CJKBigramFilter(stream);
-      return new TokenStreamComponents(tokenizer, stream);
+      if (phones == null) {
+        return new TokenStreamComponents(tokenizer, stream);
+      }
+      PhoneTokens withPhones = new PhoneTokens(stream, List.of());
+      return new TokenStreamComponents(reader -> {
+        // the numbers are found on the whole text before tokenizing, as when indexing
+        String text = readAll(reader);
+        withPhones.spans(phones.find(text));
+        tokenizer.setReader(new StringReader(text));
+      }, withPhones);
+    }
+
+    private static String readAll(Reader reader) {
+      StringBuilder b = new StringBuilder();
+      char[] buf = new char[512];
+      try {
+        for (int n; (n = reader.read(buf)) > 0; ) {
+          b.append(buf, 0, n);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // a StringReader over the text: cannot happen
+      }
+      return b.toString();
     }
 
     @Override
@@ -218,7 +255,7 @@ final class Analysis {
     private final PositionIncrementAttribute posInc = addAttribute(PositionIncrementAttribute.class);
     private final PositionLengthAttribute posLen = addAttribute(PositionLengthAttribute.class);
     private final TypeAttribute type = addAttribute(TypeAttribute.class);
-    private final List<PhoneNumbers.Span> spans;
+    private List<PhoneNumbers.Span> spans;
     private int next;
     private State held;
     private int heldStart;
@@ -227,6 +264,11 @@ final class Analysis {
     PhoneTokens(TokenStream input, List<PhoneNumbers.Span> spans) {
       super(input);
       this.spans = spans;
+    }
+
+    /** The numbers of the next text (before {@link #reset()}), when the stream is reused. */
+    void spans(List<PhoneNumbers.Span> numbers) {
+      this.spans = numbers;
     }
 
     @Override

@@ -61,13 +61,16 @@ final class RecordDocuments {
   /** Separates the parts of {@link #CONVERSATION_META}: kind, channel, title. */
   static final char META_SEPARATOR = '\u001f';
 
-  /** Stored, tokenized, with offsets in the postings so the highlighter never re-analyzes. */
+  /**
+   * Stored, tokenized, with positions (phrases) but no offsets: snippets re-analyse the text of the
+   * hits shown ({@link Snippets}), which is cheaper than reading offsets back from the index.
+   */
   private static final FieldType TEXT_TYPE = new FieldType();
 
   static {
     TEXT_TYPE.setStored(true);
     TEXT_TYPE.setTokenized(true);
-    TEXT_TYPE.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS);
+    TEXT_TYPE.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
     TEXT_TYPE.freeze();
   }
 

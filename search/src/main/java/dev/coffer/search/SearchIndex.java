@@ -23,13 +23,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.text.BreakIterator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -70,9 +68,6 @@ import org.apache.lucene.search.SortedNumericSelector;
 import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.search.TotalHits;
-import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
-import org.apache.lucene.search.uhighlight.LengthGoalBreakIterator;
-import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.slf4j.Logger;
@@ -110,7 +105,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
   public static final int EXACT_TOTAL_UP_TO = 10_000;
 
   /** Version of the document layout; an index of another version must be rebuilt. */
-  static final String FORMAT = "2";
+  static final String FORMAT = "3";
 
   static final String DATA_INDEXED_THROUGH = "coffer.indexed_through";
   static final String DATA_FORMAT = "coffer.index_format";
@@ -121,9 +116,8 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
   private static final int CATCH_UP_BATCH = 4096;
   private static final int PARALLEL_MIN = 512;
   private static final int TIME_CACHE = 10_000;
-  private static final int SNIPPET_LENGTH = 140;
-  private static final Set<String> HIT_FIELDS = Set.of(ID, SERIAL, KIND, CHANNEL, CONVERSATION,
-      CONVERSATION_TITLE, SENDER_NAME, SENDER_HANDLE, SENT_AT);
+  private static final Set<String> HIT_AND_TEXT = Set.of(ID, SERIAL, KIND, CHANNEL, CONVERSATION,
+      CONVERSATION_TITLE, SENDER_NAME, SENDER_HANDLE, SENT_AT, TEXT);
 
   private final Path path;
   private final Directory directory;
@@ -133,6 +127,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
   private final Analyzer queryAnalyzer = Analysis.query();
   private final RecordDocuments documents;
   private final RequestQueries queries;
+  private final Snippets snippets;
   private final IndexWriter writer;
   private final SearcherManager searchers;
   private final ScheduledExecutorService maintenance;
@@ -231,6 +226,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
     this.phones = new PhoneNumbers(options.phoneRegion());
     this.documents = new RecordDocuments(phones, indexAnalyzer);
     this.queries = new RequestQueries(queryAnalyzer, phones);
+    this.snippets = new Snippets(phones);
     IndexWriterConfig config =
         new IndexWriterConfig(new PerFieldAnalyzerWrapper(queryAnalyzer, Map.of(TEXT, indexAnalyzer)));
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
@@ -929,12 +925,24 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
       ScoreDoc[] page = top.scoreDocs.length <= request.offset()
           ? new ScoreDoc[0]
           : java.util.Arrays.copyOfRange(top.scoreDocs, request.offset(), top.scoreDocs.length);
-      String[] snippets = snippets(searcher, query, page, request);
+      // Each hit's stored fields in one read (in doc order: a block is decoded once), text included;
+      // the snippets are made from that text without asking the index again (Snippets).
+      Integer[] byDoc = new Integer[page.length];
+      for (int i = 0; i < page.length; i++) {
+        byDoc[i] = i;
+      }
+      java.util.Arrays.sort(byDoc, Comparator.comparingInt(i -> page[i].doc));
       StoredFields stored = searcher.storedFields();
+      Document[] docs = new Document[page.length];
+      for (int i : byDoc) {
+        docs[i] = stored.document(page[i].doc, HIT_AND_TEXT);
+      }
+      Snippets.Wanted looked = page.length == 0 ? null : Snippets.wanted(query);
       List<Hit> hits = new ArrayList<>(page.length);
       for (int i = 0; i < page.length; i++) {
         float score = order == SearchRequest.Sort.RELEVANCE ? (Float) ((FieldDoc) page[i]).fields[0] : 0f;
-        hits.add(hit(stored.document(page[i].doc, HIT_FIELDS), snippets[i], score));
+        String snippet = snippets.snippet(docs[i].get(TEXT), looked, request.highlightPre(), request.highlightPost());
+        hits.add(hit(docs[i], snippet, score));
       }
       String next = page.length == request.limit()
           ? RequestQueries.cursor(order, (FieldDoc) page[page.length - 1])
@@ -955,32 +963,6 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
         .add(new org.apache.lucene.search.TermInSetQuery(ID, ids.stream().map(org.apache.lucene.util.BytesRef::new).toList()),
             org.apache.lucene.search.BooleanClause.Occur.MUST_NOT)
         .build();
-  }
-
-  private String[] snippets(IndexSearcher searcher, Query query, ScoreDoc[] page, SearchRequest request)
-      throws IOException {
-    if (page.length == 0) {
-      return new String[0];
-    }
-    UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, indexAnalyzer)
-        .withFormatter(new DefaultPassageFormatter(request.highlightPre(), request.highlightPost(), " … ", false))
-        .withBreakIterator(() -> LengthGoalBreakIterator.createClosestToLength(
-            BreakIterator.getSentenceInstance(Locale.ROOT), SNIPPET_LENGTH, 0.5f))
-        .withMaxNoHighlightPassages(1)
-        .build();
-    int[] docs = new int[page.length];
-    for (int i = 0; i < page.length; i++) {
-      docs[i] = page[i].doc;
-    }
-    // doc ids in any order; the snippets come back aligned with them. Up to 2 passages per snippet.
-    Map<String, String[]> byField = highlighter.highlightFields(new String[] {TEXT}, query, docs, new int[] {2});
-    String[] out = byField.get(TEXT);
-    for (int i = 0; i < out.length; i++) {
-      if (out[i] != null && out[i].length() > 3 * SNIPPET_LENGTH) {
-        out[i] = out[i].substring(0, 3 * SNIPPET_LENGTH) + "…";
-      }
-    }
-    return out;
   }
 
   private static Hit hit(Document d, String snippet, float score) {
