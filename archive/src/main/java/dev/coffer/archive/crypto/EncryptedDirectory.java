@@ -56,8 +56,14 @@ public final class EncryptedDirectory extends FilterDirectory {
   static final int TRAILER = 32;
   private static final int BUFFER = 4096;
 
+  /** Plaintext blocks of the cache: 4 KiB, aligned in the file, so the CTR counter needs no skip. */
+  static final int BLOCK_SHIFT = 12;
+  static final int BLOCK = 1 << BLOCK_SHIFT;
+
   private final KeyRing ring;
   private final String purpose;
+  /** Decrypted blocks shared by every reader of this directory, or null (no cache). */
+  private final BlockCache cache;
   private final Map<Integer, SecretKeySpec> keys = new ConcurrentHashMap<>();
   private final Map<Integer, SecretKeySpec> macKeys = new ConcurrentHashMap<>();
 
@@ -70,9 +76,78 @@ public final class EncryptedDirectory extends FilterDirectory {
   }
 
   EncryptedDirectory(Directory in, KeyRing ring, String purpose) {
+    this(in, ring, purpose, 0);
+  }
+
+  /**
+   * @param cacheBytes bound of the decrypted-block cache ({@link BlockCache}); 0 for none
+   */
+  EncryptedDirectory(Directory in, KeyRing ring, String purpose, long cacheBytes) {
     super(in);
     this.ring = ring;
     this.purpose = purpose;
+    this.cache = cacheBytes >= BLOCK ? new BlockCache((int) Math.min(Integer.MAX_VALUE, cacheBytes / BLOCK)) : null;
+  }
+
+  /**
+   * A bounded LRU of decrypted 4 KiB blocks of this directory's files, shared by every input, clone
+   * and slice: Lucene reads the same term-dictionary, postings, doc-values and stored-field blocks
+   * again for every query (and clones an input for each lookup, each with an empty buffer), and
+   * decrypting them again each time was a third of a search's CPU. What it holds: plaintext of index
+   * blocks, in this process's heap only (never written anywhere), at most its bound, dropped when the
+   * directory is closed. Keys are (open file, block): an opened file is never rewritten (Lucene files
+   * are write-once) and each open gets a new number, so a block can never be served for another file
+   * or a later version. It changes nothing about authentication: random reads were never checked
+   * against the file's MAC (that needs the whole file: {@link #authenticate}); a cached block is the
+   * decryption of the bytes read from the file, as an uncached read would be. Merges and read-once
+   * opens bypass it (they read everything once and would only evict what searches use).
+   */
+  static final class BlockCache {
+    private final int maxBlocks;
+    private final java.util.LinkedHashMap<Long, byte[]> blocks;
+
+    BlockCache(int maxBlocks) {
+      this.maxBlocks = maxBlocks;
+      this.blocks = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+          return size() > BlockCache.this.maxBlocks;
+        }
+      };
+    }
+
+    synchronized byte[] get(long key) {
+      return blocks.get(key);
+    }
+
+    synchronized void put(long key, byte[] plain) {
+      blocks.put(key, plain);
+    }
+
+    synchronized int size() {
+      return blocks.size();
+    }
+
+    synchronized void clear() {
+      blocks.clear();
+    }
+  }
+
+  /** Numbers the opened files for the block cache's keys (40 bits; 24 bits of block number). */
+  private static final java.util.concurrent.atomic.AtomicLong FILES = new java.util.concurrent.atomic.AtomicLong();
+  private static final int FILE_SHIFT = 24;
+
+  /** The number of blocks the cache holds now (tests). */
+  int cachedBlocks() {
+    return cache == null ? 0 : cache.size();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (cache != null) {
+      cache.clear();
+    }
+    super.close();
   }
 
   private SecretKeySpec key(int id) throws IOException {
@@ -255,7 +330,11 @@ public final class EncryptedDirectory extends FilterDirectory {
       int keyId = hb.getInt();
       byte[] iv = new byte[16];
       hb.get(iv);
-      return new Opening("encrypted(" + raw + ")", raw, key(keyId), iv, 0, logicalLength(raw, h[4]), true);
+      long length = logicalLength(raw, h[4]);
+      boolean cached = cache != null && context != IOContext.READONCE
+          && context.context() != IOContext.Context.MERGE && (length >>> BLOCK_SHIFT) < (1L << FILE_SHIFT);
+      return new Opening("encrypted(" + raw + ")", raw, key(keyId), iv, 0, length, true,
+          cached ? cache : null, FILES.incrementAndGet() & ((1L << (64 - FILE_SHIFT)) - 1), length);
     } catch (IOException | RuntimeException e) {
       raw.close();
       throw e;
@@ -401,11 +480,18 @@ public final class EncryptedDirectory extends FilterDirectory {
     private final long start;
     private final long length;
     private final boolean owner;
+    /** The directory's block cache, or null: this file's reads decrypt on their own. */
+    private final BlockCache cache;
+    /** The opened file's number in the cache's keys (shared by clones and slices). */
+    private final long file;
+    /** Logical length of the whole file (a slice's blocks are the file's). */
+    private final long fileLength;
     /** This input's identity for the thread's shared cipher (a number, so no input is kept alive). */
     private long id = IDS.incrementAndGet();
     private byte[] scratch;
 
-    Opening(String desc, IndexInput raw, SecretKeySpec key, byte[] iv, long start, long length, boolean owner) {
+    Opening(String desc, IndexInput raw, SecretKeySpec key, byte[] iv, long start, long length, boolean owner,
+        BlockCache cache, long file, long fileLength) {
       super(desc, BUFFER);
       this.raw = raw;
       this.key = key;
@@ -413,6 +499,9 @@ public final class EncryptedDirectory extends FilterDirectory {
       this.start = start;
       this.length = length;
       this.owner = owner;
+      this.cache = cache;
+      this.file = file;
+      this.fileLength = fileLength;
     }
 
     @Override
@@ -422,11 +511,25 @@ public final class EncryptedDirectory extends FilterDirectory {
       if (getFilePointer() + len > length) {
         throw new EOFException("read past EOF: " + this);
       }
-      if (scratch == null || scratch.length < len) {
-        scratch = new byte[Math.max(len, BUFFER)];
+      if (cache != null) {
+        readBlocks(pos, b, len);
+        return;
+      }
+      byte[] target;
+      int at;
+      if (b.hasArray()) {
+        // decrypted in place: no second buffer per clone (Lucene clones an input for every lookup)
+        target = b.array();
+        at = b.arrayOffset() + b.position();
+      } else {
+        if (scratch == null || scratch.length < len) {
+          scratch = new byte[Math.max(len, BUFFER)];
+        }
+        target = scratch;
+        at = 0;
       }
       raw.seek(HEADER + pos);
-      raw.readBytes(scratch, 0, len);
+      raw.readBytes(target, at, len);
       try {
         Ctr ctr = CTR.get();
         Cipher cipher = ctr.cipher;
@@ -437,16 +540,45 @@ public final class EncryptedDirectory extends FilterDirectory {
             cipher.update(Ctr.ZEROS, 0, skip, ctr.discard, 0);
           }
         }
+        cipher.update(target, at, len, target, at);
         if (b.hasArray()) {
-          cipher.update(scratch, 0, len, b.array(), b.arrayOffset() + b.position());
           b.position(b.position() + len);
         } else {
-          b.put(cipher.update(scratch, 0, len));
+          b.put(scratch, 0, len);
         }
         ctr.user = id;
         ctr.at = pos + len;
       } catch (GeneralSecurityException e) {
         throw new IOException("AES/CTR failed", e);
+      }
+    }
+
+    /** Copies [pos, pos + len) from the cache's plaintext blocks, decrypting and adding those missing. */
+    private void readBlocks(long pos, ByteBuffer b, int len) throws IOException {
+      while (len > 0) {
+        long block = pos >>> BLOCK_SHIFT;
+        long slot = (file << FILE_SHIFT) | block;
+        byte[] plain = cache.get(slot);
+        if (plain == null) {
+          long blockStart = block << BLOCK_SHIFT;
+          plain = new byte[(int) Math.min(BLOCK, fileLength - blockStart)];
+          raw.seek(HEADER + blockStart);
+          raw.readBytes(plain, 0, plain.length);
+          try {
+            Ctr ctr = CTR.get();
+            ctr.cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(counter(iv, blockStart)));
+            ctr.cipher.update(plain, 0, plain.length, plain, 0);
+            ctr.user = -1; // re-keyed here: the next uncached read must initialise it again
+          } catch (GeneralSecurityException e) {
+            throw new IOException("AES/CTR failed", e);
+          }
+          cache.put(slot, plain);
+        }
+        int offset = (int) (pos - (block << BLOCK_SHIFT));
+        int k = Math.min(len, plain.length - offset);
+        b.put(plain, offset, k);
+        pos += k;
+        len -= k;
       }
     }
 
@@ -479,7 +611,7 @@ public final class EncryptedDirectory extends FilterDirectory {
             + ", length=" + sliceLength + ", file length=" + length + ": " + this);
       }
       return new Opening(getFullSliceDescription(sliceDescription), raw.clone(), key, iv, start + offset, sliceLength,
-          false);
+          false, cache, file, fileLength);
     }
 
     @Override

@@ -155,6 +155,15 @@ public final class Encryption {
    * ({@link #ID_INDEX}, {@link #SEARCH_INDEX}), or {@code dir} itself without encryption.
    */
   public Directory wrap(Directory dir, String purpose) {
-    return ring == null ? dir : new EncryptedDirectory(dir, ring, purpose);
+    return wrap(dir, purpose, 0);
+  }
+
+  /**
+   * {@link #wrap(Directory, String)} with a cache of decrypted index blocks of up to {@code cacheBytes}
+   * (plaintext in this process's memory only; see {@code EncryptedDirectory.BlockCache}): for an
+   * index that is searched, whose blocks are read again by every query. 0: no cache.
+   */
+  public Directory wrap(Directory dir, String purpose, long cacheBytes) {
+    return ring == null ? dir : new EncryptedDirectory(dir, ring, purpose, cacheBytes);
   }
 }

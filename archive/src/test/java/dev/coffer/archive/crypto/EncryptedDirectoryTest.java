@@ -39,12 +39,18 @@ class EncryptedDirectoryTest {
     return Encryption.of(ring).wrap(FSDirectory.open(dir), Encryption.SEARCH_INDEX);
   }
 
-  @Test
-  void randomAccessThroughSeeksClonesAndSlicesReadsWhatWasWritten() throws IOException {
+  /** With a decrypted-block cache of {@code cacheBytes} (0: none; 8 KiB: two blocks, evicting all the time). */
+  private Directory open(long cacheBytes) throws IOException {
+    return Encryption.of(ring).wrap(FSDirectory.open(dir), Encryption.SEARCH_INDEX, cacheBytes);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "block cache {0} bytes")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {0, 8192, 1 << 20})
+  void randomAccessThroughSeeksClonesAndSlicesReadsWhatWasWritten(long cacheBytes) throws IOException {
     Random r = new Random(42);
     byte[] data = new byte[200_000];
     r.nextBytes(data);
-    try (Directory d = open()) {
+    try (Directory d = open(cacheBytes)) {
       try (IndexOutput out = d.createOutput("f", IOContext.DEFAULT)) {
         out.writeBytes(data, 0, 1000);
         for (int i = 1000; i < 1100; i++) {
@@ -86,17 +92,61 @@ class EncryptedDirectoryTest {
   }
 
   /**
+   * The cache holds at most its bound, serves a file deleted and written again under the same name
+   * (as Lucene never does, but a rebuilt index could) with the new bytes, and is empty once closed.
+   */
+  @Test
+  void theBlockCacheIsBoundedAndNeverServesAnEarlierFileOfTheSameName() throws IOException {
+    byte[] first = new byte[40_000];
+    byte[] second = new byte[40_000];
+    new Random(1).nextBytes(first);
+    new Random(2).nextBytes(second);
+    EncryptedDirectory d = (EncryptedDirectory) open(4 * EncryptedDirectory.BLOCK);
+    try (d) {
+      try (IndexOutput out = d.createOutput("f", IOContext.DEFAULT)) {
+        out.writeBytes(first, 0, first.length);
+      }
+      byte[] got = new byte[first.length];
+      try (IndexInput in = d.openInput("f", IOContext.DEFAULT)) {
+        in.readBytes(got, 0, got.length);
+      }
+      assertThat(got).isEqualTo(first);
+      assertThat(d.cachedBlocks()).isEqualTo(4);
+      d.deleteFile("f");
+      try (IndexOutput out = d.createOutput("f", IOContext.DEFAULT)) {
+        out.writeBytes(second, 0, second.length);
+      }
+      try (IndexInput in = d.openInput("f", IOContext.DEFAULT)) {
+        in.seek(second.length - 100);
+        byte[] tail = new byte[100];
+        in.readBytes(tail, 0, 100);
+        assertThat(tail).isEqualTo(java.util.Arrays.copyOfRange(second, second.length - 100, second.length));
+        in.seek(0);
+        in.readBytes(got, 0, got.length);
+      }
+      assertThat(got).isEqualTo(second);
+      try (IndexInput once = d.openInput("f", IOContext.READONCE)) {
+        once.readBytes(got, 0, got.length);
+      }
+      assertThat(got).isEqualTo(second);
+      assertThat(d.cachedBlocks()).isLessThanOrEqualTo(4);
+    }
+    assertThat(d.cachedBlocks()).isZero();
+  }
+
+  /**
    * Inputs of two files and their clones read in small interleaved pieces on one thread, and on a
    * second thread at the same time: they share each thread's cipher, so every switch between them,
    * and every non-sequential read, must re-key it.
    */
-  @Test
-  void interleavedReadsOfTwoFilesAndTheirClonesOnTwoThreadsReadWhatWasWritten() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "block cache {0} bytes")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {0, 8192, 1 << 20})
+  void interleavedReadsOfTwoFilesAndTheirClonesOnTwoThreadsReadWhatWasWritten(long cacheBytes) throws Exception {
     Random r = new Random(7);
     byte[][] data = {new byte[50_000], new byte[30_000]};
     r.nextBytes(data[0]);
     r.nextBytes(data[1]);
-    try (Directory d = open()) {
+    try (Directory d = open(cacheBytes)) {
       for (int f = 0; f < 2; f++) {
         try (IndexOutput out = d.createOutput("f" + f, IOContext.DEFAULT)) {
           out.writeBytes(data[f], 0, data[f].length);
