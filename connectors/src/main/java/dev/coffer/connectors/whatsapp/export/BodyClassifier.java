@@ -227,14 +227,36 @@ final class BodyClassifier {
     return s;
   }
 
+  /** Most system lines {@link #remembered} per classifier. */
+  static final int REMEMBERED_SYSTEM_LINES = 4096;
+
+  /**
+   * System lines without an author already read by this classifier, by body: the in-memory parse
+   * shares one classifier between its passes, so pass 2 does not try the templates again on the
+   * lines pass 1 read. What an entry holds besides its place and time depends on the body alone.
+   */
+  private final Map<String, SystemEntry> remembered = new HashMap<>();
+
   private SystemEntry system(int first, int last, LocalDateTime time, String sourceTime,
       String author, String body, String cleaned) {
-    SystemEntry s = matchSystem(first, last, time, sourceTime, author, body, cleaned);
-    if (s != null) {
-      return s;
+    if (author == null) {
+      SystemEntry r = remembered.get(body);
+      if (r != null) {
+        return new SystemEntry(first, last, time, sourceTime, null, body, r.event(), r.actor(),
+            r.actorIsYou(), r.subjects() == null ? null : new ArrayList<>(r.subjects()),
+            r.subjectIsYou(), r.text(),
+            r.detail() == null ? null : new LinkedHashMap<>(r.detail()));
+      }
     }
-    return new SystemEntry(first, last, time, sourceTime, author, body, Event.OTHER, null, false,
-        null, false, Text.stripLeadingMarks(body), null);
+    SystemEntry s = matchSystem(first, last, time, sourceTime, author, body, cleaned);
+    if (s == null) {
+      s = new SystemEntry(first, last, time, sourceTime, author, body, Event.OTHER, null, false,
+          null, false, Text.stripLeadingMarks(body), null);
+    }
+    if (author == null && remembered.size() < REMEMBERED_SYSTEM_LINES) {
+      remembered.put(body, s);
+    }
+    return s;
   }
 
   private SystemEntry matchSystem(int first, int last, LocalDateTime time, String sourceTime,
@@ -321,7 +343,7 @@ final class BodyClassifier {
     String unwrapped = clean0.length() > 2 && clean0.startsWith("<") && clean0.endsWith(">")
         && !clean0.startsWith("< ") ? clean0.substring(1, clean0.length() - 1) : clean0;
     Kind kind = exact(clean0);
-    if (kind == null) {
+    if (kind == null && unwrapped != clean0) {
       kind = exact(unwrapped);
     }
     if (kind == null && marked && continuation.isEmpty()) {
@@ -525,7 +547,11 @@ final class BodyClassifier {
   /** Calls written with a suffix: "Missed voice call, Tap to call back", "Voice call, 12 min". */
   private static Kind callPrefix(String clean) {
     int comma = clean.indexOf(", ");
-    if (comma < 0) {
+    if (comma < 0 || comma > EXACT_MAX_CHARS) {
+      return null; // lower-casing never shortens: a longer prefix is no phrase
+    }
+    int h = lowerHash(clean, comma);
+    if (h != SPECIAL_CASE && !inTable(EXACT_HASHES, h)) {
       return null;
     }
     Kind k = EXACT.get(key(clean.substring(0, comma)));

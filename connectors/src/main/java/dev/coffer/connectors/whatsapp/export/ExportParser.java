@@ -31,12 +31,18 @@ final class ExportParser {
   private final FormatDecision decision;
   private final java.util.Map<String, DateOrder> orders;
   private final Limits limits;
-  private final BodyClassifier classifier = new BodyClassifier();
-  private final java.util.Map<String, Long> readAsHeaders = new java.util.HashMap<>();
+  private final BodyClassifier classifier;
+  private final java.util.Map<String, long[]> readAsHeaders = new java.util.HashMap<>();
   private LocalDateTime lastTime;
   private int lastTimeLine;
 
   ExportParser(FormatDecision decision, Limits limits) {
+    this(decision, limits, new BodyClassifier());
+  }
+
+  /** With the classifier pass 1 used, which remembers the system lines it read. */
+  ExportParser(FormatDecision decision, Limits limits, BodyClassifier classifier) {
+    this.classifier = classifier;
     this.decision = decision;
     this.orders = decision.usedOrders();
     this.limits = limits;
@@ -61,7 +67,8 @@ final class ExportParser {
           continue;
         }
         formats.add(h, line.number(), fullShape(h, line.text(), classifier));
-        if (authors.size() <= 2 || !group) {
+        // Once a third author is seen the chat is a group whatever else follows.
+        if (authors.size() <= 2) {
           Entry e = classifier.classify(line.number(), line.number(), null, null, h.family(),
               h.rest(line.text()), List.of());
           if (e instanceof Entry.SystemEntry s) {
@@ -80,12 +87,12 @@ final class ExportParser {
    * {@link #scan(InputStream, DateOrder, Limits)} over the lines and headers {@code text} found on
    * its bytes: the same decision, without decoding a line whose author shows on its bytes.
    */
-  static Scan scan(ChatBytes text, DateOrder override) {
+  static Scan scan(ChatBytes text, DateOrder override, BodyClassifier classifier) {
     FormatScan formats = new FormatScan();
-    BodyClassifier classifier = new BodyClassifier();
     java.util.Set<String> authors = new java.util.HashSet<>();
     boolean group = false;
     int[] bad = {-1};
+    List<int[]> seenAuthors = new ArrayList<>();
     for (int i = 0; i < text.count; i++) {
       Header h = text.header[i];
       if (h == null) {
@@ -102,7 +109,21 @@ final class ExportParser {
         full = fullShapeRest(h.family(), rest, classifier);
       }
       formats.add(h, number, full);
-      if (authors.size() <= 2 || !group) {
+      // Once a third author is seen the chat is a group whatever else follows.
+      if (authors.size() <= 2) {
+        if (author > 0 && h.family() == Header.Family.DASH) {
+          int from = text.restByte[i];
+          if (plainAscii(text.bytes, from, from + author)) {
+            // An Android line with an ASCII author: a message by that author (classify reads it
+            // so too; a quotation mark, which could make it a subject change, is not plain).
+            if (!seenAuthor(text.bytes, from, author, seenAuthors)) {
+              seenAuthors.add(new int[] {from, author});
+              authors.add(BodyClassifier.cleanAuthor(
+                  new String(text.bytes, from, author, java.nio.charset.StandardCharsets.US_ASCII)));
+            }
+            continue;
+          }
+        }
         if (rest == null) {
           rest = text.rest(i, bad);
         }
@@ -116,6 +137,27 @@ final class ExportParser {
     }
     return new Scan(formats.decide(override), text.count, text.bytes.length,
         group || authors.size() > 2, authors.size());
+  }
+
+  /** True if {@code b[from, to)} is ASCII without a straight quotation mark. */
+  private static boolean plainAscii(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] < 0 || b[i] == '"') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True if the author {@code b[from, from + len)} has the bytes of one in {@code seen}. */
+  private static boolean seenAuthor(byte[] b, int from, int len, List<int[]> seen) {
+    for (int[] a : seen) {
+      if (a[1] == len
+          && java.util.Arrays.equals(b, a[0], a[0] + len, b, from, from + len)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -202,7 +244,9 @@ final class ExportParser {
 
   /** Lines read as headers in pass 2, by header format. */
   java.util.Map<String, Long> readAsHeaders() {
-    return java.util.Map.copyOf(readAsHeaders);
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    readAsHeaders.forEach((k, v) -> out.put(k, v[0]));
+    return java.util.Map.copyOf(out);
   }
 
   /** Pass 2: emits entries in file order; returns the number of lines read. */
@@ -444,7 +488,7 @@ final class ExportParser {
         flush(current, sink, overflow);
         current = new Builder(number, h, time, order, line.head(), line.rest(), line.length(),
             null);
-        readAsHeaders.merge(h.template(), 1L, Long::sum);
+        readAsHeaders.computeIfAbsent(h.template(), k -> new long[1])[0]++;
         if (time != null) {
           lastTime = time;
           lastTimeLine = number;

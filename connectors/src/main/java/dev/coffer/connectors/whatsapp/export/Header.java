@@ -83,6 +83,28 @@ record Header(
   private static final java.util.concurrent.ConcurrentHashMap<Integer, String> TEMPLATES =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** A template text and its shape code. */
+  private record Shape(int code, String template) {}
+
+  /**
+   * The last template seen per slot of its code: a file has one or two, found here without boxing
+   * the code for {@link #TEMPLATES}. Slots are replaced whole (an immutable record), so a race
+   * between threads costs only a lookup in the map.
+   */
+  private static final Shape[] SHAPES = new Shape[64];
+
+  private static String templateOf(int code) {
+    Shape s = SHAPES[code & (SHAPES.length - 1)];
+    if (s != null && s.code() == code) {
+      return s.template();
+    }
+    String t = TEMPLATES.get(code);
+    if (t != null) {
+      SHAPES[code & (SHAPES.length - 1)] = new Shape(code, t);
+    }
+    return t;
+  }
+
   /** Reads a header at the start of {@code line}; null if the line does not start with one. */
   static Header parse(String line) {
     if (line.isEmpty()) {
@@ -247,13 +269,11 @@ record Header(
       return null;
     }
     String s = norm.text();
-    int[] starts = {m.aS, m.bS, m.cS};
-    int[] ends = {m.aE, m.bE, m.cE};
-    int[] n = new int[3];
+    int[] n = {digits(s, m.aS, m.aE), digits(s, m.bS, m.bE), digits(s, m.cS, m.cE)};
     int yearIndex = -1;
     for (int i = 0; i < 3; i++) {
-      n[i] = digits(s, starts[i], ends[i]);
-      if (ends[i] - starts[i] >= 3) {
+      int width = i == 0 ? m.aE - m.aS : i == 1 ? m.bE - m.bS : m.cE - m.cS;
+      if (width >= 3) {
         if (yearIndex >= 0) {
           return null; // two long components: not a date
         }
@@ -282,7 +302,7 @@ record Header(
     int code = family.ordinal() | (timeFirst ? 4 : 0) | (sep << 3) | ((yearIndex + 1) << 10)
         | (dot ? 1 << 13 : 0) | (klo ? 1 << 14 : 0) | (ts << 15) | (hasSec ? 1 << 22 : 0)
         | (ampm != NONE ? 1 << 23 : 0);
-    String template = TEMPLATES.get(code);
+    String template = templateOf(code);
     if (template == null) {
       template = family.name().toLowerCase(java.util.Locale.ROOT)
           + (timeFirst ? " time-first" : "")
@@ -293,6 +313,8 @@ record Header(
           + (ampm != NONE ? " 12h" : " 24h");
       // Bounded: the code has a few hundred possible values.
       TEMPLATES.putIfAbsent(code, template);
+      template = TEMPLATES.get(code);
+      SHAPES[code & (SHAPES.length - 1)] = new Shape(code, template);
     }
     int len = line.length();
     int stStartNorm = timeFirst ? m.hS : m.aS;

@@ -68,10 +68,11 @@ public final class WhatsAppExportParser {
         throw new UncheckedIOException("reading a byte array cannot fail", e);
       }
     }
-    ExportParser.Scan scan = ExportParser.scan(text, dateOrder);
+    BodyClassifier classifier = new BodyClassifier(); // both passes: pass 2 reuses what it read
+    ExportParser.Scan scan = ExportParser.scan(text, dateOrder, classifier);
     FormatDecision d = scan.decision();
     List<ChatEntry> out = new ArrayList<>(text.count);
-    long lines = new ExportParser(d, limits).parse(text, e -> out.add(ChatEntry.of(e)));
+    long lines = new ExportParser(d, limits, classifier).parse(text, e -> out.add(ChatEntry.of(e)));
     return new Result(out, d.template(), d.template() == null ? null : d.order(), lines,
         scan.group());
   }
