@@ -82,44 +82,54 @@ final class WebhookLoad {
         "host", "127.0.0.1", "whatsapp.app-secret", SECRET, "whatsapp.verify-token", "bench",
         "limits.max-in-flight", Integer.toString(Math.max(256, concurrency * 2))));
     try (CofferServer server = CofferServer.start(config, List.of())) {
-      URI uri = server.uri().resolve("/capture/whatsapp");
-      byte[] key = SECRET.getBytes(StandardCharsets.UTF_8);
-      int total = warmup + requests;
-      List<byte[]> bodies = new ArrayList<>(total);
-      List<String> signatures = new ArrayList<>(total);
-      for (int i = 0; i < total; i++) {
-        byte[] b = body(i);
-        bodies.add(b);
-        signatures.add(CloudApiSignature.sign(b, key));
+      // Every acknowledged request's record is archived; refused ones (503 under overload) are not.
+      return drive(server.uri().resolve("/capture/whatsapp"), warmup, requests, concurrency, client,
+          () -> server.context().archive().size());
+    }
+  }
+
+  /**
+   * Sends {@code warmup} then {@code requests} distinct signed bodies to {@code uri} with {@code
+   * concurrency} senders and measures the second phase. {@code kept} must then count exactly the
+   * acknowledged requests (the archive's size, or what a ceiling server counted).
+   */
+  static Result drive(URI uri, int warmup, int requests, int concurrency, Client client,
+      java.util.function.LongSupplier kept) throws Exception {
+    byte[] key = SECRET.getBytes(StandardCharsets.UTF_8);
+    int total = warmup + requests;
+    List<byte[]> bodies = new ArrayList<>(total);
+    List<String> signatures = new ArrayList<>(total);
+    for (int i = 0; i < total; i++) {
+      byte[] b = body(i);
+      bodies.add(b);
+      signatures.add(CloudApiSignature.sign(b, key));
+    }
+    Sender sender = switch (client) {
+      case RAW -> new RawSender(uri, bodies, signatures);
+      case JDK -> new JdkSender(uri, bodies, signatures);
+    };
+    try (sender) {
+      int warmupFailures = phase(sender, 0, warmup, concurrency, null);
+      double[] latencies = new double[requests];
+      var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+          .getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      int failures = phase(sender, warmup, total, concurrency, latencies);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6;
+      if (kept.getAsLong() != total - failures - warmupFailures) {
+        throw new IllegalStateException("the server kept " + kept.getAsLong() + " requests, expected "
+            + (total - failures - warmupFailures));
       }
-      Sender sender = switch (client) {
-        case RAW -> new RawSender(uri, bodies, signatures);
-        case JDK -> new JdkSender(uri, bodies, signatures);
-      };
-      try (sender) {
-        int warmupFailures = phase(sender, 0, warmup, concurrency, null);
-        double[] latencies = new double[requests];
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-            .getOperatingSystemMXBean();
-        long cpu0 = os.getProcessCpuTime();
-        long t0 = System.nanoTime();
-        int failures = phase(sender, warmup, total, concurrency, latencies);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6;
-        // Every acknowledged request's record is archived; refused ones (503 under overload) are not.
-        if (server.context().archive().size() != total - failures - warmupFailures) {
-          throw new IllegalStateException("archive holds " + server.context().archive().size()
-              + " records, expected " + (total - failures - warmupFailures));
-        }
-        List<Double> sorted = new ArrayList<>(requests);
-        for (double l : latencies) {
-          sorted.add(l);
-        }
-        Collections.sort(sorted);
-        return new Result((requests - failures) / seconds, Stats.quantile(sorted, 0.5),
-            Stats.quantile(sorted, 0.99), sorted.get(sorted.size() - 1), requests, concurrency, failures,
-            cpuMs / requests);
+      List<Double> sorted = new ArrayList<>(requests);
+      for (double l : latencies) {
+        sorted.add(l);
       }
+      Collections.sort(sorted);
+      return new Result((requests - failures) / seconds, Stats.quantile(sorted, 0.5),
+          Stats.quantile(sorted, 0.99), sorted.get(sorted.size() - 1), requests, concurrency, failures,
+          cpuMs / requests);
     }
   }
 

@@ -663,8 +663,25 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
    * @throws IllegalStateException if a bulk load is already running
    */
   public java.io.Closeable bulkLoad() {
+    return background(true);
+  }
+
+  /**
+   * As {@link #bulkLoad()} but the near-real-time refresh goes on: for a server that archives records
+   * while people search (the capture server). Committed batches are indexed by one background thread
+   * in commit order, so the archive's group commit (which calls {@link #committed}) does not index
+   * under its commit lock and the requests waiting on it are answered sooner; {@link #refresh()} still
+   * waits for every batch handed over. Closing the handle waits until every batch is indexed.
+   *
+   * @throws IllegalStateException if a bulk load or background indexing is already running
+   */
+  public java.io.Closeable indexInBackground() {
+    return background(false);
+  }
+
+  private java.io.Closeable background(boolean suspendRefresh) {
     ensureOpen();
-    java.io.Closeable refresh = suspendRefresh();
+    java.io.Closeable refresh = suspendRefresh ? suspendRefresh() : () -> {};
     BulkIndexer b = new BulkIndexer();
     synchronized (this) {
       if (bulk != null) {

@@ -384,6 +384,29 @@ class SearchIndexTest {
   }
 
   @Test
+  void backgroundIndexingKeepsThePeriodicRefreshAndRefreshWaitsForTheHandedBatches()
+      throws IOException, InterruptedException {
+    try (java.io.Closeable background = index.indexInBackground()) {
+      assertThatThrownBy(index::bulkLoad).isInstanceOf(IllegalStateException.class);
+      index.committed(stored(message("m1", DESK, ALEX, T0, "served news")));
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (index.search(SearchRequest.of("served")).totalHits() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(index.search(SearchRequest.of("served")).totalHits()).as("periodic refresh goes on").isEqualTo(1);
+      List<Record> more = new ArrayList<>();
+      for (int i = 0; i < 3000; i++) {
+        more.add(message("s" + i, DESK, ALEX, T0.plusSeconds(i + 1), "served item " + i));
+      }
+      index.committed(stored(2, more));
+      index.refresh(); // waits for the background thread, then refreshes
+      assertThat(index.count(SearchRequest.builder().query("item").limit(1).build())).isEqualTo(3000);
+    }
+    index.commit();
+    assertThat(index.indexedThrough()).isEqualTo(3001);
+  }
+
+  @Test
   void commitRecordsTheGapFreePrefixAndSurvivesReopen() throws IOException {
     assertThat(index.indexedThrough()).isZero();
     List<Record> records = new ArrayList<>();

@@ -150,7 +150,7 @@ final class CapturePipeline {
       if (!capture.diagnostics().isEmpty()) {
         LOG.info("{}: body {}: {} record(s), {} new; {}", connector, digest, capture.records().size(),
             result.appended(), String.join("; ", capture.diagnostics()));
-      } else {
+      } else if (LOG.isDebugEnabled()) { // per request: no argument array when debug is off
         LOG.debug("{}: body {}: {} record(s), {} new", connector, digest, capture.records().size(), result.appended());
       }
       ctx.status(200).contentType("text/plain; charset=utf-8").result(capture.reply());

@@ -119,6 +119,10 @@ public final class CofferServer implements AutoCloseable {
     List<AutoCloseable> parts = new ArrayList<>();
     List<ServerExtension> installed = new ArrayList<>();
     try {
+      // Captured records are indexed on the index's own thread, in commit order, not inside the
+      // archive's group commit: requests waiting for that commit are answered sooner (docs/server.md).
+      // Closed last of the parts, so every record archived before close is indexed.
+      parts.add(opened.index().indexInBackground());
       CaptureHealth health = new CaptureHealth(clock);
       ServerContext context = new ServerContext(config.dataDir(), opened.archive(), opened.index(), clock, config,
           health, new DirectoryView(opened.archive(), config.dataDir()));

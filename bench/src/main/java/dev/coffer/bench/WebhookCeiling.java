@@ -1,0 +1,154 @@
+package dev.coffer.bench;
+
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Ceilings for {@link WebhookLoad}: the same senders and bodies against a server that does less, to
+ * show what the machine allows. Not part of the suite; run by hand and recorded in BENCHMARKS.md.
+ *
+ * <ul>
+ *   <li>{@code http}: Javalin configured as the Coffer server (virtual threads, Jetty 12) reads each
+ *       body and answers 200: the HTTP stack and the senders alone.
+ *   <li>{@code fsync}: as {@code http}, and the body is appended to one file with a group commit (one
+ *       leader writes every waiting body and calls fdatasync once for all of them) before the 200.
+ *   <li>{@code commit6}: as {@code fsync}, with the archive's sync pattern per group commit: three new
+ *       files (pack, segment, checkpoint), each written to a temporary name, fdatasync'd, linked to its
+ *       name and its directory fsync'd — six syncs, no CPU work between them.
+ * </ul>
+ *
+ * <p>{@code WebhookCeiling MODE DIR [requests] [senders]}.
+ */
+final class WebhookCeiling {
+  private WebhookCeiling() {}
+
+  public static void main(String[] args) throws Exception {
+    String mode = args[0];
+    Path dir = Path.of(args[1]);
+    int n = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+    int c = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+    Files.createDirectories(dir);
+    GroupCommit commit = switch (mode) {
+      case "http" -> null;
+      case "fsync" -> new GroupCommit(dir, false);
+      case "commit6" -> new GroupCommit(dir, true);
+      default -> throw new IllegalArgumentException("mode: http, fsync or commit6, not " + mode);
+    };
+    AtomicLong kept = new AtomicLong();
+    Javalin app = Javalin.create(jc -> {
+      jc.startup.showJavalinBanner = false;
+      jc.startup.showOldJavalinVersionWarning = false;
+      jc.concurrency.useVirtualThreads = true;
+      jc.jetty.host = "127.0.0.1";
+      jc.jetty.port = 0;
+      jc.routes.post("/capture/whatsapp", ctx -> {
+        byte[] body = ctx.bodyAsBytes();
+        if (commit != null) {
+          commit.append(body);
+        }
+        kept.incrementAndGet();
+        ctx.status(200).contentType("text/plain; charset=utf-8").result("EVENT_RECEIVED");
+      });
+    });
+    app.start();
+    try {
+      URI uri = URI.create("http://127.0.0.1:" + app.port() + "/capture/whatsapp");
+      WebhookLoad.Result r = WebhookLoad.drive(uri, Math.min(2_000, n / 5), n, c, WebhookLoad.Client.RAW,
+          kept::get);
+      System.out.printf(Locale.ROOT, "ceiling %s: %.0f req/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d requests, "
+          + "%d senders, %d failed, CPU %.3f ms/request%s%n", mode, r.requestsPerSecond(), r.p50(), r.p99(), r.max(),
+          r.requests(), r.concurrency(), r.failures(), r.cpuMsPerRequest(),
+          commit == null ? "" : String.format(Locale.ROOT, ", %d commits (%.1f requests each)", commit.commits,
+              (double) kept.get() / commit.commits));
+    } finally {
+      app.stop();
+    }
+  }
+
+  /** Leader/follower group commit of appended bodies, like the archive's (without its CPU work). */
+  private static final class GroupCommit {
+    private final Path dir;
+    private final boolean sixSyncs;
+    private final FileChannel log;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<byte[]> waiting = new ArrayList<>();
+    private long queued; // guarded by waiting
+    private volatile long durable;
+    private long commits; // guarded by lock
+    private long files; // guarded by lock
+
+    GroupCommit(Path dir, boolean sixSyncs) throws IOException {
+      this.dir = dir;
+      this.sixSyncs = sixSyncs;
+      this.log = FileChannel.open(dir.resolve("log"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND);
+      for (String d : List.of("packs", "segments", "checkpoints", "tmp")) {
+        Files.createDirectories(dir.resolve(d));
+      }
+    }
+
+    void append(byte[] body) throws IOException {
+      long mine;
+      synchronized (waiting) {
+        waiting.add(body);
+        mine = ++queued;
+      }
+      lock.lock();
+      try {
+        if (durable >= mine) {
+          return; // a leader made it durable while this one waited for the lock
+        }
+        List<byte[]> batch;
+        long upTo;
+        synchronized (waiting) {
+          batch = new ArrayList<>(waiting);
+          waiting.clear();
+          upTo = queued;
+        }
+        int size = 0;
+        for (byte[] b : batch) {
+          size += b.length;
+        }
+        ByteBuffer all = ByteBuffer.allocate(size);
+        batch.forEach(all::put);
+        if (sixSyncs) {
+          for (String d : List.of("packs", "segments", "checkpoints")) {
+            put(dir.resolve(d), all.flip());
+          }
+        } else {
+          log.write(all.flip());
+          log.force(false);
+        }
+        commits++;
+        durable = upTo;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** The archive's file store put: temporary file, fdatasync, link to its name, fsync of the directory. */
+    private void put(Path target, ByteBuffer bytes) throws IOException {
+      Path tmp = dir.resolve("tmp").resolve(Long.toString(++files));
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ch.write(bytes);
+        ch.force(false);
+      }
+      Files.createLink(target.resolve(Long.toString(files)), tmp);
+      Files.delete(tmp);
+      try (FileChannel d = FileChannel.open(target, StandardOpenOption.READ)) {
+        d.force(true);
+      }
+    }
+  }
+}
