@@ -309,10 +309,9 @@ public final class IdIndex implements Closeable {
       TermsEnum te = terms.iterator();
       PostingsEnum pe = null;
       for (BytesRef t = te.next(); t != null; t = te.next()) {
-        String id = t.utf8ToString();
         pe = te.postings(pe, PostingsEnum.NONE);
         for (int doc = pe.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = pe.nextDoc()) {
-          sum += pairHash(id, serials[doc]);
+          sum += pairHash(t.bytes, t.offset, t.length, serials[doc]);
           count++;
         }
       }
@@ -326,6 +325,26 @@ public final class IdIndex implements Closeable {
     for (int i = 0; i < id.length(); i++) {
       h = (h ^ id.charAt(i)) * 0x100000001b3L;
     }
+    return mix(h);
+  }
+
+  /**
+   * {@link #pairHash(String, long)} of the id whose UTF-8 bytes are {@code utf8[off, off + len)},
+   * without making a String when they are ASCII (then each byte is the char the String would hold).
+   */
+  public static long pairHash(byte[] utf8, int off, int len, long serial) {
+    long h = 0xcbf29ce484222325L ^ (serial * 0x9E3779B97F4A7C15L);
+    for (int i = off; i < off + len; i++) {
+      byte c = utf8[i];
+      if (c < 0) {
+        return pairHash(new String(utf8, off, len, java.nio.charset.StandardCharsets.UTF_8), serial);
+      }
+      h = (h ^ c) * 0x100000001b3L;
+    }
+    return mix(h);
+  }
+
+  private static long mix(long h) {
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;

@@ -65,6 +65,16 @@ public final class MerkleFrontier {
     size++;
   }
 
+  /** Appends a leaf given its leaf hash at {@code leafHashes[off, off + 32)}. */
+  public void appendLeafHash(byte[] leafHashes, int off) {
+    byte[] h = java.util.Arrays.copyOfRange(leafHashes, off, off + Rfc6962.HASH_SIZE);
+    for (long s = size; (s & 1) == 1; s >>>= 1) {
+      h = Rfc6962.nodeHash(hashes.remove(hashes.size() - 1), h);
+    }
+    hashes.add(h);
+    size++;
+  }
+
   /** Number of leaves. */
   public long size() {
     return size;

@@ -30,6 +30,21 @@ public final class Rfc6962 {
     return md.digest();
   }
 
+  /**
+   * {@code SHA-256(0x00 || data[off, off + 32))} written to {@code out[outOff, outOff + 32)}: many
+   * leaves hashed into one array, nothing allocated per leaf.
+   */
+  public static void leafHash(byte[] data, int off, byte[] out, int outOff) {
+    MessageDigest md = newDigest();
+    md.update((byte) 0x00);
+    md.update(data, off, HASH_SIZE);
+    try {
+      md.digest(out, outOff, HASH_SIZE);
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** {@code SHA-256(0x01 || left || right)}. */
   public static byte[] nodeHash(byte[] left, byte[] right) {
     MessageDigest md = newDigest();

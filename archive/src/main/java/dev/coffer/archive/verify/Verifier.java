@@ -145,8 +145,18 @@ public final class Verifier {
       this.raw = ArchiveLayout.openStoreForReading(dir, Encryption.none());
     }
 
+    /** Problems found by a task running beside the segments, reported when it is joined (a stable order). */
+    final ThreadLocal<List<Problem>> deferred = new ThreadLocal<>();
+    /** Runs the segment checks and the tasks beside them (blobs, the id index's pairs). */
+    ExecutorService pool;
+
     void problem(String object, String what, String expected, String actual) {
       Problem p = new Problem(object, what, expected, actual);
+      List<Problem> later = deferred.get();
+      if (later != null) {
+        later.add(p);
+        return;
+      }
       problems.add(p);
       listener.problem(p);
     }
@@ -155,7 +165,7 @@ public final class Verifier {
       problem(object, e.what(), e.expected(), e.actual());
     }
 
-    void advance(long bytes) {
+    synchronized void advance(long bytes) {
       read += bytes;
       listener.progress(read, total);
     }
@@ -184,19 +194,42 @@ public final class Verifier {
       if (writer == null) {
         openIdIndex(); // beside a running writer the derived index changes under us: not checked
       }
+      int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+      pool = Executors.newFixedThreadPool(workers, r -> {
+        Thread t = new Thread(r, "coffer-verify");
+        t.setDaemon(true);
+        return t;
+      });
       try {
-        segmentsAndCheckpoints();
-        if (idCovered > records) {
-          problem(ArchiveLayout.ID_INDEX, REINDEX + ": it covers serials beyond the last record",
-              "<= " + records, String.valueOf(idCovered));
+        // Blobs and packs share nothing with the segments until referencedBlobs: checked beside them.
+        Future<List<Problem>> blobSide = pool.submit(() -> {
+          List<Problem> found = new ArrayList<>();
+          deferred.set(found);
+          try {
+            blobs();
+            packs();
+          } finally {
+            deferred.remove();
+          }
+          return found;
+        });
+        try {
+          segmentsAndCheckpoints(workers);
+          if (idCovered > records) {
+            problem(ArchiveLayout.ID_INDEX, REINDEX + ": it covers serials beyond the last record",
+                "<= " + records, String.valueOf(idCovered));
+          }
+        } finally {
+          if (idReader != null) {
+            idReader.close();
+          }
+        }
+        for (Problem p : await(blobSide)) {
+          problem(p.object(), p.what(), p.expected(), p.actual());
         }
       } finally {
-        if (idReader != null) {
-          idReader.close();
-        }
+        pool.shutdownNow();
       }
-      blobs();
-      packs();
       referencedBlobs();
       listener.progress(read, total);
     }
@@ -416,8 +449,11 @@ public final class Verifier {
 
     // ------------------------------------------------------------ segments, tree, checkpoints
 
-    /** What a worker found in one segment; the caller folds these in serial order. */
-    record Checked(String key, long keySerial, SegmentFormat.Header header, byte[][] leafHashes, List<Problem> problems,
+    /**
+     * What a worker found in one segment; the caller folds these in serial order. {@code leafHashes}
+     * holds the segment's Merkle leaf hashes, 32 bytes each, in serial order.
+     */
+    record Checked(String key, long keySerial, SegmentFormat.Header header, byte[] leafHashes, List<Problem> problems,
         long pairSum, CorruptObjectException corrupt, List<Tombstone> tombstones, java.util.Map<String, String> authorized) {}
 
     /** A disposed record's tombstone: what a disposition audit record must name. */
@@ -435,48 +471,128 @@ public final class Verifier {
     /** A live record referring to a blob: where it is. */
     record BlobRef(String segmentKey, long serial) {}
 
+    /** What one worker thread reuses for every segment it checks. */
+    static final class Scratch {
+      final java.security.MessageDigest sha = sha256();
+      final byte[] digest = new byte[32];
+      final RecordScan scan = new RecordScan();
+      /** Blob digests seen in the current segment: most records of an import name the same raw original. */
+      final java.util.Set<String> segmentRefs = new java.util.HashSet<>();
+      final byte[] lastRef = new byte[64];
+      boolean hasLastRef;
+      byte[] body = new byte[0];
+    }
+
+    static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    static java.security.MessageDigest sha256() {
+      try {
+        return java.security.MessageDigest.getInstance("SHA-256");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
     /**
-     * Decodes and checks one segment: CRC, structure, every digest, stored id = JSON id; sums the
-     * (id, serial) pairs the id index must hold. Runs on a worker thread; keeps only the leaf hashes.
+     * Checks one segment in place: CRC, structure, every digest, stored id = JSON id; sums the (id,
+     * serial) pairs the id index must hold; notes tombstones, disposition records and blob references.
+     * Runs on a worker thread; keeps only the leaf hashes. Reads each record where it lies in the
+     * decompressed body (one scan of its JSON, one SHA-256) and allocates nothing per record.
      */
     Checked check(String key, long keySerial, byte[] bytes, long covered) {
-      Segment seg;
+      Scratch x = SCRATCH.get();
+      SegmentFormat.View v;
       try {
-        seg = SegmentFormat.decodeStructure(key, bytes);
+        v = SegmentFormat.view(key, bytes, x.body);
       } catch (CorruptObjectException e) {
         return new Checked(key, keySerial, null, null, List.of(), 0, e, List.of(), java.util.Map.of());
       }
-      List<Problem> found = new ArrayList<>();
-      for (SegmentFormat.DigestMismatch m : SegmentFormat.digestMismatches(seg)) {
-        found.add(new Problem(objectFile(key), "record " + m.serial() + " does not match its digest", m.expected(), m.actual()));
+      if (v.body() != bytes) {
+        x.body = v.body(); // keep the larger buffer for the next segment
       }
+      byte[] body = v.body();
+      byte[] stored = v.digestArray();
+      List<Problem> found = new ArrayList<>();
       long pairSum = 0;
-      long serial = seg.firstSerial();
-      byte[][] leafHashes = new byte[seg.count()][];
-      int i = 0;
+      long serial = v.header().firstSerial();
+      int count = v.count();
+      byte[] leafHashes = new byte[32 * count];
       List<Tombstone> stones = new ArrayList<>();
       java.util.Map<String, String> authorized = new java.util.HashMap<>();
-      for (SegmentEntry e : seg.entries()) {
-        String jsonId = e.disposed() ? e.id() : TopLevelId.of(e.canonical());
-        if (e.disposed()) {
-          stones.add(new Tombstone(key, serial, e.id(), Digests.hex(e.digest())));
+      x.segmentRefs.clear();
+      x.hasLastRef = false;
+      for (int i = 0; i < count; i++, serial++) {
+        int idOff = v.idOffset(i);
+        int idLen = v.idLength(i);
+        int off = v.canonicalOffset(i);
+        int len = v.canonicalLength(i);
+        int dOff = v.digestOffset(i);
+        byte[] leafData = stored;
+        int leafOff = dOff;
+        if (len == 0) {
+          stones.add(new Tombstone(key, serial, v.id(i), Digests.hex(Arrays.copyOfRange(stored, dOff, dOff + 32))));
         } else {
-          if (Dispositions.isDisposition(e.canonical())) {
-            Dispositions.read(e.canonical(), authorized);
+          x.sha.update(body, off, len);
+          try {
+            x.sha.digest(x.digest, 0, 32);
+          } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
           }
-          liveReferences(key, serial, e.canonical());
-        }
-        if (!e.id().equals(jsonId)) {
-          found.add(new Problem(objectFile(key), "record " + serial + ": stored id differs from the id in its JSON", jsonId, e.id()));
+          if (dOff < 0) {
+            // A compact segment stores no digest: the record's digest is this hash, and the tree
+            // built from it must reach every signed root.
+            leafData = x.digest;
+            leafOff = 0;
+          } else if (!Arrays.equals(x.digest, 0, 32, stored, dOff, dOff + 32)) {
+            found.add(new Problem(objectFile(key), "record " + serial + " does not match its digest",
+                Digests.hex(Arrays.copyOfRange(stored, dOff, dOff + 32)), Digests.hex(x.digest)));
+          }
+          if (x.scan.scan(body, off, len)) {
+            if (x.scan.idStart < 0 || !Arrays.equals(body, x.scan.idStart, x.scan.idEnd, body, idOff, idOff + idLen)) {
+              String jsonId = x.scan.idStart < 0 ? null
+                  : new String(body, x.scan.idStart, x.scan.idEnd - x.scan.idStart, java.nio.charset.StandardCharsets.UTF_8);
+              found.add(new Problem(objectFile(key), "record " + serial + ": stored id differs from the id in its JSON", jsonId,
+                  v.id(i)));
+            }
+            if (x.scan.disposition) {
+              Dispositions.read(Arrays.copyOfRange(body, off, off + len), authorized);
+            }
+            for (int r = 0; r < x.scan.refCount; r++) {
+              liveReference(x, key, serial, body, x.scan.refs[r]);
+            }
+          } else {
+            // Not in the form Coffer writes (damaged, or written otherwise): the reference paths decide.
+            byte[] canonical = Arrays.copyOfRange(body, off, off + len);
+            String jsonId = TopLevelId.of(canonical);
+            if (!v.id(i).equals(jsonId)) {
+              found.add(new Problem(objectFile(key), "record " + serial + ": stored id differs from the id in its JSON", jsonId,
+                  v.id(i)));
+            }
+            if (Dispositions.isDisposition(canonical)) {
+              Dispositions.read(canonical, authorized);
+            }
+            liveReferences(key, serial, canonical);
+          }
         }
         if (serial <= covered) {
-          pairSum += IdIndex.pairHash(e.id(), serial);
+          pairSum += IdIndex.pairHash(body, idOff, idLen, serial);
         }
-        leafHashes[i++] = Rfc6962.leafHash(e.digest()); // leaf hashes here, in parallel; the fold only joins
-        serial++;
+        Rfc6962.leafHash(leafData, leafOff, leafHashes, 32 * i); // leaf hashes here, in parallel; the fold only joins
       }
-      return new Checked(key, keySerial, new SegmentFormat.Header(seg.firstSerial(), seg.count(), seg.archivedAt(), (byte) 0),
-          leafHashes, found, pairSum, null, stones, authorized);
+      return new Checked(key, keySerial, v.header(), leafHashes, found, pairSum, null, stones, authorized);
+    }
+
+    /** Notes one blob digest (64 hex bytes at {@code body[at]}) a live record refers to, once per segment. */
+    void liveReference(Scratch x, String key, long serial, byte[] body, int at) {
+      if (x.hasLastRef && Arrays.equals(x.lastRef, 0, 64, body, at, at + 64)) {
+        return; // the same blob as the record before: this segment already noted it, at a smaller serial
+      }
+      System.arraycopy(body, at, x.lastRef, 0, 64);
+      x.hasLastRef = true;
+      String d = new String(body, at, 64, java.nio.charset.StandardCharsets.US_ASCII);
+      if (x.segmentRefs.add(d)) {
+        liveBlobRefs.merge(d, new BlobRef(key, serial), (a, b) -> a.serial() <= b.serial() ? a : b);
+      }
     }
 
     /** Notes the blobs a live record refers to; each must be stored ({@link #referencedBlobs}). */
@@ -526,14 +642,10 @@ public final class Verifier {
      * (one segment each), and folds the results back in order: continuity, the tree, the checkpoints. At most
      * {@code 2 * workers} segments are in flight, so memory stays bounded.
      */
-    void segmentsAndCheckpoints() throws IOException {
-      int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
-      ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-        Thread t = new Thread(r, "coffer-verify");
-        t.setDaemon(true);
-        return t;
-      });
+    void segmentsAndCheckpoints(int workers) throws IOException {
       long covered = idReader == null ? -1 : idCovered;
+      // The id index's side of the pair comparison reads only the index: computed beside the segments.
+      Future<long[]> indexPairs = idReader == null ? null : pool.submit(() -> IdIndex.pairChecksum(idReader));
       try (Stream<String> segmentKeys = store.list(ArchiveLayout.SEGMENTS);
           Stream<String> checkpointKeys = store.list(ArchiveLayout.CHECKPOINTS)) {
         Checkpoints cps = new Checkpoints(checkpointKeys.iterator());
@@ -585,8 +697,8 @@ public final class Verifier {
               + " are not covered by any signed checkpoint (opening the archive signs one)", String.valueOf(frontier.size()),
               String.valueOf(last));
         }
-        if (idReader != null) {
-          long[] index = IdIndex.pairChecksum(idReader);
+        if (indexPairs != null) {
+          long[] index = await(indexPairs);
           if (index[1] != idCovered || index[0] != fold.pairSum) {
             problem(ArchiveLayout.ID_INDEX, REINDEX + ": its id -> serial pairs differ from the segments' records",
                 idCovered + " pairs, checksum " + Long.toHexString(fold.pairSum),
@@ -595,12 +707,10 @@ public final class Verifier {
         }
       } catch (UncheckedIOException e) {
         throw e.getCause();
-      } finally {
-        pool.shutdownNow();
       }
     }
 
-    static Checked await(Future<Checked> f) throws IOException {
+    static <T> T await(Future<T> f) throws IOException {
       try {
         return f.get();
       } catch (InterruptedException e) {
@@ -656,8 +766,9 @@ public final class Verifier {
           listener.problem(p);
         }
         if (treeValid) {
-          for (byte[] leaf : c.leafHashes()) {
-            frontier.appendLeafHash(leaf);
+          byte[] leaves = c.leafHashes();
+          for (int off = 0; off < leaves.length; off += 32) {
+            frontier.appendLeafHash(leaves, off);
             cps.compareUpTo(frontier.size(), true);
           }
         }

@@ -51,6 +51,26 @@ class FormatFuzzProperties {
     }
   }
 
+  /** The full form (versions 1 and 2, what archives before version 3 hold) round-trips and reads as the compact one. */
+  @Property(tries = 100)
+  void fullSegmentsRoundTripToTheSameEntries(@ForAll long seed, @ForAll @IntRange(min = 1, max = 40) int count) throws Exception {
+    Segment s = segment(seed, count);
+    Segment full = SegmentFormat.decode("k", SegmentFormat.encodeFull(s), true);
+    Segment compact = SegmentFormat.decode("k", SegmentFormat.encode(s), true);
+    for (int i = 0; i < count; i++) {
+      assertThat(full.entries().get(i).id()).isEqualTo(compact.entries().get(i).id()).isEqualTo(s.entries().get(i).id());
+      assertThat(full.entries().get(i).canonical()).isEqualTo(compact.entries().get(i).canonical());
+      assertThat(full.entries().get(i).digest()).isEqualTo(compact.entries().get(i).digest());
+    }
+  }
+
+  @Property(tries = 300)
+  void damagedFullSegmentsThrowOnlyCorruptObject(@ForAll long seed, @ForAll @IntRange(min = 1, max = 10) int count) {
+    byte[] good = SegmentFormat.encodeFull(segment(seed, count));
+    byte[] bad = damage(good, new Random(seed ^ 0x5DEECE66DL));
+    assertThatThrownBy(() -> SegmentFormat.decode("k", bad, true)).isInstanceOf(CorruptObjectException.class);
+  }
+
   @Property(tries = 300)
   void damagedSegmentsThrowOnlyCorruptObject(@ForAll long seed, @ForAll @IntRange(min = 1, max = 10) int count) {
     byte[] good = SegmentFormat.encode(segment(seed, count));

@@ -204,6 +204,69 @@ class VerifyTest {
   }
 
   @Test
+  void aChangedRecordInACompactSegmentIsFoundByTheSignedTree() throws IOException {
+    Path data = build(dir.resolve("data"));
+    String key = ArchiveLayout.segmentKey(1);
+    byte[] bytes = readObject(data, key);
+    assertThat(bytes[4]).isEqualTo(SegmentFormat.VERSION_COMPACT);
+    Segment seg = SegmentFormat.decode(key, bytes, true);
+    List<SegmentEntry> forged = new ArrayList<>(seg.entries());
+    SegmentEntry e = forged.get(4);
+    // Consistent in itself (its id, its own digest): only the tree signed at the commit can tell.
+    byte[] json = ("{\"id\":\"" + e.id() + "\",\"text\":\"forged\"}").getBytes(StandardCharsets.UTF_8);
+    forged.set(4, new SegmentEntry(e.id(), Digests.sha256(json), json));
+    writeObject(data, key, SegmentFormat.encode(new Segment(seg.firstSerial(), seg.archivedAt(), forged)));
+    VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
+    assertThat(r.problems()).isNotEmpty().allMatch(p -> p.what().contains("signed root differs"));
+    assertThat(r.problems().get(0).object()).isEqualTo("objects/" + ArchiveLayout.checkpointKey(seg.lastSerial()));
+  }
+
+  /**
+   * An archive written before version 3 holds every segment in the full form (digests and ids stored):
+   * it verifies, reads, and grows with compact segments beside the old ones.
+   */
+  @Test
+  void anArchiveOfFullSegmentsVerifiesReadsAndGrowsWithCompactOnes() throws IOException {
+    Path data = build(dir.resolve("data"));
+    List<String> keys;
+    Encryption enc = Archives.encryption(data, MasterKeySource.standard(data));
+    try (ObjectStore s = enc.wrap(new FileObjectStore(data.resolve("objects")));
+        java.util.stream.Stream<String> listed = s.list(ArchiveLayout.SEGMENTS)) {
+      keys = listed.toList();
+    }
+    List<String> before = new ArrayList<>();
+    for (String key : keys) {
+      Segment seg = SegmentFormat.decode(key, readObject(data, key), true);
+      for (SegmentEntry e : seg.entries()) {
+        before.add(new String(e.canonical(), StandardCharsets.UTF_8));
+      }
+      writeObject(data, key, SegmentFormat.encodeFull(seg));
+      assertThat(readObject(data, key)[4]).isEqualTo(SegmentFormat.VERSION);
+    }
+    assertThat(Verifier.verify(data, VerifyListener.NONE).problems()).isEmpty();
+    Archives.dropIdIndex(data); // rebuilt from the full segments on open
+    try (Archive a = Archives.open(data, ArchiveOptions.defaults())) {
+      List<String> read = new ArrayList<>();
+      a.scan(1, r -> {
+        read.add(new String(r.canonical(), StandardCharsets.UTF_8));
+        return true;
+      });
+      assertThat(read).startsWith(before.toArray(String[]::new));
+      a.append(RecordFixtures.messages(5000, 7));
+    }
+    VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
+    assertThat(r.problems()).isEmpty();
+    String newest;
+    try (ObjectStore s = enc.wrap(new FileObjectStore(data.resolve("objects")));
+        java.util.stream.Stream<String> listed = s.list(ArchiveLayout.SEGMENTS)) {
+      newest = listed.reduce((x, y) -> y).orElseThrow();
+    }
+    assertThat(newest).isNotIn(keys);
+    assertThat(readObject(data, newest)[4]).isEqualTo(SegmentFormat.VERSION_COMPACT);
+    assertThat(readObject(data, keys.get(0))[4]).isEqualTo(SegmentFormat.VERSION);
+  }
+
+  @Test
   void aDroppedIdIndexIsNotDamageAndAnOpenArchiveVerifies() throws IOException {
     Path data = build(dir.resolve("data"));
     Archives.dropIdIndex(data);
