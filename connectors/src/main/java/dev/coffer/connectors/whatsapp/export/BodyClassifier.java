@@ -43,6 +43,10 @@ final class BodyClassifier {
   private static final List<String> ADMIN_DELETED = new ArrayList<>();
   private static final List<String> POLL = new ArrayList<>();
   private static final List<String> LOCATION = new ArrayList<>();
+  /** The last chars of {@link #EDITED} markers: a text ending otherwise has none of them. */
+  private static final String EDITED_LAST_CHARS;
+  /** The first chars of {@link #ADMIN_DELETED} prefixes: a text starting otherwise has none. */
+  private static final String ADMIN_DELETED_FIRST_CHARS;
   /** The longest phrase in {@link #EXACT}, in chars. */
   private static final int EXACT_MAX_CHARS;
   /**
@@ -116,6 +120,21 @@ final class BodyClassifier {
       ands.addAll(l.and());
     }
     PHRASES = new SystemPhrases(SYSTEM);
+    // The char filters below assume no empty marker or prefix (one would match every text).
+    if (EDITED.stream().anyMatch(String::isEmpty)
+        || ADMIN_DELETED.stream().anyMatch(String::isEmpty)) {
+      throw new IllegalStateException("empty edit marker or admin-deletion prefix in Language");
+    }
+    StringBuilder lastChars = new StringBuilder();
+    for (String m : EDITED) {
+      lastChars.append(m.charAt(m.length() - 1));
+    }
+    StringBuilder firstChars = new StringBuilder();
+    for (String p : ADMIN_DELETED) {
+      firstChars.append(p.charAt(0));
+    }
+    EDITED_LAST_CHARS = lastChars.toString();
+    ADMIN_DELETED_FIRST_CHARS = firstChars.toString();
     EXACT_MAX_CHARS = EXACT.keySet().stream().mapToInt(String::length).max().orElse(0);
     EXACT_HASHES = hashTable(EXACT.keySet().stream().mapToInt(BodyClassifier::keyHash).toArray());
     ANDROID_ATTACHED = Pattern.compile("^(.+?) \\((?:" + alternatives(fileAttached) + ")\\)$",
@@ -318,7 +337,9 @@ final class BodyClassifier {
     String text = msg;
     boolean edited = false;
     String cleanAll = Text.clean(msg).stripTrailing();
-    for (String marker : EDITED) {
+    boolean mayBeEdited = !cleanAll.isEmpty()
+        && EDITED_LAST_CHARS.indexOf(cleanAll.charAt(cleanAll.length() - 1)) >= 0;
+    for (String marker : mayBeEdited ? EDITED : List.<String>of()) {
       if (cleanAll.endsWith(marker)) {
         int cut = msg.lastIndexOf('<');
         if (cut >= 0) {
@@ -393,7 +414,9 @@ final class BodyClassifier {
           false, null, null, false, true);
     }
     if (kind == null && marked && continuation.isEmpty()) {
-      for (String prefix : ADMIN_DELETED) {
+      boolean mayBeAdminDeleted = !clean0.isEmpty()
+          && ADMIN_DELETED_FIRST_CHARS.indexOf(clean0.charAt(0)) >= 0;
+      for (String prefix : mayBeAdminDeleted ? ADMIN_DELETED : List.<String>of()) {
         if (clean0.startsWith(prefix)) {
           return msg(first, last, time, sourceTime, author, body, Text.stripLeadingMarks(msg),
               List.of(), false, true, null, false, null, null, false, false);
@@ -450,6 +473,9 @@ final class BodyClassifier {
       return null;
     }
     int n = s.endsWith(".") ? s.length() - 1 : s.length();
+    if (!mayBeKey(s, n)) {
+      return null;
+    }
     int h = lowerHash(s, n);
     if (h != SPECIAL_CASE && !inTable(EXACT_HASHES, h)) {
       return null;
@@ -502,6 +528,46 @@ final class BodyClassifier {
   /** What {@link #lowerHash} returns for text whose lower case is not char by char. */
   private static final int SPECIAL_CASE = 0x5ca1ab1e;
 
+  /**
+   * One bit per {@link #ends} of every key of {@link #EXACT} (a Bloom filter of one hash): most
+   * short messages start or end with a letter pair no phrase has, found without lower-casing them.
+   */
+  private static final long[] KEY_ENDS = new long[1 << 10];
+
+  static {
+    for (String k : EXACT.keySet()) {
+      if (!k.isEmpty()) {
+        int b = ends(k.charAt(0), k.charAt(k.length() - 1));
+        KEY_ENDS[b >>> 6] |= 1L << b;
+      }
+    }
+  }
+
+  /** A bit for a first and last char. */
+  private static int ends(char first, char last) {
+    return ((first * 0x9E37) ^ (last * 0x85EB)) & 0xFFFF;
+  }
+
+  /**
+   * False if {@code key(s[0, n))} cannot be a key of {@link #EXACT}: its first and last chars
+   * (lowered char by char, which is what {@link String#toLowerCase} does with them unless one is a
+   * surrogate, a capital sigma or a dotted capital I at the end, where this says true) are no
+   * key's.
+   */
+  private static boolean mayBeKey(String s, int n) {
+    if (n == 0) {
+      return true;
+    }
+    char first = s.charAt(0);
+    char last = s.charAt(n - 1);
+    if (Character.isSurrogate(first) || Character.isSurrogate(last) || first == '\u03A3'
+        || last == '\u03A3' || last == '\u0130') {
+      return true;
+    }
+    int b = ends(Character.toLowerCase(first), Character.toLowerCase(last));
+    return (KEY_ENDS[b >>> 6] & (1L << b)) != 0;
+  }
+
   /** The hash {@link #lowerHash} gives any string whose {@link #key} is {@code k}. */
   private static int keyHash(String k) {
     int h = 0;
@@ -549,6 +615,9 @@ final class BodyClassifier {
     int comma = clean.indexOf(", ");
     if (comma < 0 || comma > EXACT_MAX_CHARS) {
       return null; // lower-casing never shortens: a longer prefix is no phrase
+    }
+    if (!mayBeKey(clean, comma)) {
+      return null;
     }
     int h = lowerHash(clean, comma);
     if (h != SPECIAL_CASE && !inTable(EXACT_HASHES, h)) {
