@@ -157,6 +157,9 @@ final class Analysis {
 
     /** Adds to {@code out} the variants of {@code emoji} that differ from it, without repeats. */
     static void variants(String emoji, List<String> out) {
+      if (!hasVariants(emoji)) {
+        return; // most emoji are bare: nothing to strip, nothing to split
+      }
       String base = strip(emoji);
       addIfNew(base, emoji, out);
       if (emoji.indexOf('\u200D') >= 0) {
@@ -164,6 +167,20 @@ final class Analysis {
           addIfNew(strip(part), emoji, out);
         }
       }
+    }
+
+    /** Whether {@code emoji} holds a skin-tone modifier, a variation selector or a ZWJ. */
+    private static boolean hasVariants(String emoji) {
+      for (int i = 0; i < emoji.length(); i++) {
+        char c = emoji.charAt(i);
+        if (c == '\u200D' || c == '\uFE0E' || c == '\uFE0F'
+            // U+1F3FB..U+1F3FF (skin tones) are the surrogate pair D83C DFFB..DFFF
+            || (c == '\uD83C' && i + 1 < emoji.length() && emoji.charAt(i + 1) >= '\uDFFB'
+                && emoji.charAt(i + 1) <= '\uDFFF')) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private static void addIfNew(String candidate, String original, List<String> out) {
