@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>Order of work: refuse hostile or unusable input before writing anything (zip paths, zip
  * bombs, empty, binary, no chat text, no header); pass 1 over the chat text decides the header
  * format and date order; the original file (and for a zip its chat text) are archived as blobs;
- * pass 2 streams entries into records, appended in batches of {@value #BATCH} — a record counts as
+ * pass 2 streams entries into records, appended in batches of {@value #BATCH} (each one on a
+ * committing thread while this one parses and maps the next, in order) — a record counts as
  * imported only once {@link Archive#append} has returned; media named in the chat are stored from
  * the zip as they are met; last, one {@link Audit} record holds the decisions and counts.
  *
@@ -150,21 +151,23 @@ public final class WhatsAppExportImporter {
       }
       LOG.info("importing WhatsApp export {} (chat text {}), conversation {}", fileSha, rawSha,
           conversation.id());
-      Run run = new Run(options, conversation, rawSha, zip);
       ExportParser parser = new ExportParser(scan.decision(), parserLimits);
       long lines;
-      try (InputStream in = new Counting(chat.open(), total, chatBytes, listener)) {
-        lines = parser.parse(in, entry -> {
-          try {
-            run.accept(entry);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
+      Run run = new Run(options, conversation, rawSha, zip);
+      try (run) {
+        try (InputStream in = new Counting(chat.open(), total, chatBytes, listener)) {
+          lines = parser.parse(in, entry -> {
+            try {
+              run.accept(entry);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+        } catch (UncheckedIOException e) {
+          throw e.getCause();
+        }
+        run.finish();
       }
-      run.flush();
       List<String> warnings = new ArrayList<>(run.warnings);
       FormatDecision d = scan.decision().withReadCounts(parser.readAsHeaders());
       if (FormatScan.isGuess(d)) {
@@ -277,14 +280,37 @@ public final class WhatsAppExportImporter {
             options.zone().getId()));
   }
 
-  /** The state of one import: batching, counting, the duplicate check. */
-  private final class Run implements RecordMapper.Media {
+  /** One batch of records with the entries and occurrence indexes they were mapped from. */
+  private record Batch(List<Record> records, List<Entry> entries, List<Integer> occurrences) {
+    Batch() {
+      this(new ArrayList<>(BATCH), new ArrayList<>(BATCH), new ArrayList<>(BATCH));
+    }
+  }
+
+  /**
+   * The state of one import: batching, counting, the duplicate check.
+   *
+   * <p>Pipelined: a full batch is appended on a committing thread (canonical JSON, digests, the
+   * group commit and its syncs) while this thread parses and maps the next one; at most one batch is
+   * in flight. Before the next batch is handed over, the previous append's outcomes are read here,
+   * in order, and its duplicates resolved (which may append again), so records reach the archive in
+   * the same order, with the same serials, as appending each batch in turn on this thread. Nothing
+   * counts as appended before its append returned; {@link #finish} waits for the last one.
+   */
+  private final class Run implements RecordMapper.Media, AutoCloseable {
     final RecordMapper mapper;
     final String raw;
     final ZipInput zip;
-    final List<Record> batch = new ArrayList<>(BATCH);
-    final List<Entry> batchEntries = new ArrayList<>(BATCH);
-    final List<Integer> batchOccurrences = new ArrayList<>(BATCH);
+    Batch batch = new Batch();
+    /** The batch being appended on {@link #committer}, and that append; null when none is. */
+    Batch inFlight;
+    java.util.concurrent.Future<AppendResult> pending;
+    final java.util.concurrent.ExecutorService committer =
+        java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "coffer-import-commit");
+          t.setDaemon(true);
+          return t;
+        });
     final Map<String, Long> byKind = new TreeMap<>();
     final List<String> warnings = new ArrayList<>();
     long appended;
@@ -314,30 +340,93 @@ public final class WhatsAppExportImporter {
       if (r instanceof Unparsed) {
         unparsed++;
       }
-      batch.add(r);
-      batchEntries.add(e);
-      batchOccurrences.add(occurrence);
-      if (batch.size() >= BATCH) {
-        flush();
+      batch.records().add(r);
+      batch.entries().add(e);
+      batch.occurrences().add(occurrence);
+      if (batch.records().size() >= BATCH) {
+        handOver();
       }
     }
 
-    void flush() throws IOException {
-      if (batch.isEmpty()) {
+    /** Waits for the batch in flight, then starts appending the current one. */
+    private void handOver() throws IOException {
+      settle();
+      Batch next = batch;
+      batch = new Batch();
+      inFlight = next;
+      pending = committer.submit(() -> archive.append(next.records()));
+    }
+
+    /** Waits for the append in flight, if any, and accounts for its outcomes (resolving duplicates). */
+    private void settle() throws IOException {
+      if (pending == null) {
         return;
       }
-      AppendResult result = archive.append(batch);
+      AppendResult result;
+      try {
+        result = pending.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while a batch was being appended");
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          throw io;
+        }
+        if (cause instanceof RuntimeException re) {
+          throw re;
+        }
+        if (cause instanceof Error err) {
+          throw err;
+        }
+        throw new IOException(cause);
+      } finally {
+        pending = null;
+      }
+      Batch done = inFlight;
+      inFlight = null;
       for (int i = 0; i < result.outcomes().size(); i++) {
         AppendResult.Outcome o = result.outcomes().get(i);
         if (!o.duplicate()) {
           appended++;
           continue;
         }
-        resolveDuplicate(batch.get(i), batchEntries.get(i), batchOccurrences.get(i));
+        resolveDuplicate(done.records().get(i), done.entries().get(i), done.occurrences().get(i));
       }
-      batch.clear();
-      batchEntries.clear();
-      batchOccurrences.clear();
+    }
+
+    /** Appends what is left and waits until every batch's append has returned. */
+    void finish() throws IOException {
+      if (!batch.records().isEmpty()) {
+        handOver();
+      }
+      settle();
+    }
+
+    /**
+     * Waits for an append still in flight (after a failure elsewhere: nobody may close the archive
+     * under it; its outcome no longer matters, the import is failing) and stops the committing thread.
+     */
+    @Override
+    public void close() {
+      java.util.concurrent.Future<AppendResult> left = pending;
+      if (left != null) {
+        boolean interrupted = false;
+        while (true) {
+          try {
+            left.get();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          } catch (java.util.concurrent.ExecutionException e) {
+            break;
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      committer.shutdown();
     }
 
     /**
