@@ -1,24 +1,44 @@
 // Peer for the Coffer benchmark suite: whatsapp-chat-parser parsing one export file, parse only
 // (the file is read into memory first; only parseString is timed). Prints JSON on stdout.
-// usage: node parse.mjs MODULE_DIR EXPORT_FILE RUNS [WARMUP_SECONDS]
-// Warm-up as the Coffer side does it: parse again and again, unmeasured, for WARMUP_SECONDS (at
-// least one run; 0 or absent: one run), then RUNS measured runs.
+// usage: node parse.mjs MODULE_DIR EXPORT_FILE RUNS [WARMUP_SECONDS WARMUP_RUNS BLOCK MAX_SECONDS]
+// Warm-up by the Coffer side's rule (Bench.parse): parse again and again, unmeasured, in blocks of
+// BLOCK runs, for at least WARMUP_SECONDS and WARMUP_RUNS runs, until a block's median time is no
+// more than 5 % below the block before it, or MAX_SECONDS; then RUNS measured runs. Without the
+// warm-up arguments: one unmeasured run.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
-const [moduleDir, file, runsArg, warmupArg] = process.argv.slice(2);
+const [moduleDir, file, runsArg, warmupArg, warmupRunsArg, blockArg, maxArg] = process.argv.slice(2);
 const require = createRequire(path.join(moduleDir, 'package.json'));
 const entry = require.resolve('whatsapp-chat-parser');
 const parser = await import(pathToFileURL(entry).href);
 const parseString = parser.parseString ?? parser.default?.parseString;
 const text = readFileSync(file, 'utf8');
-const warmUntil = process.hrtime.bigint() + BigInt(Math.round(Number(warmupArg ?? 0) * 1e9));
+const minSeconds = Number(warmupArg ?? 0);
+const minRuns = Number(warmupRunsArg ?? 1);
+const block = Math.max(1, Number(blockArg ?? 1));
+const maxSeconds = Number(maxArg ?? 0);
+const warmStart = process.hrtime.bigint();
 let warmupRuns = 0;
-while (warmupRuns < 1 || process.hrtime.bigint() < warmUntil) {
-  parseString(text);
-  warmupRuns++;
+let previousBlock = Infinity;
+while (true) {
+  const times = [];
+  for (let i = 0; i < block; i++) {
+    const t = process.hrtime.bigint();
+    parseString(text);
+    times.push(Number(process.hrtime.bigint() - t));
+    warmupRuns++;
+  }
+  times.sort((x, y) => x - y);
+  const median = times[Math.floor(block / 2)];
+  const elapsed = Number(process.hrtime.bigint() - warmStart) / 1e9;
+  const settled = median > 0.95 * previousBlock;
+  previousBlock = Math.min(previousBlock, median);
+  if (elapsed >= maxSeconds || (elapsed >= minSeconds && warmupRuns >= minRuns && settled)) {
+    break;
+  }
 }
 const seconds = [];
 let messages = 0;

@@ -266,6 +266,12 @@ public final class Bench {
 
   /** Unmeasured warm-up of each parser (ours and the peer alike) before its measured runs. */
   static final double PARSE_WARMUP_SECONDS = 3.0;
+  /** ... and at least this many unmeasured runs, on each side. */
+  static final int PARSE_WARMUP_RUNS = 30;
+  /** Warm-up runs whose median is compared with the block before (see {@code parse}). */
+  static final int PARSE_WARMUP_BLOCK = 5;
+  /** Warm-up ends here even if the times still improve. */
+  static final double PARSE_WARMUP_MAX_SECONDS = 60.0;
   /** Measured parse runs per side (each a few tens of milliseconds; the median is reported). */
   static final int PARSE_RUNS = 15;
 
@@ -273,14 +279,32 @@ public final class Bench {
     log("parse: " + export.file().getFileName() + " in-process (WhatsAppExportParser, parse only; and the"
         + " importer into an in-memory archive) vs whatsapp-chat-parser, x " + scale.runs());
     byte[] text = Files.readAllBytes(export.file()); // like the peer: read first, only the parse is timed
-    // Both sides warm up the same way: parse again and again, unmeasured, for PARSE_WARMUP_SECONDS
-    // (at least 3 runs), then PARSE_RUNS measured runs. A fixed count of warm-up runs left the JIT
-    // half done on a file this size (and the figure varied 2x between runs of the same build).
-    long warmUntil = System.nanoTime() + (long) (PARSE_WARMUP_SECONDS * 1e9);
+    // Both sides warm up by the same rule (parse.mjs has the same code): parse again and again,
+    // unmeasured, in blocks of PARSE_WARMUP_BLOCK runs, for at least PARSE_WARMUP_SECONDS and
+    // PARSE_WARMUP_RUNS runs, until a block's median time is no more than 5 % below the block
+    // before it (the JIT has finished), or PARSE_WARMUP_MAX_SECONDS; then PARSE_RUNS measured runs.
+    // Three warm-up runs left the JVM's JIT half done on a file this size (the figure varied 2x
+    // between runs of the same build), while node's first run was already compiled.
+    long warmStart = System.nanoTime();
     int warmRuns = 0;
-    while (warmRuns < 3 || System.nanoTime() < warmUntil) {
-      WhatsAppExportParser.parse(text); // warm-up, not measured
-      warmRuns++;
+    double previousBlock = Double.MAX_VALUE;
+    while (true) {
+      double[] block = new double[PARSE_WARMUP_BLOCK];
+      for (int i = 0; i < block.length; i++) {
+        long t = System.nanoTime();
+        WhatsAppExportParser.parse(text); // warm-up, not measured
+        block[i] = System.nanoTime() - t;
+        warmRuns++;
+      }
+      java.util.Arrays.sort(block);
+      double median = block[block.length / 2];
+      double elapsed = (System.nanoTime() - warmStart) / 1e9;
+      boolean settled = median > 0.95 * previousBlock;
+      previousBlock = Math.min(previousBlock, median);
+      if (elapsed >= PARSE_WARMUP_MAX_SECONDS || (elapsed >= PARSE_WARMUP_SECONDS
+          && warmRuns >= PARSE_WARMUP_RUNS && settled)) {
+        break;
+      }
     }
     List<Double> ours = new ArrayList<>();
     long entries = 0;
@@ -298,7 +322,8 @@ public final class Bench {
     }
     Proc.Result r = Proc.run(List.of("node", root.resolve("bench/src/main/node/parse.mjs").toString(),
         nodePeer.toString(), export.file().toString(), Integer.toString(PARSE_RUNS),
-        Double.toString(PARSE_WARMUP_SECONDS))).ok();
+        Double.toString(PARSE_WARMUP_SECONDS), Integer.toString(PARSE_WARMUP_RUNS),
+        Integer.toString(PARSE_WARMUP_BLOCK), Double.toString(PARSE_WARMUP_MAX_SECONDS))).ok();
     JsonNode o = JSON.readTree(r.out());
     List<Double> peer = new ArrayList<>();
     JsonNode secs = o.get("seconds"); // measured runs only: node warmed up as we did
@@ -318,7 +343,9 @@ public final class Bench {
         .note("ours: WhatsAppExportParser.parse(byte[]) (both passes: format and date-order decision, then"
             + " entries with author, time, full text, attachments, system events; UTF-8 decoding included),"
             + " in-process; peer: parseString of the already-decoded string, in node; each side warmed up by"
-            + " parsing for " + PARSE_WARMUP_SECONDS + " s unmeasured, then " + PARSE_RUNS + " measured runs").build());
+            + " parsing unmeasured (at least " + PARSE_WARMUP_SECONDS + " s and " + PARSE_WARMUP_RUNS + " runs, until"
+            + " the median of " + PARSE_WARMUP_BLOCK + " runs stops improving by 5 %, at most "
+            + PARSE_WARMUP_MAX_SECONDS + " s), then " + PARSE_RUNS + " measured runs").build());
     Stats importedStats = Stats.of(imported);
     report.add(Figure.builder("import_in_memory", "WhatsApp export import into an in-memory archive ("
         + export.messages() + " entries)", "entries/s")
