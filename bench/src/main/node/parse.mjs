@@ -2,8 +2,9 @@
 // (the file is read into memory first; only parseString is timed). Prints JSON on stdout.
 // usage: node parse.mjs MODULE_DIR EXPORT_FILE RUNS [WARMUP_SECONDS WARMUP_RUNS BLOCK MAX_SECONDS]
 // Warm-up by the Coffer side's rule (Bench.parse): parse again and again, unmeasured, in blocks of
-// BLOCK runs, for at least WARMUP_SECONDS and WARMUP_RUNS runs, until a block's median time is no
-// more than 5 % below the block before it, or MAX_SECONDS; then RUNS measured runs. Without the
+// BLOCK runs, for at least WARMUP_SECONDS and WARMUP_RUNS runs, until two blocks in a row have a
+// median time no more than 5 % below the best block before them, or MAX_SECONDS; then RUNS
+// measured runs. Without the
 // warm-up arguments: one unmeasured run.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,6 +24,7 @@ const maxSeconds = Number(maxArg ?? 0);
 const warmStart = process.hrtime.bigint();
 let warmupRuns = 0;
 let previousBlock = Infinity;
+let settledBlocks = 0;
 while (true) {
   const times = [];
   for (let i = 0; i < block; i++) {
@@ -34,9 +36,10 @@ while (true) {
   times.sort((x, y) => x - y);
   const median = times[Math.floor(block / 2)];
   const elapsed = Number(process.hrtime.bigint() - warmStart) / 1e9;
-  const settled = median > 0.95 * previousBlock;
+  settledBlocks = median > 0.95 * previousBlock ? settledBlocks + 1 : 0;
   previousBlock = Math.min(previousBlock, median);
-  if (elapsed >= maxSeconds || (elapsed >= minSeconds && warmupRuns >= minRuns && settled)) {
+  if (elapsed >= maxSeconds
+      || (elapsed >= minSeconds && warmupRuns >= minRuns && settledBlocks >= 2)) {
     break;
   }
 }

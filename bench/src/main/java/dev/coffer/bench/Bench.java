@@ -265,9 +265,9 @@ public final class Bench {
   // ---- parse
 
   /** Unmeasured warm-up of each parser (ours and the peer alike) before its measured runs. */
-  static final double PARSE_WARMUP_SECONDS = 3.0;
+  static final double PARSE_WARMUP_SECONDS = 5.0;
   /** ... and at least this many unmeasured runs, on each side. */
-  static final int PARSE_WARMUP_RUNS = 30;
+  static final int PARSE_WARMUP_RUNS = 50;
   /** Warm-up runs whose median is compared with the block before (see {@code parse}). */
   static final int PARSE_WARMUP_BLOCK = 5;
   /** Warm-up ends here even if the times still improve. */
@@ -281,13 +281,15 @@ public final class Bench {
     byte[] text = Files.readAllBytes(export.file()); // like the peer: read first, only the parse is timed
     // Both sides warm up by the same rule (parse.mjs has the same code): parse again and again,
     // unmeasured, in blocks of PARSE_WARMUP_BLOCK runs, for at least PARSE_WARMUP_SECONDS and
-    // PARSE_WARMUP_RUNS runs, until a block's median time is no more than 5 % below the block
-    // before it (the JIT has finished), or PARSE_WARMUP_MAX_SECONDS; then PARSE_RUNS measured runs.
+    // PARSE_WARMUP_RUNS runs, until two blocks in a row have a median time no more than 5 % below
+    // the best block before them (the JIT has finished; one block alone can look settled by
+    // chance on a busy machine), or PARSE_WARMUP_MAX_SECONDS; then PARSE_RUNS measured runs.
     // Three warm-up runs left the JVM's JIT half done on a file this size (the figure varied 2x
     // between runs of the same build), while node's first run was already compiled.
     long warmStart = System.nanoTime();
     int warmRuns = 0;
     double previousBlock = Double.MAX_VALUE;
+    int settledBlocks = 0;
     while (true) {
       double[] block = new double[PARSE_WARMUP_BLOCK];
       for (int i = 0; i < block.length; i++) {
@@ -299,10 +301,10 @@ public final class Bench {
       java.util.Arrays.sort(block);
       double median = block[block.length / 2];
       double elapsed = (System.nanoTime() - warmStart) / 1e9;
-      boolean settled = median > 0.95 * previousBlock;
+      settledBlocks = median > 0.95 * previousBlock ? settledBlocks + 1 : 0;
       previousBlock = Math.min(previousBlock, median);
       if (elapsed >= PARSE_WARMUP_MAX_SECONDS || (elapsed >= PARSE_WARMUP_SECONDS
-          && warmRuns >= PARSE_WARMUP_RUNS && settled)) {
+          && warmRuns >= PARSE_WARMUP_RUNS && settledBlocks >= 2)) {
         break;
       }
     }
@@ -344,7 +346,7 @@ public final class Bench {
             + " entries with author, time, full text, attachments, system events; UTF-8 decoding included),"
             + " in-process; peer: parseString of the already-decoded string, in node; each side warmed up by"
             + " parsing unmeasured (at least " + PARSE_WARMUP_SECONDS + " s and " + PARSE_WARMUP_RUNS + " runs, until"
-            + " the median of " + PARSE_WARMUP_BLOCK + " runs stops improving by 5 %, at most "
+            + " the median of " + PARSE_WARMUP_BLOCK + " runs stops improving by 5 % twice in a row, at most "
             + PARSE_WARMUP_MAX_SECONDS + " s), then " + PARSE_RUNS + " measured runs").build());
     Stats importedStats = Stats.of(imported);
     report.add(Figure.builder("import_in_memory", "WhatsApp export import into an in-memory archive ("
