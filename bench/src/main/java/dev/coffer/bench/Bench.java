@@ -270,7 +270,7 @@ public final class Bench {
   /** Unmeasured warm-up of each parser (ours and the peer alike) before its measured runs. */
   static final double PARSE_WARMUP_SECONDS = 5.0;
   /** ... and at least this many unmeasured runs, on each side. */
-  static final int PARSE_WARMUP_RUNS = 50;
+  static final int PARSE_WARMUP_RUNS = 150;
   /** Warm-up runs whose median is compared with the block before (see {@code parse}). */
   static final int PARSE_WARMUP_BLOCK = 5;
   /** Warm-up ends here even if the times still improve. */
