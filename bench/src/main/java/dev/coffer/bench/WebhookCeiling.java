@@ -16,7 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Ceilings for {@link WebhookLoad}: the same senders and bodies against a server that does less, to
- * show what the machine allows. Not part of the suite; run by hand and recorded in BENCHMARKS.md.
+ * show what the machine allows. The suite runs {@code http} and {@code commit6} beside each run of
+ * {@link WebhookLoad} (peers of the webhook figure); {@code main} runs one by hand.
  *
  * <ul>
  *   <li>{@code http}: Javalin configured as the Coffer server (virtual threads, Jetty 12) reads each
@@ -38,6 +39,23 @@ final class WebhookCeiling {
     Path dir = Path.of(args[1]);
     int n = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
     int c = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+    Ceiling r = run(mode, dir, Math.min(2_000, n / 5), n, c);
+    WebhookLoad.Result w = r.load();
+    System.out.printf(Locale.ROOT, "ceiling %s: %.0f req/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d requests, "
+        + "%d senders, %d failed, CPU %.3f ms/request%s%n", mode, w.requestsPerSecond(), w.p50(), w.p99(), w.max(),
+        w.requests(), w.concurrency(), w.failures(), w.cpuMsPerRequest(),
+        r.commits() == 0 ? "" : String.format(Locale.ROOT, ", %d commits (%.1f requests each)", r.commits(),
+            (double) r.kept() / r.commits()));
+  }
+
+  /** What one ceiling run measured: the load's figures, bodies kept, group commits made (0 for http). */
+  record Ceiling(WebhookLoad.Result load, long kept, long commits) {}
+
+  /**
+   * Runs one ceiling: {@code warmup} unmeasured then {@code requests} measured posts from {@code senders}
+   * raw-socket senders (the suite's client) against a server doing only what {@code mode} names.
+   */
+  static Ceiling run(String mode, Path dir, int warmup, int requests, int senders) throws Exception {
     Files.createDirectories(dir);
     GroupCommit commit = switch (mode) {
       case "http" -> null;
@@ -64,15 +82,13 @@ final class WebhookCeiling {
     app.start();
     try {
       URI uri = URI.create("http://127.0.0.1:" + app.port() + "/capture/whatsapp");
-      WebhookLoad.Result r = WebhookLoad.drive(uri, Math.min(2_000, n / 5), n, c, WebhookLoad.Client.RAW,
-          kept::get);
-      System.out.printf(Locale.ROOT, "ceiling %s: %.0f req/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d requests, "
-          + "%d senders, %d failed, CPU %.3f ms/request%s%n", mode, r.requestsPerSecond(), r.p50(), r.p99(), r.max(),
-          r.requests(), r.concurrency(), r.failures(), r.cpuMsPerRequest(),
-          commit == null ? "" : String.format(Locale.ROOT, ", %d commits (%.1f requests each)", commit.commits,
-              (double) kept.get() / commit.commits));
+      WebhookLoad.Result r = WebhookLoad.drive(uri, warmup, requests, senders, WebhookLoad.Client.RAW, kept::get);
+      return new Ceiling(r, kept.get(), commit == null ? 0 : commit.commits());
     } finally {
       app.stop();
+      if (commit != null) {
+        commit.close();
+      }
     }
   }
 
@@ -135,6 +151,19 @@ final class WebhookCeiling {
       } finally {
         lock.unlock();
       }
+    }
+
+    long commits() {
+      lock.lock();
+      try {
+        return commits;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void close() throws IOException {
+      log.close();
     }
 
     /** The archive's file store put: temporary file, fdatasync, link to its name, fsync of the directory. */
