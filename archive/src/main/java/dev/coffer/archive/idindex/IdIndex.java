@@ -53,6 +53,16 @@ import org.apache.lucene.util.BytesRef;
 public final class IdIndex implements Closeable {
   /** Commit user-data key: every record with a serial up to this value is in the commit. */
   public static final String COVERED = "coffer.covered-serial";
+  /**
+   * Commit user-data key naming the layout of the {@value #ID} terms. Version 2: an id of 32
+   * lowercase hex digits (what Coffer derives) is the term {@code 0xFF} followed by its 16 bytes, any
+   * other id its UTF-8 bytes (never starting with {@code 0xFF}, which UTF-8 does not use). An index
+   * without it (version 1: every id as UTF-8, 32 bytes for a hex id) is emptied on open and rebuilt
+   * from the segments, like any index behind them.
+   */
+  public static final String FORMAT = "coffer.idindex-format";
+  static final String FORMAT_VERSION = "2";
+  private static final byte BINARY_HEX = (byte) 0xFF;
   static final String ID = "id";
   static final String SERIAL = "serial";
   static final String SEGMENT = "segment";
@@ -106,6 +116,13 @@ public final class IdIndex implements Closeable {
         .setCommitOnClose(false);
     IndexWriter writer = new IndexWriter(directory, config);
     try {
+      Map<String, String> data = committedData(writer);
+      if (data.containsKey(COVERED) && !FORMAT_VERSION.equals(data.get(FORMAT))) {
+        // An index of the earlier term layout: derived state, so emptied and caught up from serial 1.
+        writer.deleteAll();
+        writer.setLiveCommitData(Map.of(COVERED, "0", FORMAT, FORMAT_VERSION).entrySet());
+        writer.commit();
+      }
       return new IdIndex(directory, writer);
     } catch (IOException | RuntimeException e) {
       writer.close();
@@ -131,7 +148,7 @@ public final class IdIndex implements Closeable {
     long serial = firstSerial;
     for (String id : ids) {
       Document d = new Document();
-      d.add(new StringField(ID, id, Field.Store.NO));
+      d.add(new StringField(ID, term(id), Field.Store.NO));
       d.add(new NumericDocValuesField(SERIAL, serial));
       writer.addDocument(d);
       recentIds.put(id, serial);
@@ -209,7 +226,7 @@ public final class IdIndex implements Closeable {
   /** Makes everything added so far durable, recording {@code coveredSerial} (== addedSerial). */
   public void commit() throws IOException {
     long upTo = added;
-    writer.setLiveCommitData(Map.of(COVERED, Long.toString(upTo)).entrySet());
+    writer.setLiveCommitData(Map.of(COVERED, Long.toString(upTo), FORMAT, FORMAT_VERSION).entrySet());
     writer.commit();
     covered = upTo;
   }
@@ -264,7 +281,7 @@ public final class IdIndex implements Closeable {
     }
 
     long findInReader(String id) throws IOException {
-      BytesRef term = new BytesRef(id);
+      BytesRef term = term(id);
       for (int i = 0; i < enums.length; i++) {
         TermsEnum te = enums[i];
         if (te != null && te.seekExact(term)) {
@@ -311,7 +328,7 @@ public final class IdIndex implements Closeable {
       for (BytesRef t = te.next(); t != null; t = te.next()) {
         pe = te.postings(pe, PostingsEnum.NONE);
         for (int doc = pe.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = pe.nextDoc()) {
-          sum += pairHash(t.bytes, t.offset, t.length, serials[doc]);
+          sum += termPairHash(t, serials[doc]);
           count++;
         }
       }
@@ -326,6 +343,43 @@ public final class IdIndex implements Closeable {
       h = (h ^ id.charAt(i)) * 0x100000001b3L;
     }
     return mix(h);
+  }
+
+  /** The {@value #ID} term of a record id (see {@link #FORMAT}). */
+  static BytesRef term(String id) {
+    if (id.length() != 32) {
+      return new BytesRef(id);
+    }
+    byte[] t = new byte[17];
+    t[0] = BINARY_HEX;
+    for (int i = 0; i < 16; i++) {
+      int hi = lowerHexDigit(id.charAt(2 * i));
+      int lo = lowerHexDigit(id.charAt(2 * i + 1));
+      if (hi < 0 || lo < 0) {
+        return new BytesRef(id); // only 0-9 a-f map to the binary form, so two ids never share a term
+      }
+      t[1 + i] = (byte) (hi << 4 | lo);
+    }
+    return new BytesRef(t);
+  }
+
+  private static int lowerHexDigit(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  }
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** {@link #pairHash(String, long)} of the id a {@value #ID} term holds, in either layout. */
+  static long termPairHash(BytesRef t, long serial) {
+    if (t.length == 17 && t.bytes[t.offset] == BINARY_HEX) {
+      long h = 0xcbf29ce484222325L ^ (serial * 0x9E3779B97F4A7C15L);
+      for (int i = t.offset + 1; i < t.offset + 17; i++) {
+        h = (h ^ HEX[(t.bytes[i] >> 4) & 0xf]) * 0x100000001b3L;
+        h = (h ^ HEX[t.bytes[i] & 0xf]) * 0x100000001b3L;
+      }
+      return mix(h);
+    }
+    return pairHash(t.bytes, t.offset, t.length, serial);
   }
 
   /**
