@@ -42,7 +42,13 @@ coffer_aot_make() {
   local dir="$1" cache="$2" tmp
   tmp="$cache.$$.tmp"
   coffer_base_java_opts
-  if "$JAVA_HOME/bin/java" "${COFFER_BASE_OPTS[@]}" -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off \
+  # The training runs with no COFFER_* variable: a master key, data directory or password set for
+  # real commands must not reach its throw-away scratch archive.
+  local unset_coffer=() v
+  for v in $(compgen -e); do
+    case "$v" in COFFER_*) unset_coffer+=(-u "$v") ;; esac
+  done
+  if env "${unset_coffer[@]}" "$JAVA_HOME/bin/java" "${COFFER_BASE_OPTS[@]}" -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off \
        -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$dir/coffer-cli.jar:$dir/lib/*" \
        dev.coffer.cli.AotTraining >"$dir/aot/training.log" 2>&1 && [ -s "$tmp" ]; then
     mv -f "$tmp" "$cache"
