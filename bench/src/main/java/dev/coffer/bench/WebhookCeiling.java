@@ -39,7 +39,7 @@ final class WebhookCeiling {
     Path dir = Path.of(args[1]);
     int n = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
     int c = args.length > 3 ? Integer.parseInt(args[3]) : 64;
-    Ceiling r = run(mode, dir, Math.min(2_000, n / 5), n, c);
+    Ceiling r = run(mode, dir, Math.max(c, Math.min(2_000, n / 5)), n, c);
     WebhookLoad.Result w = r.load();
     System.out.printf(Locale.ROOT, "ceiling %s: %.0f req/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d requests, "
         + "%d senders, %d failed, CPU %.3f ms/request%s%n", mode, w.requestsPerSecond(), w.p50(), w.p99(), w.max(),
