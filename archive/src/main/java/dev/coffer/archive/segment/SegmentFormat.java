@@ -360,9 +360,7 @@ public final class SegmentFormat {
     boolean tombstones = false;
     for (int i = 0; i < count; i++) {
       if (compact) {
-        if (end - p < 4) {
-          throw new CorruptObjectException(key, "segment body ends inside an entry", count + " entries", i + " entries");
-        }
+        requireEntryBytes(key, end - p, 4, count, i);
         int canonicalLength = u32(raw, p);
         p += 4;
         if (canonicalLength < 0 || canonicalLength > end - p) {
@@ -380,14 +378,10 @@ public final class SegmentFormat {
           p += canonicalLength;
         } else {
           // A tombstone: its id and digest, since its content is gone.
-          if (end - p < 2) {
-            throw new CorruptObjectException(key, "segment body ends inside an entry", count + " entries", i + " entries");
-          }
+          requireEntryBytes(key, end - p, 2, count, i);
           int idLength = u16(raw, p);
           p += 2;
-          if (end - p < idLength + 32) {
-            throw new CorruptObjectException(key, "segment body ends inside an entry", count + " entries", i + " entries");
-          }
+          requireEntryBytes(key, end - p, idLength + 32, count, i);
           idOffsets[i] = p;
           idLengths[i] = idLength;
           p += idLength;
@@ -402,14 +396,10 @@ public final class SegmentFormat {
         continue;
       }
       digestOffsets[i] = HEADER_LENGTH + 32 * i;
-      if (end - p < 2) {
-        throw new CorruptObjectException(key, "segment body ends inside an entry", count + " entries", i + " entries");
-      }
+      requireEntryBytes(key, end - p, 2, count, i);
       int idLength = u16(raw, p);
       p += 2;
-      if (end - p < idLength + 4) {
-        throw new CorruptObjectException(key, "segment body ends inside an entry", count + " entries", i + " entries");
-      }
+      requireEntryBytes(key, end - p, idLength + 4, count, i);
       idOffsets[i] = p;
       idLengths[i] = idLength;
       p += idLength;
@@ -515,6 +505,17 @@ public final class SegmentFormat {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Throws unless {@code available} bytes of the segment body are left for the {@code needed} bytes
+   * entry {@code i} (of {@code count}) still has to read.
+   */
+  private static void requireEntryBytes(String key, int available, int needed, int count, int i)
+      throws CorruptObjectException {
+    if (available < needed) {
+      throw new CorruptObjectException(key, "segment body ends inside an entry", count + " entries", i + " entries");
     }
   }
 }
