@@ -247,6 +247,47 @@ class CliTest {
   }
 
   @Test
+  void severalExportsImportInOneRunAndARefusedOneStopsNoOther() throws IOException {
+    init();
+    Path generated = tmp.resolve("generated.txt");
+    assertThat(coffer("generate", "whatsapp", "--messages", "200", "--seed", "9", "--out", generated.toString()).status())
+        .isZero();
+    Path empty = Files.createFile(tmp.resolve("empty.txt"));
+    Run r = coffer("import", "whatsapp", export.toString(), empty.toString(), generated.toString(), "--zone", "UTC",
+        "--data", data.toString(), "--json");
+    assertThat(r.status()).as("the highest status of the three: the empty file's").isEqualTo(11);
+    JsonNode batch = r.json();
+    assertThat(batch.get("imported").asInt()).isEqualTo(2);
+    assertThat(batch.get("refused").asInt()).isEqualTo(1);
+    JsonNode exports = batch.get("exports");
+    assertThat(exports).hasSize(3);
+    assertThat(exports.get(0).get("file_name").asText()).isEqualTo(export.getFileName().toString());
+    assertThat(exports.get(0).get("records_appended").asLong()).isEqualTo(13);
+    assertThat(exports.get(1).get("status").asText()).isEqualTo("EMPTY");
+    assertThat(exports.get(1).get("exit_code").asInt()).isEqualTo(11);
+    assertThat(exports.get(2).get("lines_covered").asLong()).isEqualTo(exports.get(2).get("lines_total").asLong());
+    long appended = exports.get(0).get("records_appended").asLong() + exports.get(2).get("records_appended").asLong();
+    assertThat(batch.get("records_appended").asLong()).isEqualTo(appended);
+    // Both imported exports are archived and searchable; the refused one left nothing.
+    assertThat(exportedRecords()).hasSize((int) appended);
+    assertThat(coffer("search", "内幕交易", "--data", data.toString(), "--json").json().get("total").asLong()).isEqualTo(1);
+    assertThat(exportedRecords().stream().filter(rec -> rec.path("kind").asText().equals("audit"))
+        .filter(rec -> rec.path("action").asText().startsWith("import"))).hasSize(2);
+
+    // Again, both good ones: only the two new audit records; human output names each export and the total.
+    Run again = coffer("import", "whatsapp", export.toString(), generated.toString(), "--zone", "UTC",
+        "--data", data.toString());
+    assertThat(again.status()).as(again.err()).isZero();
+    assertThat(again.out()).contains("Imported " + export.getFileName()).contains("Imported generated.txt")
+        .contains("Imported 2 of 2 exports: 2 new records (durable), " + (appended - 2) + " already archived");
+
+    Run chat = coffer("import", "whatsapp", export.toString(), generated.toString(), "--chat", "Desk", "--zone", "UTC",
+        "--data", data.toString());
+    assertThat(chat.status()).isEqualTo(Coffer.USAGE);
+    assertThat(chat.err()).contains("--chat");
+  }
+
+  @Test
   void reindexRebuildsTheSearchIndexAndTheIdIndexFromTheArchiveAlone() throws IOException {
     init();
     importFixture();
