@@ -24,10 +24,21 @@ final class Ceilings {
   private Ceilings() {}
 
   /**
-   * Indexes {@code texts} with one IndexWriter and StandardAnalyzer (id + text, nothing else), commits
-   * once at the end; returns documents per second including the commit.
+   * One run of the bare-Lucene ceiling.
+   *
+   * @param docsPerSecond documents per second, the final commit included
+   * @param indexBytes the committed index's apparent size on disk (after the writer closed)
    */
-  static double luceneDocsPerSecond(List<String> texts, Path dir) throws IOException {
+  record Lucene(double docsPerSecond, long indexBytes) {}
+
+  /**
+   * Indexes {@code texts} with one IndexWriter and StandardAnalyzer (id + text, nothing else), commits
+   * once at the end; returns documents per second including the commit, and the size of the index
+   * it wrote: the id as a stored, indexed keyword ({@code StringField}) and the text as a stored
+   * {@code TextField} (terms with frequencies and positions and norms; no offsets, no term
+   * vectors, no doc values), Lucene's default codec. The directory is deleted afterwards.
+   */
+  static Lucene lucene(List<String> texts, Path dir) throws IOException {
     deleteTree(dir);
     long start = System.nanoTime();
     try (FSDirectory d = FSDirectory.open(dir);
@@ -42,8 +53,47 @@ final class Ceilings {
       w.commit();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    long bytes;
+    try (var s = Files.walk(dir)) {
+      bytes = s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
     deleteTree(dir);
-    return texts.size() / seconds;
+    return new Lucene(texts.size() / seconds, bytes);
+  }
+
+  /**
+   * Bytes of {@code files} each compressed with zstd at {@code level} (zstd-jni, one thread, a
+   * frame per file, streamed): the size of the smallest ordinary lossless copy of the evidence.
+   */
+  static long zstdBytes(List<Path> files, int level) throws IOException {
+    long total = 0;
+    byte[] buf = new byte[1 << 20];
+    for (Path f : files) {
+      CountingSink sink = new CountingSink();
+      try (var in = Files.newInputStream(f);
+           var z = new com.github.luben.zstd.ZstdOutputStream(sink, level)) {
+        for (int n; (n = in.read(buf)) > 0; ) {
+          z.write(buf, 0, n);
+        }
+      }
+      total += sink.count;
+    }
+    return total;
+  }
+
+  /** Counts what is written and keeps none of it. */
+  private static final class CountingSink extends java.io.OutputStream {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
+    }
   }
 
   private static final Pattern DD_RATE = Pattern.compile("(\\d+) bytes .* copied, ([0-9.]+) s");

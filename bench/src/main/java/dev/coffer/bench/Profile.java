@@ -27,44 +27,48 @@ final class Profile {
     int samples = 0;
     Map<String, Double> waitMs = new HashMap<>();
     Map<String, Double> waitByFrame = new HashMap<>();
-    for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
-      String type = e.getEventType().getName();
-      if (OFF_CPU.contains(type) && e.getThread("eventThread") != null
-          && "main".equals(e.getThread("eventThread").getJavaName())) {
-        // Off-CPU time (fsync, parking, sleeping, monitor waits) that CPU samples cannot show.
-        double ms = e.getDuration().toNanos() / 1e6;
-        waitMs.merge(type, ms, Double::sum);
-        if (e.getStackTrace() != null) {
-          for (RecordedFrame f : e.getStackTrace().getFrames()) {
-            if (f.isJavaFrame() && f.getMethod().getType().getName().startsWith("dev.coffer.")) {
-              waitByFrame.merge(type + " under " + name(f), ms, Double::sum);
-              break;
+    // Streamed, not RecordingFile.readAllEvents: a profile of a million-entry import holds millions of events.
+    try (RecordingFile recording = new RecordingFile(jfr)) {
+      while (recording.hasMoreEvents()) {
+        RecordedEvent e = recording.readEvent();
+        String type = e.getEventType().getName();
+        if (OFF_CPU.contains(type) && e.getThread("eventThread") != null
+            && "main".equals(e.getThread("eventThread").getJavaName())) {
+          // Off-CPU time (fsync, parking, sleeping, monitor waits) that CPU samples cannot show.
+          double ms = e.getDuration().toNanos() / 1e6;
+          waitMs.merge(type, ms, Double::sum);
+          if (e.getStackTrace() != null) {
+            for (RecordedFrame f : e.getStackTrace().getFrames()) {
+              if (f.isJavaFrame() && f.getMethod().getType().getName().startsWith("dev.coffer.")) {
+                waitByFrame.merge(type + " under " + name(f), ms, Double::sum);
+                break;
+              }
             }
           }
+          continue;
         }
-        continue;
-      }
-      if (!type.equals("jdk.ExecutionSample")) {
-        continue;
-      }
-      RecordedStackTrace st = e.getStackTrace();
-      if (st == null || st.getFrames().isEmpty()) {
-        continue;
-      }
-      samples++;
-      List<RecordedFrame> frames = st.getFrames();
-      self.merge(name(frames.get(0)), 1, Integer::sum);
-      for (RecordedFrame f : frames) {
-        if (f.isJavaFrame() && f.getMethod().getType().getName().startsWith("dev.coffer.")) {
-          firstOurs.merge(name(f), 1, Integer::sum);
-          break;
+        if (!type.equals("jdk.ExecutionSample")) {
+          continue;
         }
-      }
-      java.util.Set<String> seen = new java.util.HashSet<>();
-      for (RecordedFrame f : frames) {
-        String pkg = area(f.getMethod().getType().getName());
-        if (seen.add(pkg)) {
-          inclusivePackages.merge(pkg, 1, Integer::sum);
+        RecordedStackTrace st = e.getStackTrace();
+        if (st == null || st.getFrames().isEmpty()) {
+          continue;
+        }
+        samples++;
+        List<RecordedFrame> frames = st.getFrames();
+        self.merge(name(frames.get(0)), 1, Integer::sum);
+        for (RecordedFrame f : frames) {
+          if (f.isJavaFrame() && f.getMethod().getType().getName().startsWith("dev.coffer.")) {
+            firstOurs.merge(name(f), 1, Integer::sum);
+            break;
+          }
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (RecordedFrame f : frames) {
+          String pkg = area(f.getMethod().getType().getName());
+          if (seen.add(pkg)) {
+            inclusivePackages.merge(pkg, 1, Integer::sum);
+          }
         }
       }
     }

@@ -61,7 +61,12 @@ final class Workload {
   }
 
   /** What the peers ingest: one JSON object per archived record with its sender, time and text. */
-  record Records(Path jsonl, long count, List<String> texts, String topSender, Instant first, Instant last) {}
+  record Records(Path jsonl, long count, List<String> texts, String topSender, Instant first, Instant last) {
+    /** The same without the texts (which only the bare-Lucene ceiling reads): a million of them is ~100 MB. */
+    Records withoutTexts() {
+      return new Records(jsonl, count, List.of(), topSender, first, last);
+    }
+  }
 
   /**
    * Writes every archived record of {@code dataDir} as a JSON line {@code {id, conversation, sender,
