@@ -37,6 +37,15 @@ final class PhoneNumbers {
   private final java.util.concurrent.ConcurrentHashMap<String, Optional<String>> normalized =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * What {@link #findIn} found in recent candidate windows, relative to the window: the answer
+   * depends only on the window's characters and the region. Windows repeat (the date in every
+   * {@code IMG-20260124-WA0001.jpg} of a day's attachments, a handle quoted again and again), and
+   * libphonenumber's matcher was the largest share of building a document.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, List<Span>> windows =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** A phone number found in text: where it is and what it is in E.164. */
   record Span(int start, int end, String e164) {}
 
@@ -102,10 +111,21 @@ final class PhoneNumbers {
   }
 
   private void findIn(String text, int start, int end, List<Span> out) {
-    String window = internationalZeros(text.substring(start, end));
-    for (PhoneNumberMatch m : UTIL.findNumbers(window, region, Leniency.POSSIBLE, Long.MAX_VALUE)) {
-      out.add(new Span(start + m.start(), start + m.end(),
-          UTIL.format(m.number(), PhoneNumberFormat.E164)));
+    String window = text.substring(start, end);
+    List<Span> found = windows.get(window);
+    if (found == null) {
+      found = new ArrayList<>(1);
+      for (PhoneNumberMatch m : UTIL.findNumbers(internationalZeros(window), region, Leniency.POSSIBLE, Long.MAX_VALUE)) {
+        found.add(new Span(m.start(), m.end(), UTIL.format(m.number(), PhoneNumberFormat.E164)));
+      }
+      found = found.isEmpty() ? List.of() : List.copyOf(found);
+      if (windows.size() >= REMEMBERED) {
+        windows.clear();
+      }
+      windows.put(window, found);
+    }
+    for (Span s : found) {
+      out.add(start == 0 ? s : new Span(start + s.start(), start + s.end(), s.e164()));
     }
   }
 

@@ -327,7 +327,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
             lastTimeByConversation.put(record.conversation().id(), time);
           }
         }
-        batch.add(new Pending(fresh, record.id(), documents.document(stored, record, time)));
+        batch.add(new Pending(fresh, stored, record, time));
       }
       write(batch);
       // A disposition record is archived before the records it names are removed: dropping them
@@ -343,7 +343,12 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
     changed.set(true);
   }
 
-  private record Pending(boolean fresh, String id, Document doc) {}
+  /**
+   * A record to index, with what only the serial pass can decide (added or replaced, its time); its
+   * document is built by the thread that adds it ({@link #add}), so a large batch's documents are
+   * built in parallel too, not only analyzed.
+   */
+  private record Pending(boolean fresh, StoredRecord stored, Record record, long time) {}
 
   private long time(StoredRecord stored, Record record, boolean fresh) throws IOException {
     if (record.sentAt() != null) {
@@ -434,10 +439,11 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
   }
 
   private void add(Pending p) throws IOException {
+    Document doc = documents.document(p.stored(), p.record(), p.time());
     if (p.fresh()) {
-      writer.addDocument(p.doc());
+      writer.addDocument(doc);
     } else {
-      writer.updateDocument(new Term(ID, p.id()), p.doc());
+      writer.updateDocument(new Term(ID, p.record().id()), doc);
     }
   }
 
