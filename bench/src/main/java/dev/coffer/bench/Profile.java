@@ -13,17 +13,33 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Reads a JFR recording (settings=profile) and says where the CPU samples were: the same data as
- * {@code jfr print --events jdk.ExecutionSample x.jfr}, counted three ways — by top frame (self
+ * {@code jfr print --events jdk.ExecutionSample x.jfr}, counted four ways — by thread (the import
+ * runs parsing, group commit and search indexing on threads of their own), by top frame (self
  * time), by the first Coffer frame on the stack (which of our methods the time is under), and by the
  * package of every frame on the stack (inclusive share per area).
  */
 final class Profile {
   private Profile() {}
 
+  /**
+   * Prints the summary of a recording as JSON, the way the suite reports its profile import:
+   * {@code java -cp "bench/target/coffer-bench.jar:bench/target/lib/*" dev.coffer.bench.Profile X.jfr [TOP]}.
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length < 1 || args.length > 2) {
+      System.err.println("usage: Profile RECORDING.jfr [TOP]");
+      System.exit(2);
+    }
+    Map<String, Object> summary = summarize(Path.of(args[0]), args.length == 2 ? Integer.parseInt(args[1]) : 15);
+    System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+        .writeValueAsString(summary));
+  }
+
   static Map<String, Object> summarize(Path jfr, int top) throws IOException {
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> firstOurs = new HashMap<>();
     Map<String, Integer> inclusivePackages = new HashMap<>();
+    Map<String, Integer> threads = new HashMap<>();
     int samples = 0;
     Map<String, Double> waitMs = new HashMap<>();
     Map<String, Double> waitByFrame = new HashMap<>();
@@ -55,6 +71,7 @@ final class Profile {
           continue;
         }
         samples++;
+        threads.merge(threadName(e), 1, Integer::sum);
         List<RecordedFrame> frames = st.getFrames();
         self.merge(name(frames.get(0)), 1, Integer::sum);
         for (RecordedFrame f : frames) {
@@ -74,6 +91,7 @@ final class Profile {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("samples", samples);
+    out.put("threads_pct", topPct(threads, samples, top));
     out.put("top_self_frames_pct", topPct(self, samples, top));
     out.put("first_coffer_frame_pct", topPct(firstOurs, samples, top));
     out.put("inclusive_by_area_pct", topPct(inclusivePackages, samples, top));
@@ -91,6 +109,16 @@ final class Profile {
     ms.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(top)
         .forEach(en -> out.put(en.getKey(), Math.round(en.getValue() * 10) / 10.0));
     return out;
+  }
+
+  /**
+   * The sampled thread's name with a trailing number dropped (Lucene's merge threads, a pool's
+   * workers), so one kind of thread is one line.
+   */
+  private static String threadName(RecordedEvent e) {
+    var t = e.getThread("sampledThread");
+    String n = t == null ? "?" : t.getJavaName() != null ? t.getJavaName() : t.getOSName();
+    return n == null ? "?" : n.replaceAll("[-_ #]*\\d+$", "");
   }
 
   private static String name(RecordedFrame f) {
