@@ -341,11 +341,25 @@ public final class Bench {
   static final double PARSE_WARMUP_SECONDS = 5.0;
   /** ... and at least this many unmeasured runs, on each side. */
   static final int PARSE_WARMUP_RUNS = 150;
+  /**
+   * ... or fewer runs of a larger file: at least this many entries parsed in warm-up (150 runs of the
+   * 17,500-entry file the rule was set on), and never fewer than three blocks. The 175,000-entry
+   * parse file of the full scale then warms up for at least 15 runs, not 150 (150 would
+   * hit the 60 s cap on node's side: ~0.7 s a run).
+   */
+  static final long PARSE_WARMUP_ENTRIES = 150L * 17_500;
+
+  /** The warm-up's minimum number of runs for a file of {@code entries} (see {@link #PARSE_WARMUP_ENTRIES}). */
+  static int parseWarmupRuns(long entries) {
+    long byEntries = (PARSE_WARMUP_ENTRIES + entries - 1) / Math.max(1, entries);
+    return (int) Math.min(PARSE_WARMUP_RUNS, Math.max(3L * PARSE_WARMUP_BLOCK, byEntries));
+  }
+
   /** Warm-up runs whose median is compared with the block before (see {@code parse}). */
   static final int PARSE_WARMUP_BLOCK = 5;
   /** Warm-up ends here even if the times still improve. */
   static final double PARSE_WARMUP_MAX_SECONDS = 60.0;
-  /** Measured parse runs per side (each a few tens of milliseconds; the median is reported). */
+  /** Measured parse runs per side (each milliseconds to a second; the median is reported). */
   static final int PARSE_RUNS = 15;
 
   private void parse(Workload.Export export) throws Exception {
@@ -354,11 +368,12 @@ public final class Bench {
     byte[] text = Files.readAllBytes(export.file()); // like the peer: read first, only the parse is timed
     // Both sides warm up by the same rule (parse.mjs has the same code): parse again and again,
     // unmeasured, in blocks of PARSE_WARMUP_BLOCK runs, for at least PARSE_WARMUP_SECONDS and
-    // PARSE_WARMUP_RUNS runs, until two blocks in a row have a median time no more than 5 % below
+    // parseWarmupRuns runs, until two blocks in a row have a median time no more than 5 % below
     // the best block before them (the JIT has finished; one block alone can look settled by
     // chance on a busy machine), or PARSE_WARMUP_MAX_SECONDS; then PARSE_RUNS measured runs.
     // Three warm-up runs left the JVM's JIT half done on a file this size (the figure varied 2x
     // between runs of the same build), while node's first run was already compiled.
+    int minWarmRuns = parseWarmupRuns(export.messages());
     long warmStart = System.nanoTime();
     int warmRuns = 0;
     double previousBlock = Double.MAX_VALUE;
@@ -377,7 +392,7 @@ public final class Bench {
       settledBlocks = median > 0.95 * previousBlock ? settledBlocks + 1 : 0;
       previousBlock = Math.min(previousBlock, median);
       if (elapsed >= PARSE_WARMUP_MAX_SECONDS || (elapsed >= PARSE_WARMUP_SECONDS
-          && warmRuns >= PARSE_WARMUP_RUNS && settledBlocks >= 2)) {
+          && warmRuns >= minWarmRuns && settledBlocks >= 2)) {
         break;
       }
     }
@@ -397,7 +412,7 @@ public final class Bench {
     }
     Proc.Result r = Proc.run(List.of("node", root.resolve("bench/src/main/node/parse.mjs").toString(),
         nodePeer.toString(), export.file().toString(), Integer.toString(PARSE_RUNS),
-        Double.toString(PARSE_WARMUP_SECONDS), Integer.toString(PARSE_WARMUP_RUNS),
+        Double.toString(PARSE_WARMUP_SECONDS), Integer.toString(minWarmRuns),
         Integer.toString(PARSE_WARMUP_BLOCK), Double.toString(PARSE_WARMUP_MAX_SECONDS))).ok();
     JsonNode o = JSON.readTree(r.out());
     List<Double> peer = new ArrayList<>();
@@ -418,7 +433,7 @@ public final class Bench {
         .note("ours: WhatsAppExportParser.parse(byte[]) (both passes: format and date-order decision, then"
             + " entries with author, time, full text, attachments, system events; UTF-8 decoding included),"
             + " in-process; peer: parseString of the already-decoded string, in node; each side warmed up by"
-            + " parsing unmeasured (at least " + PARSE_WARMUP_SECONDS + " s and " + PARSE_WARMUP_RUNS + " runs, until"
+            + " parsing unmeasured (at least " + PARSE_WARMUP_SECONDS + " s and " + minWarmRuns + " runs, until"
             + " the median of " + PARSE_WARMUP_BLOCK + " runs stops improving by 5 % twice in a row, at most "
             + PARSE_WARMUP_MAX_SECONDS + " s), then " + PARSE_RUNS + " measured runs").build());
     Stats importedStats = Stats.of(imported);
