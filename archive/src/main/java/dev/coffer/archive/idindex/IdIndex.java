@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.apache.lucene.codecs.PostingsFormat;
+import org.apache.lucene.codecs.bloom.BloomFilteringPostingsFormat;
+import org.apache.lucene.codecs.lucene103.Lucene103Codec;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
@@ -58,10 +61,15 @@ public final class IdIndex implements Closeable {
    * lowercase hex digits (what Coffer derives) is the term {@code 0xFF} followed by its 16 bytes, any
    * other id its UTF-8 bytes (never starting with {@code 0xFF}, which UTF-8 does not use). An index
    * without it (version 1: every id as UTF-8, 32 bytes for a hex id) is emptied on open and rebuilt
-   * from the segments, like any index behind them.
+   * from the segments, like any index behind them. Version 3: the same terms, and the {@value #ID}
+   * postings of each Lucene segment it writes carry a Bloom filter ({@link IdCodec}). A version 2 index
+   * is read as it is (Lucene records each segment's postings format): its segments gain the filter
+   * when merges rewrite them, and its next commit says version 3.
    */
   public static final String FORMAT = "coffer.idindex-format";
-  static final String FORMAT_VERSION = "2";
+  static final String FORMAT_VERSION = "3";
+  /** Earlier versions read as they are (see {@link #FORMAT}). */
+  private static final java.util.Set<String> READABLE_FORMATS = java.util.Set.of("2", FORMAT_VERSION);
   private static final byte BINARY_HEX = (byte) 0xFF;
   static final String ID = "id";
   static final String SERIAL = "serial";
@@ -112,13 +120,14 @@ public final class IdIndex implements Closeable {
     IndexWriterConfig config = new IndexWriterConfig(null)
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
         .setRAMBufferSizeMB(32)
+        .setCodec(new IdCodec())
         .setMergePolicy(new TieredMergePolicy().setMaxMergedSegmentMB(MAX_SEGMENT_MB))
         .setCommitOnClose(false);
     IndexWriter writer = new IndexWriter(directory, config);
     try {
       Map<String, String> data = committedData(writer);
-      if (data.containsKey(COVERED) && !FORMAT_VERSION.equals(data.get(FORMAT))) {
-        // An index of the earlier term layout: derived state, so emptied and caught up from serial 1.
+      if (data.containsKey(COVERED) && (!data.containsKey(FORMAT) || !READABLE_FORMATS.contains(data.get(FORMAT)))) {
+        // An index of the version 1 term layout: derived state, so emptied and caught up from serial 1.
         writer.deleteAll();
         writer.setLiveCommitData(Map.of(COVERED, "0", FORMAT, FORMAT_VERSION).entrySet());
         writer.commit();
@@ -127,6 +136,26 @@ public final class IdIndex implements Closeable {
     } catch (IOException | RuntimeException e) {
       writer.close();
       throw e;
+    }
+  }
+
+  /**
+   * The index's codec: Lucene's default, with a Bloom filter in front of the {@value #ID} terms of
+   * each Lucene segment. Dedupe looks every appended id up in every segment, and for new records
+   * every lookup misses: without the filter each miss loads (and decrypts) a terms block per
+   * segment; with it most misses end after hashing the term. Lucene records the postings format per
+   * field and segment, and its service loader reads the filter back ({@code lucene-codecs}), so the
+   * codec is needed only to write. Lucene's default filter: sized for the segment's document count
+   * (every record document has one unique id) at a false-positive rate of 1-10 %, 5 to 10 bits per
+   * document, about 3 % of the index's bytes (a lower rate was measured and bought nothing:
+   * BENCHMARKS.md, "Id index and the commit path").
+   */
+  static final class IdCodec extends Lucene103Codec {
+    private final PostingsFormat ids = new BloomFilteringPostingsFormat(super.getPostingsFormatForField(ID));
+
+    @Override
+    public PostingsFormat getPostingsFormatForField(String field) {
+      return ID.equals(field) ? ids : super.getPostingsFormatForField(field);
     }
   }
 
