@@ -75,6 +75,26 @@ public final class MerkleFrontier {
     size++;
   }
 
+  /**
+   * Appends a whole perfect subtree of {@code 2^level} leaves given its root at {@code hashes[off, off + 32)}:
+   * the same frontier as appending its leaves one by one, with at most one hash per level. The
+   * subtree must start where the tree ends and be aligned to its size (the tree's size a multiple
+   * of {@code 2^level}), as the subtrees of a compact range are.
+   *
+   * @throws IllegalArgumentException if the tree's size is not a multiple of {@code 2^level}
+   */
+  public void appendSubtree(int level, byte[] hashes, int off) {
+    if (level < 0 || level > 62 || (size & ((1L << level) - 1)) != 0) {
+      throw new IllegalArgumentException("a subtree of 2^" + level + " leaves cannot follow " + size + " leaves");
+    }
+    byte[] h = java.util.Arrays.copyOfRange(hashes, off, off + Rfc6962.HASH_SIZE);
+    for (long s = size >>> level; (s & 1) == 1; s >>>= 1) {
+      h = Rfc6962.nodeHash(this.hashes.remove(this.hashes.size() - 1), h);
+    }
+    this.hashes.add(h);
+    size += 1L << level;
+  }
+
   /** Number of leaves. */
   public long size() {
     return size;

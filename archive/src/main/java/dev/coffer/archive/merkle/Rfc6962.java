@@ -54,6 +54,22 @@ public final class Rfc6962 {
     return md.digest();
   }
 
+  /**
+   * {@code SHA-256(0x01 || in[leftOff, +32) || in[rightOff, +32))} written to {@code out[outOff, +32)}
+   * (may overlap the inputs): a subtree reduced in place, nothing allocated per node.
+   */
+  public static void nodeHash(byte[] in, int leftOff, int rightOff, byte[] out, int outOff) {
+    MessageDigest md = newDigest();
+    md.update((byte) 0x01);
+    md.update(in, leftOff, HASH_SIZE);
+    md.update(in, rightOff, HASH_SIZE);
+    try {
+      md.digest(out, outOff, HASH_SIZE);
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The root of the tree with no leaves: {@code SHA-256("")}. */
   public static byte[] emptyRoot() {
     return EMPTY_ROOT.clone();

@@ -42,6 +42,22 @@ final class IdIndexCheck {
   /** A structurally sound index: a reader on its last commit and the serial that commit covers. */
   record Opened(DirectoryReader reader, long covered) {}
 
+  /**
+   * The serial the index's last commit says it covers, read from that commit alone (one small file),
+   * or -1 if there is no index or its commit does not read: then {@link #open} reports why.
+   */
+  static long covered(Path path, dev.coffer.archive.crypto.Encryption encryption) {
+    if (!Files.isDirectory(path)) {
+      return -1;
+    }
+    try (Directory d = encryption.wrap(FSDirectory.open(path), dev.coffer.archive.crypto.Encryption.ID_INDEX)) {
+      String v = SegmentInfos.readLatestCommit(d).getUserData().get(IdIndex.COVERED);
+      return v == null ? -1 : Long.parseLong(v);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** Checks the index at {@code path}; returns it opened if it is sound, null if absent or damaged. */
   static Opened open(Path path, dev.coffer.archive.crypto.Encryption encryption, Sink sink) throws IOException {
     if (!Files.isDirectory(path)) {

@@ -132,11 +132,9 @@ public final class Verifier {
     Manifest manifest;
     PublicKey publicKey;
     MerkleFrontier frontier = new MerkleFrontier();
-    DirectoryReader idReader;
     /** Who holds the writer's lock, or null: then only what the latest checkpoint at the start covers is checked. */
     String writer;
     long bound = Long.MAX_VALUE;
-    long idCovered = -1;
 
     Run(Path dir, VerifyListener listener, MasterKeySource masterKeys) {
       this.dir = dir;
@@ -191,9 +189,10 @@ public final class Verifier {
         return;
       }
       store = ArchiveLayout.openStoreForReading(dir, encryption);
-      if (writer == null) {
-        openIdIndex(); // beside a running writer the derived index changes under us: not checked
-      }
+      // The serial the id index's last commit covers (one small file): the segment workers sum the
+      // (id, serial) pairs up to it while the index itself is checked beside them. Beside a running
+      // writer the derived index changes under us: not checked.
+      long covered = writer == null ? IdIndexCheck.covered(dir.resolve(ArchiveLayout.ID_INDEX), encryption) : -1;
       int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
       pool = Executors.newFixedThreadPool(workers, r -> {
         Thread t = new Thread(r, "coffer-verify");
@@ -201,7 +200,9 @@ public final class Verifier {
         return t;
       });
       try {
-        // Blobs and packs share nothing with the segments until referencedBlobs: checked beside them.
+        // The id index (every file's checksum and MAC, then its id -> serial pairs) and the blobs
+        // and packs share nothing with the segments until the end: checked beside them.
+        Future<IdIndexSide> idSide = writer == null ? pool.submit(this::idIndex) : null;
         Future<List<Problem>> blobSide = pool.submit(() -> {
           List<Problem> found = new ArrayList<>();
           deferred.set(found);
@@ -213,15 +214,22 @@ public final class Verifier {
           }
           return found;
         });
-        try {
-          segmentsAndCheckpoints(workers);
-          if (idCovered > records) {
-            problem(ArchiveLayout.ID_INDEX, REINDEX + ": it covers serials beyond the last record",
-                "<= " + records, String.valueOf(idCovered));
+        long pairSum = segmentsAndCheckpoints(workers, covered);
+        if (idSide != null) {
+          IdIndexSide id = await(idSide);
+          for (Problem p : id.problems()) {
+            problem(p.object(), p.what(), p.expected(), p.actual());
           }
-        } finally {
-          if (idReader != null) {
-            idReader.close();
+          if (id.pairs() != null) {
+            if (id.covered() != covered || id.pairs()[1] != id.covered() || id.pairs()[0] != pairSum) {
+              problem(ArchiveLayout.ID_INDEX, REINDEX + ": its id -> serial pairs differ from the segments' records",
+                  id.covered() + " pairs, checksum " + Long.toHexString(pairSum),
+                  id.pairs()[1] + " pairs, checksum " + Long.toHexString(id.pairs()[0]));
+            }
+            if (id.covered() > records) {
+              problem(ArchiveLayout.ID_INDEX, REINDEX + ": it covers serials beyond the last record",
+                  "<= " + records, String.valueOf(id.covered()));
+            }
           }
         }
         for (Problem p : await(blobSide)) {
@@ -429,11 +437,16 @@ public final class Verifier {
 
     // ------------------------------------------------------------ id index
 
-    void openIdIndex() throws IOException {
+    /** What the id index's check found: its problems, and, if it is sound, its coverage and pair checksum. */
+    record IdIndexSide(List<Problem> problems, long covered, long[] pairs) {}
+
+    /** Checks the id index's files and commit, then sums its (id, serial) pairs; runs on a worker. */
+    IdIndexSide idIndex() throws IOException {
+      List<Problem> found = new ArrayList<>();
       IdIndexCheck.Opened opened = IdIndexCheck.open(dir.resolve(ArchiveLayout.ID_INDEX), encryption, new IdIndexCheck.Sink() {
         @Override
         public void problem(String object, String what, String expected, String actual) {
-          Run.this.problem(object, what, expected, actual);
+          found.add(new Problem(object, what, expected, actual));
         }
 
         @Override
@@ -441,19 +454,22 @@ public final class Verifier {
           Run.this.advance(bytes);
         }
       });
-      if (opened != null) {
-        idReader = opened.reader();
-        idCovered = opened.covered();
+      if (opened == null) {
+        return new IdIndexSide(found, -1, null);
+      }
+      try (org.apache.lucene.store.Directory d = opened.reader().directory(); DirectoryReader reader = opened.reader()) {
+        return new IdIndexSide(found, opened.covered(), IdIndex.pairChecksum(reader));
       }
     }
 
     // ------------------------------------------------------------ segments, tree, checkpoints
 
     /**
-     * What a worker found in one segment; the caller folds these in serial order. {@code leafHashes}
-     * holds the segment's Merkle leaf hashes, 32 bytes each, in serial order.
+     * What a worker found in one segment; the caller folds these in serial order. {@code ranges} are
+     * the segment's Merkle leaves as compact ranges, split at every checkpoint size inside it, so the
+     * fold sees the tree at each checkpoint with a few hashes per range.
      */
-    record Checked(String key, long keySerial, SegmentFormat.Header header, byte[] leafHashes, List<Problem> problems,
+    record Checked(String key, long keySerial, SegmentFormat.Header header, List<CompactRange> ranges, List<Problem> problems,
         long pairSum, CorruptObjectException corrupt, List<Tombstone> tombstones, java.util.Map<String, String> authorized) {}
 
     /** A disposed record's tombstone: what a disposition audit record must name. */
@@ -481,6 +497,7 @@ public final class Verifier {
       final byte[] lastRef = new byte[64];
       boolean hasLastRef;
       byte[] body = new byte[0];
+      byte[] subtree = new byte[0];
     }
 
     static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -499,7 +516,7 @@ public final class Verifier {
      * Runs on a worker thread; keeps only the leaf hashes. Reads each record where it lies in the
      * decompressed body (one scan of its JSON, one SHA-256) and allocates nothing per record.
      */
-    Checked check(String key, long keySerial, byte[] bytes, long covered) {
+    Checked check(String key, long keySerial, byte[] bytes, long covered, long[] checkpointSizes) {
       Scratch x = SCRATCH.get();
       SegmentFormat.View v;
       try {
@@ -579,7 +596,28 @@ public final class Verifier {
         }
         Rfc6962.leafHash(leafData, leafOff, leafHashes, 32 * i); // leaf hashes here, in parallel; the fold only joins
       }
-      return new Checked(key, keySerial, v.header(), leafHashes, found, pairSum, null, stones, authorized);
+      return new Checked(key, keySerial, v.header(), ranges(x, leafHashes, v.header().firstSerial() - 1, count, checkpointSizes),
+          found, pairSum, null, stones, authorized);
+    }
+
+    /**
+     * The segment's leaves {@code [base, base + count)} as compact ranges, split at every checkpoint
+     * size strictly inside them: every subtree hashed here, on the worker.
+     */
+    static List<CompactRange> ranges(Scratch x, byte[] leafHashes, long base, int count, long[] checkpointSizes) {
+      if (x.subtree.length < leafHashes.length) {
+        x.subtree = new byte[leafHashes.length];
+      }
+      List<CompactRange> out = new ArrayList<>(2);
+      long end = base + count;
+      long from = base;
+      int i = java.util.Arrays.binarySearch(checkpointSizes, base + 1);
+      for (i = i < 0 ? -i - 1 : i; i < checkpointSizes.length && checkpointSizes[i] < end; i++) {
+        out.add(CompactRange.of(leafHashes, base, from, checkpointSizes[i], x.subtree));
+        from = checkpointSizes[i];
+      }
+      out.add(CompactRange.of(leafHashes, base, from, end, x.subtree));
+      return out;
     }
 
     /** Notes one blob digest (64 hex bytes at {@code body[at]}) a live record refers to, once per segment. */
@@ -639,16 +677,31 @@ public final class Verifier {
 
     /**
      * Lists segments in key order on this thread, reads, decrypts and checks them on worker threads
-     * (one segment each), and folds the results back in order: continuity, the tree, the checkpoints. At most
-     * {@code 2 * workers} segments are in flight, so memory stays bounded.
+     * (one segment each), and folds the results back in order: continuity, the tree, the checkpoints.
+     * Checkpoints are read, decoded and their signatures checked on the workers too, ahead of the
+     * segments; the fold only compares. At most {@code 2 * workers} segments are in flight, so memory
+     * stays bounded. Returns the (id, serial) pair sum of the records up to {@code covered}.
      */
-    void segmentsAndCheckpoints(int workers) throws IOException {
-      long covered = idReader == null ? -1 : idCovered;
-      // The id index's side of the pair comparison reads only the index: computed beside the segments.
-      Future<long[]> indexPairs = idReader == null ? null : pool.submit(() -> IdIndex.pairChecksum(idReader));
-      try (Stream<String> segmentKeys = store.list(ArchiveLayout.SEGMENTS);
-          Stream<String> checkpointKeys = store.list(ArchiveLayout.CHECKPOINTS)) {
-        Checkpoints cps = new Checkpoints(checkpointKeys.iterator());
+    long segmentsAndCheckpoints(int workers, long covered) throws IOException {
+      List<String> checkpointKeys = new ArrayList<>();
+      try (Stream<String> keys = store.list(ArchiveLayout.CHECKPOINTS)) {
+        for (Iterator<String> it = keys.iterator(); it.hasNext(); ) {
+          String key = it.next();
+          long keySize = ArchiveLayout.sizeOfCheckpointKey(key);
+          if (keySize >= 0 && keySize <= bound) {
+            checkpointKeys.add(key);
+          }
+        }
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+      long[] checkpointSizes = checkpointKeys.stream().mapToLong(ArchiveLayout::sizeOfCheckpointKey).sorted().distinct().toArray();
+      ArrayDeque<Future<CheckpointRead>> checkpointReads = new ArrayDeque<>();
+      for (String key : checkpointKeys) {
+        checkpointReads.add(pool.submit(() -> readCheckpoint(key)));
+      }
+      try (Stream<String> segmentKeys = store.list(ArchiveLayout.SEGMENTS)) {
+        Checkpoints cps = new Checkpoints(checkpointReads);
         Fold fold = new Fold(cps);
         cps.compareUpTo(0, true);
         ArrayDeque<Future<Checked>> inFlight = new ArrayDeque<>();
@@ -672,7 +725,7 @@ public final class Verifier {
             } catch (CorruptObjectException e) {
               return new Checked(key, keySerial, null, null, List.of(), 0, e, List.of(), java.util.Map.of());
             }
-            return check(key, keySerial, bytes, covered);
+            return check(key, keySerial, bytes, covered, checkpointSizes);
           }));
           if (inFlight.size() >= 2 * workers) {
             fold.accept(await(inFlight.poll()));
@@ -697,16 +750,13 @@ public final class Verifier {
               + " are not covered by any signed checkpoint (opening the archive signs one)", String.valueOf(frontier.size()),
               String.valueOf(last));
         }
-        if (indexPairs != null) {
-          long[] index = await(indexPairs);
-          if (index[1] != idCovered || index[0] != fold.pairSum) {
-            problem(ArchiveLayout.ID_INDEX, REINDEX + ": its id -> serial pairs differ from the segments' records",
-                idCovered + " pairs, checksum " + Long.toHexString(fold.pairSum),
-                index[1] + " pairs, checksum " + Long.toHexString(index[0]));
-          }
-        }
+        return fold.pairSum;
       } catch (UncheckedIOException e) {
         throw e.getCause();
+      } finally {
+        for (Future<CheckpointRead> f : checkpointReads) {
+          f.cancel(false);
+        }
       }
     }
 
@@ -726,6 +776,9 @@ public final class Verifier {
         throw new IOException(e.getCause());
       }
     }
+
+    /** A segment the fold has taken into the tree: which records it holds. */
+    record Span(String key, long first, long last) {}
 
     /** Folds checked segments, in key order, into continuity, the tree and the checkpoint comparison. */
     final class Fold {
@@ -766,9 +819,12 @@ public final class Verifier {
           listener.problem(p);
         }
         if (treeValid) {
-          byte[] leaves = c.leafHashes();
-          for (int off = 0; off < leaves.length; off += 32) {
-            frontier.appendLeafHash(leaves, off);
+          cps.spans.add(new Span(c.key(), first, first + c.header().count() - 1));
+          for (CompactRange r : c.ranges()) {
+            r.appendTo(frontier);
+            if (cps.anchor != null) {
+              r.appendTo(cps.anchor);
+            }
             cps.compareUpTo(frontier.size(), true);
           }
         }
@@ -787,56 +843,92 @@ public final class Verifier {
       }
     }
 
-    /** Walks checkpoint objects in size order alongside the recomputed tree. */
+    /**
+     * One checkpoint object read, decoded and its signature checked on a worker; {@code stored} is
+     * null when it cannot be compared (its problems say why).
+     */
+    record CheckpointRead(String key, long rawSize, List<Problem> problems, CheckpointFormat.Stored stored, boolean signed) {}
+
+    CheckpointRead readCheckpoint(String key) throws IOException {
+      long keySize = ArchiveLayout.sizeOfCheckpointKey(key);
+      long size = rawSize(key);
+      List<Problem> found = new ArrayList<>(0);
+      byte[] bytes;
+      try {
+        bytes = store.get(key);
+      } catch (CorruptObjectException e) {
+        found.add(new Problem(objectFile(key), e.what(), e.expected(), e.actual()));
+        return new CheckpointRead(key, size, found, null, false);
+      }
+      try {
+        CheckpointFormat.Stored st = CheckpointFormat.decode(key, bytes);
+        Checkpoint c = st.checkpoint();
+        if (c.size() != keySize) {
+          found.add(new Problem(objectFile(key), "checkpoint size differs from its name", String.valueOf(keySize),
+              String.valueOf(c.size())));
+          return new CheckpointRead(key, size, found, null, false);
+        }
+        boolean signed = publicKey != null && c.verifySignature(publicKey);
+        if (publicKey != null && !signed) {
+          found.add(new Problem(objectFile(key), "checkpoint signature does not verify with the archive's public key",
+              "valid Ed25519 signature", "invalid"));
+        }
+        if (manifest != null && !c.archiveId().equals(manifest.archiveId())) {
+          found.add(new Problem(objectFile(key), "checkpoint names another archive", manifest.archiveId(), c.archiveId()));
+          signed = false;
+        }
+        return new CheckpointRead(key, size, found, st, signed);
+      } catch (CorruptObjectException e) {
+        found.add(new Problem(objectFile(key), e.what(), e.expected(), e.actual()));
+        return new CheckpointRead(key, size, found, null, false);
+      }
+    }
+
+    /**
+     * Walks checkpoint objects in size order alongside the recomputed tree. Besides comparing each
+     * signed root with the tree recomputed from every record, it keeps an anchor: the frontier the
+     * last good checkpoint signed (its stored frontier gives its signed root, and its signature
+     * verifies), with the records since appended. Where the recomputed root differs, the anchor says
+     * which records did it: if the anchor reaches the checkpoint's signed root, the records since the
+     * last checkpoint are the signed ones and the difference is an earlier one's consequence; if not,
+     * they are named, by segment and by the smallest range of records a signed subtree pins down.
+     */
     final class Checkpoints {
-      final Iterator<String> keys;
+      final ArrayDeque<Future<CheckpointRead>> reads;
       CheckpointFormat.Stored next;
       String nextKey;
+      boolean nextSigned;
       long lastSeen = -1;
+      /** The last good checkpoint's signed frontier with the records since appended; null when there is none. */
+      MerkleFrontier anchor = new MerkleFrontier();
+      /** The size of the checkpoint the anchor starts from. */
+      long anchorSize;
+      /** The segments appended since the anchor's checkpoint (the last of them may reach back before it). */
+      final List<Span> spans = new ArrayList<>();
+      /** Checkpoints whose root differs only through records named at an earlier one. */
+      String firstConsequence;
+      long consequences;
+      long lastConsequence;
 
-      Checkpoints(Iterator<String> keys) throws IOException {
-        this.keys = keys;
+      Checkpoints(ArrayDeque<Future<CheckpointRead>> reads) throws IOException {
+        this.reads = reads;
         pull();
       }
 
-      /** Reads the next well-formed checkpoint object, reporting damaged ones. */
+      /** Takes the next well-formed checkpoint, reporting damaged ones. */
       void pull() throws IOException {
         next = null;
-        while (next == null && keys.hasNext()) {
-          String key = keys.next();
-          long keySize = ArchiveLayout.sizeOfCheckpointKey(key);
-          if (keySize < 0 || keySize > bound) {
-            continue;
-          }
-          byte[] bytes;
-          try {
-            bytes = store.get(key);
-          } catch (CorruptObjectException e) {
-            advance(rawSize(key));
-            checkpoints++;
-            corrupt(objectFile(key), e);
-            continue;
-          }
-          advance(rawSize(key));
+        while (next == null && !reads.isEmpty()) {
+          CheckpointRead r = await(reads.poll());
+          advance(r.rawSize());
           checkpoints++;
-          try {
-            CheckpointFormat.Stored st = CheckpointFormat.decode(key, bytes);
-            Checkpoint c = st.checkpoint();
-            if (c.size() != keySize) {
-              problem(objectFile(key), "checkpoint size differs from its name", String.valueOf(keySize), String.valueOf(c.size()));
-              continue;
-            }
-            if (publicKey != null && !c.verifySignature(publicKey)) {
-              problem(objectFile(key), "checkpoint signature does not verify with the archive's public key", "valid Ed25519 signature",
-                  "invalid");
-            }
-            if (manifest != null && !c.archiveId().equals(manifest.archiveId())) {
-              problem(objectFile(key), "checkpoint names another archive", manifest.archiveId(), c.archiveId());
-            }
-            next = st;
-            nextKey = key;
-          } catch (CorruptObjectException e) {
-            corrupt(objectFile(key), e);
+          for (Problem p : r.problems()) {
+            problem(p.object(), p.what(), p.expected(), p.actual());
+          }
+          if (r.stored() != null) {
+            next = r.stored();
+            nextKey = r.key();
+            nextSigned = r.signed();
           }
         }
       }
@@ -855,8 +947,15 @@ public final class Verifier {
           if (next.checkpoint().size() == size && treeValid) {
             byte[] root = frontier.root();
             if (!Arrays.equals(root, next.checkpoint().root())) {
-              problem(objectFile(nextKey), "signed root differs from the root recomputed from the records at size " + size,
-                  Digests.hex(root), next.checkpoint().rootHex());
+              if (anchor != null && Arrays.equals(anchor.root(), next.checkpoint().root())) {
+                consequence(size);
+              } else {
+                problem(objectFile(nextKey), "signed root differs from the root recomputed from the records at size " + size,
+                    Digests.hex(root), next.checkpoint().rootHex());
+                if (anchor != null) {
+                  localize(size);
+                }
+              }
             } else if (!next.frontier().sameAs(frontier)) {
               problem(objectFile(nextKey), "stored frontier differs from the recomputed tree at size " + size, null, null);
             }
@@ -865,13 +964,84 @@ public final class Verifier {
           if (next.checkpoint().size() == size) {
             timeSize = size;
             timeMillis = next.checkpoint().time();
+            reanchor(size);
           }
           pull();
         }
       }
 
+      /** A good checkpoint of {@code size} (signed, its frontier gives its root) becomes the anchor. */
+      void reanchor(long size) {
+        // Only a checkpoint whose signature verifies says what was signed; after any other there is
+        // nothing to start from until the next good one.
+        anchor = nextSigned ? next.frontier().copy() : null;
+        anchorSize = size;
+        // Keep only the segment that reaches past this size (a checkpoint inside a segment).
+        spans.removeIf(s -> s.last() <= size);
+      }
+
+      void consequence(long size) {
+        if (consequences++ == 0) {
+          firstConsequence = objectFile(nextKey);
+        }
+        lastConsequence = size;
+      }
+
+      /**
+       * The records since the anchor's checkpoint do not reach the signed root at {@code size}: names
+       * them. The checkpoint's stored frontier (which gives its signed root) holds the signed root of
+       * every perfect subtree at its right edge; those that start after the anchor and differ from
+       * the recomputed ones narrow the records down; if none differs, the change is before them.
+       */
+      void localize(long size) {
+        long from = anchorSize;
+        List<byte[]> signed = next.frontier().hashes();
+        List<byte[]> mine = frontier.hashes();
+        List<long[]> changed = new ArrayList<>();
+        long start = 0;
+        long firstRight = size;
+        int bit = 0;
+        for (int b = 62; b >= 0; b--) {
+          if ((size & (1L << b)) == 0) {
+            continue;
+          }
+          long width = 1L << b;
+          if (start >= from) {
+            firstRight = Math.min(firstRight, start);
+            if (!Arrays.equals(signed.get(bit), mine.get(bit))) {
+              changed.add(new long[] {start, start + width, bit});
+            }
+          }
+          start += width;
+          bit++;
+        }
+        if (changed.isEmpty()) {
+          changed.add(new long[] {from, firstRight, -1});
+        }
+        for (long[] c : changed) {
+          String expected = c[2] < 0 ? next.checkpoint().rootHex() : Digests.hex(signed.get((int) c[2]));
+          String actual = c[2] < 0 ? Digests.hex(frontier.root()) : Digests.hex(mine.get((int) c[2]));
+          for (Span s : spans) {
+            long lo = Math.max(s.first(), c[0] + 1);
+            long hi = Math.min(s.last(), c[1]);
+            if (lo > hi) {
+              continue;
+            }
+            problem(objectFile(s.key()), (lo == hi ? "record " + lo : "one of records " + lo + ".." + hi)
+                + " was changed after checkpoint " + size + " signed it (from the signed tree of size " + from + ", "
+                + (c[2] < 0 ? "the records up to " + size + " do not give its signed root)"
+                    : "records " + (c[0] + 1) + ".." + c[1] + " do not give the subtree root it signs)"), expected, actual);
+          }
+        }
+      }
+
       /** Reads the remaining checkpoints; returns the largest checkpoint size within the records. */
       long finish(long treeSize, long recordCount) throws IOException {
+        if (consequences > 0) {
+          problem(firstConsequence, consequences + " later checkpoint(s), up to size " + lastConsequence + ", differ from "
+              + "the recomputed tree only through the records named above: each is consistent with the one before it",
+              null, null);
+        }
         // treeSize < 0: a damaged or missing segment above already broke the tree. The checkpoints
         // past it cannot be compared with records; say so once instead of once per checkpoint, so
         // the operator sees the cause first and its consequence as one line.

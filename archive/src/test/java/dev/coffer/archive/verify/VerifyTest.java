@@ -182,11 +182,48 @@ class VerifyTest {
     writeObject(data, key, SegmentFormat.encode(new Segment(seg.firstSerial(), seg.archivedAt(), forged)));
     VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
     assertThat(r.ok()).isFalse();
-    assertThat(r.problems()).allMatch(p -> p.what().contains("signed root differs"));
+    // The first checkpoint after the forgery, the segment and the records it narrows them to (from the
+    // signed tree at 46, records 65..66 are a subtree checkpoint 66 signs, and they are intact), then
+    // the later checkpoints as one consequence: each is consistent with the one before it.
     assertThat(r.problems()).extracting(Problem::object).containsExactly(
-        "objects/" + ArchiveLayout.checkpointKey(66), "objects/" + ArchiveLayout.checkpointKey(69),
-        "objects/" + ArchiveLayout.checkpointKey(89), "objects/" + ArchiveLayout.checkpointKey(92),
-        "objects/" + ArchiveLayout.checkpointKey(112), "objects/" + ArchiveLayout.checkpointKey(115));
+        "objects/" + ArchiveLayout.checkpointKey(66), "objects/" + key, "objects/" + ArchiveLayout.checkpointKey(69));
+    assertThat(r.problems().get(0).what()).contains("signed root differs").contains("at size 66");
+    assertThat(r.problems().get(1).what()).startsWith("one of records 47..64 was changed after checkpoint 66 signed it");
+    assertThat(r.problems().get(2).what()).startsWith("5 later checkpoint(s), up to size 115, differ from the recomputed tree only");
+  }
+
+  /**
+   * Two forged records in two segments are each named by segment and narrowed to the records a signed
+   * subtree pins down, not hidden behind the first: every checkpoint's signed frontier is where the
+   * next stretch of records is checked from.
+   */
+  @Test
+  void forgedRecordsInTwoCompactSegmentsAreEachNamed() throws IOException {
+    Path data = build(dir.resolve("data"));
+    String first = ArchiveLayout.segmentKey(1);
+    String second = ArchiveLayout.segmentKey(67);
+    forge(data, first, 17); // record 18: checkpoint 20 signs records 17..20 as one subtree
+    forge(data, second, 1); // record 68: from the tree at 66, records 67..68 (69 is a signed subtree of its own)
+    VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
+    assertThat(r.ok()).isFalse();
+    assertThat(r.problems()).filteredOn(p -> p.object().endsWith(".seg")).extracting(Problem::object, Problem::what)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("objects/" + first, "one of records 17..20 was changed after checkpoint 20 "
+                + "signed it (from the signed tree of size 0, records 17..20 do not give the subtree root it signs)"),
+            org.assertj.core.groups.Tuple.tuple("objects/" + second, "one of records 67..68 was changed after checkpoint 69 "
+                + "signed it (from the signed tree of size 66, the records up to 69 do not give its signed root)"));
+    assertThat(r.problems()).filteredOn(p -> p.what().contains("signed root differs")).extracting(Problem::object)
+        .containsExactly("objects/" + ArchiveLayout.checkpointKey(20), "objects/" + ArchiveLayout.checkpointKey(69));
+  }
+
+  /** Rewrites record {@code index} of a segment consistently (its own id and digest; a valid CRC, sealed). */
+  private static void forge(Path data, String key, int index) throws IOException {
+    Segment seg = SegmentFormat.decode(key, readObject(data, key), true);
+    List<SegmentEntry> forged = new ArrayList<>(seg.entries());
+    SegmentEntry e = forged.get(index);
+    byte[] json = ("{\"id\":\"" + e.id() + "\",\"text\":\"forged\"}").getBytes(StandardCharsets.UTF_8);
+    forged.set(index, new SegmentEntry(e.id(), Digests.sha256(json), json));
+    writeObject(data, key, SegmentFormat.encode(new Segment(seg.firstSerial(), seg.archivedAt(), forged)));
   }
 
   @Test
@@ -217,8 +254,12 @@ class VerifyTest {
     forged.set(4, new SegmentEntry(e.id(), Digests.sha256(json), json));
     writeObject(data, key, SegmentFormat.encode(new Segment(seg.firstSerial(), seg.archivedAt(), forged)));
     VerifyReport r = Verifier.verify(data, VerifyListener.NONE);
-    assertThat(r.problems()).isNotEmpty().allMatch(p -> p.what().contains("signed root differs"));
-    assertThat(r.problems().get(0).object()).isEqualTo("objects/" + ArchiveLayout.checkpointKey(seg.lastSerial()));
+    assertThat(r.problems()).extracting(Problem::object).containsExactly("objects/" + ArchiveLayout.checkpointKey(seg.lastSerial()),
+        "objects/" + key, "objects/" + ArchiveLayout.checkpointKey(23));
+    assertThat(r.problems().get(0).what()).contains("signed root differs");
+    // Record 5 is in the first 16, a subtree checkpoint 20 signs: the segment and those records are named.
+    assertThat(r.problems().get(1).what()).startsWith("one of records 1..16 was changed after checkpoint 20 signed it");
+    assertThat(r.problems().get(2).what()).contains("later checkpoint(s)").contains("consistent with the one before it");
   }
 
   /**
