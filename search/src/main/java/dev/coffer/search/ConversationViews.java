@@ -107,7 +107,7 @@ final class ConversationViews {
   private static FixedBitSet excludedDocs(LeafReader leaf, Set<String> ids) throws IOException {
     FixedBitSet out = null;
     for (String id : ids) {
-      PostingsEnum docs = leaf.postings(new Term(RecordDocuments.ID, id));
+      PostingsEnum docs = leaf.postings(new Term(RecordDocuments.ID, RecordDocuments.idTerm(id)));
       if (docs == null) {
         continue;
       }

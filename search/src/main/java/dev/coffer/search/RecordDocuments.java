@@ -18,22 +18,27 @@ import dev.coffer.model.Receipt;
 import dev.coffer.model.Record;
 import dev.coffer.model.SystemEvent;
 import dev.coffer.model.Unparsed;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
-import org.apache.lucene.document.KeywordField;
+import org.apache.lucene.document.InvertableType;
 import org.apache.lucene.document.LongField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StoredValue;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DocValuesType;
 import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -50,13 +55,37 @@ final class RecordDocuments {
   static final String CONVERSATION_TITLE_KEY = "conversation_title_key";
   static final String CONVERSATION_META = "conversation_meta";
   static final String TIME = "time";
-  static final String SENT_AT = "sent_at";
   static final String SENDER_NAME = "sender_name";
   static final String SENDER_HANDLE = "sender_handle";
   static final String SENDER_PHONE = "sender_phone";
   static final String HAS_ATTACHMENT = "has_attachment";
   static final String TEXT = "text";
   static final String DIRECTION = "direction";
+  /** Stored (the value 1) on a record without {@code sent_at}: a hit's sent_at is otherwise its {@link #TIME}. */
+  static final String UNTIMED = "untimed";
+
+  /** Bytes of a derived record id (32 hex digits): the id term and stored id of such a record. */
+  static final int ID_BYTES = 16;
+  private static final HexFormat HEX = HexFormat.of();
+  private static final int REMEMBERED_TERMS = 4096;
+
+  private static final FieldType KEYWORD = keywordType(false, false);
+  private static final FieldType KEYWORD_STORED = keywordType(true, false);
+  /** The conversation id: a term, sorted-set doc values (conversation lists) and stored. */
+  private static final FieldType CONVERSATION_TYPE = keywordType(true, true);
+
+  private static FieldType keywordType(boolean stored, boolean docValues) {
+    FieldType t = new FieldType();
+    t.setOmitNorms(true);
+    t.setIndexOptions(IndexOptions.DOCS);
+    t.setTokenized(false);
+    t.setStored(stored);
+    if (docValues) {
+      t.setDocValuesType(DocValuesType.SORTED_SET);
+    }
+    t.freeze();
+    return t;
+  }
 
   /** Separates the parts of {@link #CONVERSATION_META}: kind, channel, title. */
   static final char META_SEPARATOR = '\u001f';
@@ -76,6 +105,7 @@ final class RecordDocuments {
 
   private final PhoneNumbers phones;
   private final Analyzer textAnalyzer;
+  private final ConcurrentHashMap<String, BytesRef> terms = new ConcurrentHashMap<>();
 
   RecordDocuments(PhoneNumbers phones, Analyzer textAnalyzer) {
     this.phones = phones;
@@ -90,25 +120,29 @@ final class RecordDocuments {
    */
   Document document(StoredRecord stored, Record record, long time) {
     Document doc = new Document();
-    doc.add(new StringField(ID, record.id(), Field.Store.YES));
-    doc.add(new LongField(SERIAL, stored.serial(), Field.Store.YES));
-    doc.add(new StringField(KIND, record.kind(), Field.Store.YES));
-    doc.add(new StringField(CHANNEL, record.channel().toLowerCase(Locale.ROOT), Field.Store.YES));
+    BytesRef id = idTerm(record.id());
+    doc.add(new StringField(ID, id, Field.Store.NO));
+    doc.add(id.length == 1 + ID_BYTES
+        ? new StoredField(ID, new BytesRef(id.bytes, id.offset + 1, ID_BYTES))
+        : new StoredField(ID, record.id()));
+    doc.add(new LongField(SERIAL, stored.serial(), Field.Store.NO));
+    doc.add(keyword(KIND, record.kind(), true));
+    doc.add(keyword(CHANNEL, record.channel().toLowerCase(Locale.ROOT), true));
     doc.add(new LongField(TIME, time, Field.Store.NO));
-    if (record.sentAt() != null) {
-      doc.add(new StoredField(SENT_AT, record.sentAt().toEpochMilli()));
+    if (record.sentAt() == null) {
+      doc.add(new StoredField(UNTIMED, 1));
     }
     Conversation conversation = record.conversation();
     if (conversation != null) {
-      doc.add(new KeywordField(CONVERSATION, conversation.id(), Field.Store.YES));
+      doc.add(new Keyword(CONVERSATION, conversation.id(), term(conversation.id()), CONVERSATION_TYPE));
       String title = conversation.title();
       if (title != null) {
         doc.add(new StoredField(CONVERSATION_TITLE, title));
-        doc.add(new StringField(CONVERSATION_TITLE_KEY, titleKey(title), Field.Store.NO));
+        doc.add(keyword(CONVERSATION_TITLE_KEY, titleKey(title), false));
       }
       String meta = conversation.kind().json() + META_SEPARATOR + record.channel()
           + META_SEPARATOR + (title == null ? "" : title);
-      doc.add(new SortedDocValuesField(CONVERSATION_META, new BytesRef(meta)));
+      doc.add(new SortedDocValuesField(CONVERSATION_META, term(meta)));
     }
     Party sender = record.sender();
     if (sender != null) {
@@ -116,24 +150,109 @@ final class RecordDocuments {
         doc.add(new TextField(SENDER_NAME, sender.name(), Field.Store.YES));
       }
       if (sender.handle() != null) {
-        doc.add(new StringField(SENDER_HANDLE, sender.handle(), Field.Store.YES));
+        doc.add(keyword(SENDER_HANDLE, sender.handle(), true));
         phones.normalize(sender.handle())
-            .ifPresent(p -> doc.add(new StringField(SENDER_PHONE, p, Field.Store.NO)));
+            .ifPresent(p -> doc.add(keyword(SENDER_PHONE, p, false)));
       }
     }
     String direction = Directions.of(record);
     if (direction != null) {
-      doc.add(new StringField(DIRECTION, direction, Field.Store.NO));
+      doc.add(keyword(DIRECTION, direction, false));
     }
     if (record instanceof Message m) {
-      doc.add(new StringField(HAS_ATTACHMENT, Boolean.toString(!m.attachmentList().isEmpty()),
-          Field.Store.NO));
+      doc.add(keyword(HAS_ATTACHMENT, Boolean.toString(!m.attachmentList().isEmpty()), false));
     }
     String body = body(record);
     if (!body.isEmpty()) {
       doc.add(new BodyField(body, phones.find(body), textAnalyzer));
     }
     return doc;
+  }
+
+  /**
+   * The {@link #ID} term of a record id: an id of 32 lowercase hex digits (what Coffer derives) is
+   * the byte {@code 0xFF} followed by its 16 bytes, any other id its UTF-8 bytes. No UTF-8 string
+   * starts with {@code 0xFF}, so two ids never share a term.
+   */
+  static BytesRef idTerm(String id) {
+    if (id.length() != 2 * ID_BYTES) {
+      return new BytesRef(id);
+    }
+    byte[] t = new byte[1 + ID_BYTES];
+    t[0] = (byte) 0xFF;
+    for (int i = 0; i < ID_BYTES; i++) {
+      int hi = lowerHexDigit(id.charAt(2 * i));
+      int lo = lowerHexDigit(id.charAt(2 * i + 1));
+      if (hi < 0 || lo < 0) {
+        return new BytesRef(id);
+      }
+      t[1 + i] = (byte) (hi << 4 | lo);
+    }
+    return new BytesRef(t);
+  }
+
+  /** The record id a hit's stored {@link #ID} holds: 16 bytes for a hex id, else the id itself. */
+  static String storedId(IndexableField field) {
+    BytesRef b = field.binaryValue();
+    return b == null ? field.stringValue() : HEX.formatHex(b.bytes, b.offset, b.offset + b.length);
+  }
+
+  private static int lowerHexDigit(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  }
+
+  /** An untokenized term, stored as its string when {@code store}. */
+  private Field keyword(String name, String value, boolean store) {
+    return new Keyword(name, value, term(value), store ? KEYWORD_STORED : KEYWORD);
+  }
+
+  /**
+   * The UTF-8 bytes of a term value, remembered: kinds, channels, directions, conversations, handles
+   * repeat on almost every record, and encoding each one again for every document (a new array and
+   * a new BytesRef per field) was 5 % of indexing. Lucene copies term bytes; it never changes them.
+   */
+  private BytesRef term(String value) {
+    BytesRef known = terms.get(value);
+    if (known != null) {
+      return known;
+    }
+    BytesRef b = new BytesRef(value);
+    if (terms.size() >= REMEMBERED_TERMS) {
+      terms.clear();
+    }
+    terms.put(value, b);
+    return b;
+  }
+
+  /**
+   * An indexed, untokenized field with its term bytes given (see {@link #term}): what
+   * {@link StringField} and {@link org.apache.lucene.document.KeywordField} do, without encoding the
+   * value again.
+   */
+  private static final class Keyword extends Field {
+    private final BytesRef bytes;
+    private final StoredValue stored;
+
+    Keyword(String name, String value, BytesRef bytes, FieldType type) {
+      super(name, value, type);
+      this.bytes = bytes;
+      this.stored = type.stored() ? new StoredValue(value) : null;
+    }
+
+    @Override
+    public InvertableType invertableType() {
+      return InvertableType.BINARY;
+    }
+
+    @Override
+    public BytesRef binaryValue() {
+      return bytes;
+    }
+
+    @Override
+    public StoredValue storedValue() {
+      return stored;
+    }
   }
 
   /** How a conversation title is matched by the conversation filter: case-insensitive, trimmed. */

@@ -7,10 +7,10 @@ import static dev.coffer.search.RecordDocuments.ID;
 import static dev.coffer.search.RecordDocuments.KIND;
 import static dev.coffer.search.RecordDocuments.SENDER_HANDLE;
 import static dev.coffer.search.RecordDocuments.SENDER_NAME;
-import static dev.coffer.search.RecordDocuments.SENT_AT;
 import static dev.coffer.search.RecordDocuments.SERIAL;
 import static dev.coffer.search.RecordDocuments.TEXT;
 import static dev.coffer.search.RecordDocuments.TIME;
+import static dev.coffer.search.RecordDocuments.UNTIMED;
 
 import dev.coffer.archive.Archive;
 import dev.coffer.archive.StoredRecord;
@@ -105,7 +105,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
   public static final int EXACT_TOTAL_UP_TO = 10_000;
 
   /** Version of the document layout; an index of another version must be rebuilt. */
-  static final String FORMAT = "3";
+  static final String FORMAT = "4";
 
   static final String DATA_INDEXED_THROUGH = "coffer.indexed_through";
   static final String DATA_FORMAT = "coffer.index_format";
@@ -123,8 +123,8 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
    * well inside the 512 MB heap an import runs in.
    */
   private static final long BLOCK_CACHE_BYTES = 32L << 20;
-  private static final Set<String> HIT_AND_TEXT = Set.of(ID, SERIAL, KIND, CHANNEL, CONVERSATION,
-      CONVERSATION_TITLE, SENDER_NAME, SENDER_HANDLE, SENT_AT, TEXT);
+  private static final Set<String> HIT_AND_TEXT = Set.of(ID, KIND, CHANNEL, CONVERSATION,
+      CONVERSATION_TITLE, SENDER_NAME, SENDER_HANDLE, UNTIMED, TEXT);
 
   private final Path path;
   private final Directory directory;
@@ -334,7 +334,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
       // here, in serial order with everything else, keeps the index right across crashes and
       // rebuilds (a rebuild indexes them, then meets this record and drops them again).
       if (!disposedIds.isEmpty()) {
-        writer.deleteDocuments(disposedIds.stream().map(i -> new Term(ID, i)).toArray(Term[]::new));
+        writer.deleteDocuments(disposedIds.stream().map(SearchIndex::idTerm).toArray(Term[]::new));
       }
       for (StoredRecord stored : records) {
         indexed.add(stored.serial());
@@ -348,6 +348,10 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
    * document is built by the thread that adds it ({@link #add}), so a large batch's documents are
    * built in parallel too, not only analyzed.
    */
+  private static Term idTerm(String id) {
+    return new Term(ID, RecordDocuments.idTerm(id));
+  }
+
   private record Pending(boolean fresh, StoredRecord stored, Record record, long time) {}
 
   private long time(StoredRecord stored, Record record, boolean fresh) throws IOException {
@@ -443,7 +447,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
     if (p.fresh()) {
       writer.addDocument(doc);
     } else {
-      writer.updateDocument(new Term(ID, p.record().id()), doc);
+      writer.updateDocument(idTerm(p.record().id()), doc);
     }
   }
 
@@ -530,7 +534,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
       return;
     }
     awaitBulk(); // records disposed must not be indexed again after their removal
-    Term[] terms = ids.stream().map(i -> new Term(ID, i)).toArray(Term[]::new);
+    Term[] terms = ids.stream().map(SearchIndex::idTerm).toArray(Term[]::new);
     synchronized (indexLock) {
       writer.deleteDocuments(terms);
     }
@@ -964,15 +968,30 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
       java.util.Arrays.sort(byDoc, Comparator.comparingInt(i -> page[i].doc));
       StoredFields stored = searcher.storedFields();
       Document[] docs = new Document[page.length];
+      long[] times = new long[page.length];
+      List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+      int leafIndex = -1;
+      org.apache.lucene.index.SortedNumericDocValues time = null;
       for (int i : byDoc) {
-        docs[i] = stored.document(page[i].doc, HIT_AND_TEXT);
+        int doc = page[i].doc;
+        docs[i] = stored.document(doc, HIT_AND_TEXT);
+        // sent_at is not stored (format 4): a record with one has it as its time (doc values, read
+        // in doc order); a record without one is marked untimed
+        int leaf = org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves);
+        if (leaf != leafIndex) {
+          leafIndex = leaf;
+          time = org.apache.lucene.index.DocValues.getSortedNumeric(leaves.get(leaf).reader(), TIME);
+        }
+        if (time.advanceExact(doc - leaves.get(leaf).docBase)) {
+          times[i] = time.nextValue();
+        }
       }
       Snippets.Wanted looked = page.length == 0 ? null : Snippets.wanted(query);
       List<Hit> hits = new ArrayList<>(page.length);
       for (int i = 0; i < page.length; i++) {
         float score = order == SearchRequest.Sort.RELEVANCE ? (Float) ((FieldDoc) page[i]).fields[0] : 0f;
         String snippet = snippets.snippet(docs[i].get(TEXT), looked, request.highlightPre(), request.highlightPost());
-        hits.add(hit(docs[i], snippet, score));
+        hits.add(hit(docs[i], (Long) ((FieldDoc) page[i]).fields[1], times[i], snippet, score));
       }
       String next = page.length == request.limit()
           ? RequestQueries.cursor(order, (FieldDoc) page[page.length - 1])
@@ -990,23 +1009,23 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
     }
     return new org.apache.lucene.search.BooleanQuery.Builder()
         .add(query, org.apache.lucene.search.BooleanClause.Occur.MUST)
-        .add(new org.apache.lucene.search.TermInSetQuery(ID, ids.stream().map(org.apache.lucene.util.BytesRef::new).toList()),
+        .add(new org.apache.lucene.search.TermInSetQuery(ID, ids.stream().map(RecordDocuments::idTerm).toList()),
             org.apache.lucene.search.BooleanClause.Occur.MUST_NOT)
         .build();
   }
 
-  private static Hit hit(Document d, String snippet, float score) {
-    IndexableField sentAt = d.getField(SENT_AT);
+  /** A hit from its stored fields, its serial (the last sort key of every order) and its time. */
+  private static Hit hit(Document d, long serial, long time, String snippet, float score) {
     return new Hit(
-        d.get(ID),
-        d.getField(SERIAL).numericValue().longValue(),
+        RecordDocuments.storedId(d.getField(ID)),
+        serial,
         d.get(KIND),
         d.get(CHANNEL),
         d.get(CONVERSATION),
         d.get(CONVERSATION_TITLE),
         d.get(SENDER_NAME),
         d.get(SENDER_HANDLE),
-        sentAt == null ? null : Instant.ofEpochMilli(sentAt.numericValue().longValue()),
+        d.getField(UNTIMED) != null ? null : Instant.ofEpochMilli(time),
         snippet,
         Float.isNaN(score) ? 0f : score);
   }

@@ -217,6 +217,43 @@ class SearchIndexTest {
   }
 
   @Test
+  void hitsGiveIdsSerialsAndTimesInEveryIdLayout() throws IOException {
+    // Format 4: a derived id (32 lowercase hex digits) is indexed and stored as its 16 bytes, any
+    // other id as written; serial and sent_at come from doc values, not stored fields.
+    String hex = dev.coffer.model.Ids.derive("test/message", "h1");
+    String upper = hex.toUpperCase(java.util.Locale.ROOT); // 32 chars, not Coffer's form: kept as text
+    String odd = "z".repeat(32);
+    Unparsed untimed = new Unparsed("u1", "whatsapp", DESK, null, null, null, "ledger line", "no header", SOURCE);
+    index.committed(List.of(
+        Fixtures.stored(7, message(hex, DESK, ALEX, T0, "ledger alpha")),
+        Fixtures.stored(8, message(upper, DESK, BEA, T0.plusSeconds(60), "ledger beta")),
+        Fixtures.stored(9, message(odd, ANNA, WEI, T0.plusSeconds(120), "ledger gamma")),
+        Fixtures.stored(10, untimed)));
+    index.refresh();
+    List<Hit> hits = index.search(SearchRequest.builder().query("ledger")
+        .sort(SearchRequest.Sort.OLDEST).build()).hits();
+    // the untimed record sits at the time of the record before it in its conversation (serial 8)
+    assertThat(hits).extracting(Hit::id).containsExactly(hex, upper, "u1", odd);
+    assertThat(hits).extracting(Hit::serial).containsExactly(7L, 8L, 10L, 9L);
+    assertThat(hits).extracting(Hit::sentAt).containsExactly(T0, T0.plusSeconds(60), null, T0.plusSeconds(120));
+    assertThat(index.search(SearchRequest.builder().query("ledger").build()).hits())
+        .extracting(Hit::id).containsExactlyInAnyOrder(hex, upper, odd, "u1");
+
+    // re-delivery replaces (the update key is the id term in either layout)
+    index.committed(List.of(Fixtures.stored(7, message(hex, DESK, ALEX, T0, "ledger alpha")),
+        Fixtures.stored(8, message(upper, DESK, BEA, T0.plusSeconds(60), "ledger beta"))));
+    index.refresh();
+    assertThat(index.count(SearchRequest.builder().query("ledger").build())).isEqualTo(4);
+    // restricted ids are left out in either layout
+    assertThat(index.search(SearchRequest.builder().query("ledger").build(), java.util.Set.of(hex, odd)).hits())
+        .extracting(Hit::id).containsExactlyInAnyOrder(upper, "u1");
+    assertThat(index.conversations(java.util.Set.of(odd))).extracting(ConversationSummary::id).containsExactly("c-desk");
+    // disposition removes by id in either layout
+    index.disposed(List.of(hex, upper));
+    assertThat(ids("ledger")).containsExactlyInAnyOrder(odd, "u1");
+  }
+
+  @Test
   void filtersBySenderConversationChannelTimeAndKind() throws IOException {
     Message wechat = Message.builder().id("w1").channel("wechat").conversation(ANNA).sender(WEI)
         .sentAt(T0.plusSeconds(7200)).text("report ready").source(SOURCE).build();
