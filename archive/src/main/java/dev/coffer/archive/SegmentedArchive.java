@@ -772,21 +772,28 @@ final class SegmentedArchive implements Archive {
     long first = size + 1;
     long now = options.clock().millis();
     Segment seg = new Segment(first, now, entries);
+    // 0. the blobs durable before any record that names them, 1. the segment, 3. its checkpoint: put in
+    // this order (each name durable only after the one before it), their bytes written and synced
+    // concurrently (ObjectStore.putInOrder). The frontier advances first to sign the checkpoint; if the
+    // puts fail, the archive stops (commitQueued), as after any failed step.
+    java.util.SequencedMap<String, byte[]> objects = new java.util.LinkedHashMap<>();
     if (!blobs.isEmpty()) {
-      // 0. the blobs durable before any record that names them
-      store.put(ArchiveLayout.packKey(first), BlobPack.encode(blobs));
+      objects.put(ArchiveLayout.packKey(first), BlobPack.encode(blobs));
     }
-    store.put(ArchiveLayout.segmentKey(first), SegmentFormat.encode(seg)); // 1. segment durable
+    objects.put(ArchiveLayout.segmentKey(first), SegmentFormat.encode(seg));
     List<String> ids = new ArrayList<>(entries.size());
     for (SegmentEntry e : entries) {
       ids.add(e.id());
       frontier.appendLeafData(e.digest());
     }
+    Checkpoint cp = Checkpoint.sign(archiveId, frontier.size(), frontier.root(), now, keys);
+    objects.put(ArchiveLayout.checkpointKey(cp.size()), CheckpointFormat.encode(cp, frontier));
+    store.putInOrder(objects);
+    latest = cp;
     if (!blobs.isEmpty()) {
       idIndex.addBlobs(packedNames(blobs), first);
     }
-    idIndex.add(ids, first); // 2. id index updated
-    writeCheckpoint(now); // 3. checkpoint durable
+    idIndex.add(ids, first); // 2. id index updated (in memory), once the records are durable
     size = frontier.size();
     lastSegment = seg;
     addedSinceIndexCommit += entries.size();

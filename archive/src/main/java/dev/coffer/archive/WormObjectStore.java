@@ -111,6 +111,16 @@ final class WormObjectStore implements ObjectStore {
   }
 
   @Override
+  public void putInOrder(java.util.SequencedMap<String, byte[]> objects) throws IOException {
+    try {
+      delegate.putInOrder(objects);
+    } catch (ObjectExistsException e) {
+      overwriteAttempt(e.getFile());
+      throw e;
+    }
+  }
+
+  @Override
   public void put(String key, InputStream in) throws IOException {
     try {
       delegate.put(key, in);

@@ -48,6 +48,18 @@ public final class EncryptingObjectStore implements ObjectStore {
     delegate.put(key, ChunkedGcm.seal(bytes, id, ring.dataKey(id), context(archiveId, key)));
   }
 
+  /** Seals every object as {@link #put(String, byte[])} does, then hands them on in the same order. */
+  @Override
+  public void putInOrder(java.util.SequencedMap<String, byte[]> objects) throws IOException {
+    int id = ring.currentId();
+    java.util.SequencedMap<String, byte[]> sealed = new java.util.LinkedHashMap<>();
+    for (java.util.Map.Entry<String, byte[]> o : objects.entrySet()) {
+      Keys.check(o.getKey());
+      sealed.put(o.getKey(), ChunkedGcm.seal(o.getValue(), id, ring.dataKey(id), context(archiveId, o.getKey())));
+    }
+    delegate.putInOrder(sealed);
+  }
+
   @Override
   public void put(String key, InputStream in) throws IOException {
     Keys.check(key);

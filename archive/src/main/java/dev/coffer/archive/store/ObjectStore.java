@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.SequencedMap;
 import java.util.stream.Stream;
 
 /**
@@ -68,6 +70,28 @@ public interface ObjectStore extends Closeable {
     Keys.check(key);
     try (InputStream in = Files.newInputStream(file)) {
       put(key, in);
+    }
+  }
+
+  /**
+   * Creates the objects in the map's order, each as {@link #put(String, byte[])} would, with one
+   * guarantee more: an object's key appears (to readers, and after a crash) only once every object
+   * before it is durable under its key, so what a crash leaves stored is always a prefix of the
+   * list. A backend may prepare the objects concurrently (write and sync their bytes in parallel)
+   * before publishing them one after another; the default puts them one after another. This is how
+   * the archive writes a group commit's blob pack, segment and checkpoint: the blobs durable before
+   * any record that names them, the records before the checkpoint that covers them.
+   *
+   * <p>When it fails, the objects before the failing one may be stored (each complete and durable),
+   * the failing one and those after it are not. Durable on return.
+   *
+   * @throws ObjectExistsException if a key exists (objects before it may be stored, that one is not
+   *     changed, none after it is created)
+   * @throws IllegalArgumentException if a key is not a valid key
+   */
+  default void putInOrder(SequencedMap<String, byte[]> objects) throws IOException {
+    for (Map.Entry<String, byte[]> o : objects.entrySet()) {
+      put(o.getKey(), o.getValue());
     }
   }
 

@@ -74,4 +74,76 @@ class FsyncFailureTest {
       assertThatThrownBy(() -> store.put(key, new byte[] {4})).isInstanceOf(ObjectExistsException.class);
     }
   }
+
+  @Test
+  void aFailedFsyncInPutInOrderLeavesAPrefixOfTheObjects() throws IOException {
+    String[] keys = {"packs/000000000000/0000/00000000000000000001.pack",
+        "segments/000000000000/0000/00000000000000000001.seg",
+        "checkpoints/000000000000/0000/00000000000000000001.ckpt"};
+    for (int failAt = 1; ; failAt++) {
+      Path root = dir.resolve("ordered-" + failAt);
+      FailingFsync fsync = new FailingFsync(failAt);
+      FileObjectStore store = new FileObjectStore(root, fsync);
+      java.util.SequencedMap<String, byte[]> objects = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < keys.length; i++) {
+        objects.put(keys[i], new byte[] {(byte) i, 1, 2});
+      }
+      boolean failed;
+      try {
+        store.putInOrder(objects);
+        failed = false;
+      } catch (IOException e) {
+        failed = true;
+        assertThat(e).hasMessageContaining("Input/output error");
+      }
+      if (failAt > fsync.calls.get()) {
+        assertThat(failed).isFalse();
+        for (String k : keys) {
+          assertThat(store.exists(k)).isTrue();
+        }
+        assertThat(failAt).as("every sync of the three puts was failed once").isGreaterThan(9);
+        return;
+      }
+      assertThat(failed).as("fsync %d failed but putInOrder succeeded", failAt).isTrue();
+      int stored = 0;
+      while (stored < keys.length && store.exists(keys[stored])) {
+        stored++;
+      }
+      for (int i = stored; i < keys.length; i++) {
+        assertThat(store.exists(keys[i])).as("fsync %d: %s stored after a missing object", failAt, keys[i]).isFalse();
+      }
+      assertThat(stored).as("fsync %d: not every object may be stored after a failure", failAt).isLessThan(keys.length);
+      try (Stream<Path> tmp = Files.list(root.resolve(FileObjectStore.TEMP_DIR))) {
+        assertThat(tmp).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void putInOrderPublishesEachNameOnlyAfterThePreviousDirectoryIsSynced() throws IOException {
+    Path root = dir.resolve("order");
+    String[] keys = {"packs/p", "segments/s", "checkpoints/c"};
+    java.util.List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    FileObjectStore[] holder = new FileObjectStore[1];
+    FileObjectStore store = new FileObjectStore(root, (channel, metadata) -> {
+      if (metadata && holder[0] != null) { // a directory's fsync: which objects exist at that moment
+        StringBuilder seen = new StringBuilder();
+        for (String k : keys) {
+          seen.append(holder[0].exists(k) ? '1' : '0');
+        }
+        events.add(seen.toString());
+      }
+      channel.force(metadata);
+    });
+    for (String d : new String[] {"packs/x", "segments/x", "checkpoints/x"}) {
+      store.put(d, new byte[] {0}); // the directories exist, so only the publishing fsyncs are seen
+    }
+    holder[0] = store;
+    java.util.SequencedMap<String, byte[]> objects = new java.util.LinkedHashMap<>();
+    for (String k : keys) {
+      objects.put(k, new byte[] {9});
+    }
+    store.putInOrder(objects);
+    assertThat(events).containsExactly("100", "110", "111");
+  }
 }

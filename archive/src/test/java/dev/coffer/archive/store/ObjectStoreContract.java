@@ -64,6 +64,35 @@ public abstract class ObjectStoreContract {
   }
 
   @Test
+  void putInOrderStoresEveryObject() throws IOException {
+    java.util.SequencedMap<String, byte[]> objects = new java.util.LinkedHashMap<>();
+    objects.put("packs/p1", utf8("pack"));
+    objects.put("segments/s1", new byte[70_000]);
+    objects.put("checkpoints/c1", utf8("checkpoint"));
+    store.putInOrder(objects);
+    for (var o : objects.entrySet()) {
+      assertThat(store.get(o.getKey())).isEqualTo(o.getValue());
+    }
+    store.putInOrder(new java.util.LinkedHashMap<>(java.util.Map.of("single", utf8("one"))));
+    assertThat(store.get("single")).isEqualTo(utf8("one"));
+  }
+
+  @Test
+  void putInOrderStopsAtAnExistingKeyAndCreatesNothingAfterIt() throws IOException {
+    store.put("b", utf8("original"));
+    java.util.SequencedMap<String, byte[]> objects = new java.util.LinkedHashMap<>();
+    objects.put("a", utf8("first"));
+    objects.put("b", utf8("second"));
+    objects.put("c", utf8("third"));
+    assertThatThrownBy(() -> store.putInOrder(objects)).isInstanceOf(ObjectExistsException.class);
+    assertThat(store.get("b")).isEqualTo(utf8("original"));
+    assertThat(store.exists("c")).isFalse();
+    if (store.exists("a")) { // objects before the existing key may be stored, complete
+      assertThat(store.get("a")).isEqualTo(utf8("first"));
+    }
+  }
+
+  @Test
   void emptyObjectsAreObjects() throws IOException {
     store.put("empty", new byte[0]);
     assertThat(store.exists("empty")).isTrue();
