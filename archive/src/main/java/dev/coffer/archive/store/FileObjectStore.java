@@ -160,7 +160,7 @@ public final class FileObjectStore implements ObjectStore {
             stage(tmps[k], contents.get(k));
           } catch (IOException e) {
             failed[k] = e;
-          } catch (RuntimeException e) {
+          } catch (Throwable e) { // whatever ended this write, its file is not to be published
             failed[k] = new IOException("writing " + keys.get(k) + " failed: " + e, e);
           }
         });

@@ -146,4 +146,36 @@ class FsyncFailureTest {
     store.putInOrder(objects);
     assertThat(events).containsExactly("100", "110", "111");
   }
+
+  @Test
+  void anErrorInAnyWriteOfPutInOrderPublishesNothing() throws IOException {
+    String[] keys = {"packs/p", "segments/s", "checkpoints/c"};
+    for (int failAt = 1; failAt <= 3; failAt++) { // the three data syncs, on whichever threads they run
+      Path root = dir.resolve("error-" + failAt);
+      AtomicInteger calls = new AtomicInteger(Integer.MIN_VALUE); // armed once the directories exist
+      int fail = failAt;
+      FileObjectStore store = new FileObjectStore(root, (channel, metadata) -> {
+        if (calls.incrementAndGet() == fail) {
+          throw new AssertionError("injected error in a write");
+        }
+        channel.force(metadata);
+      });
+      for (String d : new String[] {"packs/x", "segments/x", "checkpoints/x"}) {
+        store.put(d, new byte[] {0});
+      }
+      calls.set(0);
+      java.util.SequencedMap<String, byte[]> objects = new java.util.LinkedHashMap<>();
+      for (String k : keys) {
+        objects.put(k, new byte[] {7});
+      }
+      assertThatThrownBy(() -> store.putInOrder(objects)).hasStackTraceContaining("injected error in a write");
+      for (String k : keys) {
+        assertThat(store.exists(k)).as("error at sync %d: %s published", failAt, k).isFalse();
+      }
+      try (Stream<Path> tmp = Files.list(root.resolve(FileObjectStore.TEMP_DIR))) {
+        assertThat(tmp).isEmpty();
+      }
+      assertThat(calls.get()).as("the three data syncs were attempted before anything was published").isEqualTo(3);
+    }
+  }
 }
