@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * How big and how often: {@code small} for CI (under 5 minutes on 2 cores), {@code full} for the
- * published table (1,000,000 entries, growth baseline 250,000; about 25 minutes on 2 cores).
+ * published table (1,000,000 entries, growth baseline 250,000; about 17 minutes on 2 cores, quiet).
  * {@link #withEntries} sets other sizes for a run by hand (10,000,000 entries is the issue's size,
  * the long run).
  *
