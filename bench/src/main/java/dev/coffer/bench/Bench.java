@@ -176,6 +176,7 @@ public final class Bench {
     Path webDir = work.resolve("data-web");
     Ceilings.deleteTree(webDir);
     ConversationPageBench.Result page = ConversationPageBench.run(webDir, 10_000, 30);
+    Ceilings.deleteTree(webDir);
 
     log("verify: 'coffer verify' vs sha256sum over the same bytes x " + scale.runs());
     Verify verify = verify(large.dataDir);
