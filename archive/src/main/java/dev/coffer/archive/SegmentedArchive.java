@@ -780,7 +780,8 @@ final class SegmentedArchive implements Archive {
     if (!blobs.isEmpty()) {
       objects.put(ArchiveLayout.packKey(first), BlobPack.encode(blobs));
     }
-    objects.put(ArchiveLayout.segmentKey(first), SegmentFormat.encode(seg));
+    // Each digest was computed from its entry's canonical array in appendChecked: not hashed again.
+    objects.put(ArchiveLayout.segmentKey(first), SegmentFormat.encode(seg, true));
     List<String> ids = new ArrayList<>(entries.size());
     for (SegmentEntry e : entries) {
       ids.add(e.id());

@@ -217,7 +217,7 @@ final class CanonicalRecords {
 
   /** The RFC 8785 bytes of {@code record}. */
   static byte[] canonical(Record record) {
-    Out out = new Out(512);
+    Out out = Out.forThisThread();
     switch (record) {
       case Message m -> MESSAGE.write(m, out);
       case SystemEvent s -> SYSTEM.write(s, out);
@@ -231,7 +231,7 @@ final class CanonicalRecords {
       case Audit a -> AUDIT.write(a, out);
       case Completion c -> COMPLETION.write(c, out);
     }
-    return out.toByteArray();
+    return out.finish();
   }
 
   private static void writeValue(Object v, Out out) {
@@ -348,13 +348,39 @@ final class CanonicalRecords {
     out.writeUnchecked('"');
   }
 
-  /** A growable byte buffer without ByteArrayOutputStream's per-byte locking. */
+  /**
+   * A growable byte buffer without ByteArrayOutputStream's per-byte locking. Each thread reuses one
+   * ({@link #forThisThread}): a record is written into it and copied out once at its exact length,
+   * so the buffer is neither allocated nor regrown per record ({@link #writeString} reserves room for
+   * the longest UTF-8 a string could take, which regrew a fresh 512-byte buffer for most texts).
+   */
   private static final class Out {
+    /** A thread's buffer that grew beyond this (a huge record) is not kept for the next one. */
+    private static final int KEPT_CAPACITY = 64 << 10;
+    private static final ThreadLocal<Out> PER_THREAD = ThreadLocal.withInitial(() -> new Out(1024));
+
     private byte[] buf;
     private int len;
 
     Out(int capacity) {
       buf = new byte[capacity];
+    }
+
+    /** This thread's buffer, empty. */
+    static Out forThisThread() {
+      Out out = PER_THREAD.get();
+      out.len = 0;
+      return out;
+    }
+
+    /** The bytes written, as a new array; the buffer is left for the thread's next record. */
+    byte[] finish() {
+      byte[] bytes = Arrays.copyOf(buf, len);
+      if (buf.length > KEPT_CAPACITY) {
+        buf = new byte[1024];
+      }
+      len = 0;
+      return bytes;
     }
 
     void ensure(int more) {
@@ -381,10 +407,6 @@ final class CanonicalRecords {
     void escape(char c) {
       buf[len++] = '\\';
       buf[len++] = (byte) c;
-    }
-
-    byte[] toByteArray() {
-      return Arrays.copyOf(buf, len);
     }
   }
 }

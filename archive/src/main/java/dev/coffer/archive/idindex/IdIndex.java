@@ -175,10 +175,15 @@ public final class IdIndex implements Closeable {
       throw new IllegalStateException("id index holds serials up to " + added + ", cannot add from " + firstSerial);
     }
     long serial = firstSerial;
+    // One document and its two fields, refilled per id: the writer copies what it indexes.
+    StringField idField = new StringField(ID, new BytesRef(), Field.Store.NO);
+    NumericDocValuesField serialField = new NumericDocValuesField(SERIAL, 0);
+    Document d = new Document();
+    d.add(idField);
+    d.add(serialField);
     for (String id : ids) {
-      Document d = new Document();
-      d.add(new StringField(ID, term(id), Field.Store.NO));
-      d.add(new NumericDocValuesField(SERIAL, serial));
+      idField.setBytesValue(term(id));
+      serialField.setLongValue(serial);
       writer.addDocument(d);
       recentIds.put(id, serial);
       serial++;

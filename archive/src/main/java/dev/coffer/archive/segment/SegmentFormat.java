@@ -76,8 +76,18 @@ public final class SegmentFormat {
    * stored ({@link #encodeFull}); zstd body, unless compressing does not shrink it.
    */
   public static byte[] encode(Segment segment) {
+    return encode(segment, false);
+  }
+
+  /**
+   * As {@link #encode(Segment)}; with {@code digestsOfBytes} the caller vouches that it computed each
+   * entry's digest as the SHA-256 of that entry's canonical array itself, so they are not hashed a
+   * second time to choose the compact form (the archive's group commit does: it digests the bytes
+   * it has just made, and nothing else holds them). Readers hash what they decode either way.
+   */
+  public static byte[] encode(Segment segment, boolean digestsOfBytes) {
     List<SegmentEntry> entries = segment.entries();
-    MessageDigest sha = sha256();
+    MessageDigest sha = digestsOfBytes ? null : sha256();
     int rawLength = 0;
     for (SegmentEntry e : entries) {
       if (e.disposed()) {
@@ -90,8 +100,8 @@ public final class SegmentFormat {
       }
       byte[] c = e.canonical();
       long at = RecordIds.find(c, 0, c.length);
-      if (at < 0 || !e.id().equals(new String(c, (int) (at >>> 32), (int) at - (int) (at >>> 32), StandardCharsets.UTF_8))
-          || !Arrays.equals(sha.digest(c), e.digest())) {
+      if (at < 0 || !sameId(e.id(), c, (int) (at >>> 32), (int) at)
+          || (sha != null && !Arrays.equals(sha.digest(c), e.digest()))) {
         return encodeFull(segment); // not recomputable from the bytes: store them (verify reports such a record)
       }
       rawLength = Math.addExact(rawLength, 4 + c.length);
@@ -106,6 +116,28 @@ public final class SegmentFormat {
       }
     }
     return frame(VERSION_COMPACT, segment, raw.array(), false);
+  }
+
+  /** True if {@code id} is the UTF-8 text in {@code bytes[start, end)}; no String made for an ASCII id. */
+  private static boolean sameId(String id, byte[] bytes, int start, int end) {
+    int n = id.length();
+    if (n == end - start) {
+      int i = 0;
+      while (i < n) {
+        char ch = id.charAt(i);
+        if (ch >= 0x80 || bytes[start + i] < 0) {
+          break; // not ASCII: compare the decoded text
+        }
+        if (ch != bytes[start + i]) {
+          return false;
+        }
+        i++;
+      }
+      if (i == n) {
+        return true;
+      }
+    }
+    return id.equals(new String(bytes, start, end - start, StandardCharsets.UTF_8));
   }
 
   /** Header, optional digest block, body (zstd if it shrinks), CRC. */

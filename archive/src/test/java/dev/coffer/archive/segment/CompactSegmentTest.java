@@ -101,6 +101,20 @@ class CompactSegmentTest {
   }
 
   @Test
+  void encodingWithDigestsVouchedForWritesTheSameBytesAndStillComparesIds() throws Exception {
+    assertThat(SegmentFormat.encode(twoRecords(), true)).isEqualTo(SegmentFormat.encode(twoRecords()));
+    byte[] chinese = "{\"id\":\"中文-1\",\"text\":\"你好\"}".getBytes(StandardCharsets.UTF_8);
+    Segment nonAscii = new Segment(1, 0, List.of(new SegmentEntry("中文-1", Digests.sha256(chinese), chinese)));
+    assertThat(SegmentFormat.encode(nonAscii, true)[4]).isEqualTo(SegmentFormat.VERSION_COMPACT);
+    // ids that differ in one character, of the same length, or only as UTF-8 bytes: stored in full
+    for (String other : List.of("a2", "A1", "a", "a10", "中文-2", "é1")) {
+      byte[] json = other.startsWith("中") ? chinese : A;
+      Segment s = new Segment(1, 0, List.of(new SegmentEntry(other, Digests.sha256(json), json)));
+      assertThat(SegmentFormat.encode(s, true)[4]).as(other).isEqualTo(SegmentFormat.VERSION);
+    }
+  }
+
+  @Test
   void aCompactRecordWithoutATopLevelIdIsCorrupt() {
     byte[] json = "{\"text\":{\"id\":\"x\"}}".getBytes(StandardCharsets.UTF_8);
     ByteBuffer raw = ByteBuffer.allocate(4 + json.length).putInt(json.length).put(json);
