@@ -121,13 +121,7 @@ final class WebhookLoad {
       for (int c = 0; c < concurrency; c++) {
         Sender.Connection conn = sender.connect();
         connections.add(conn);
-        int status;
-        try {
-          status = conn.send(c);
-        } catch (Exception e) {
-          status = -1;
-        }
-        if (status != 200) {
+        if (statusOf(conn, c) != 200) {
           warmupFailures++;
         }
       }
@@ -179,13 +173,7 @@ final class WebhookLoad {
             int i;
             while ((i = next.getAndIncrement()) < to) {
               long t = System.nanoTime();
-              int status;
-              try {
-                status = conn.send(i);
-              } catch (Exception e) {
-                status = -1;
-              }
-              if (status != 200) {
+              if (statusOf(conn, i) != 200) {
                 failures.incrementAndGet();
               }
               if (latencies != null) {
@@ -201,6 +189,15 @@ final class WebhookLoad {
       }
     }
     return failures.get();
+  }
+
+  /** The status of request {@code i} on {@code conn}, or -1 if it failed without an answer. */
+  private static int statusOf(Sender.Connection conn, int i) {
+    try {
+      return conn.send(i);
+    } catch (Exception e) {
+      return -1;
+    }
   }
 
   /** Sends request {@code i} (its pre-signed body) and returns the answer's status. */

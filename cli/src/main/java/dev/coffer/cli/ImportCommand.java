@@ -91,19 +91,6 @@ final class ImportCommand implements Runnable {
       DateOrder order = dateOrder == null ? null : DateOrder.parse(dateOrder);
       Actor actor = Actor.current();
       ImportOptions options = new ImportOptions(zoneId, owner, ownerName, order, chat, actor.name(), actor.host(), null);
-      if (paths.size() == 1) {
-        ExportImportReport report;
-        try (Workspace ws = Workspace.open(data.resolve(), output);
-            // indexed on a second thread while the next batch is parsed; searchable when the import ends
-            java.io.Closeable bulk = ws.index.bulkLoad()) {
-          report = importOne(ws, output, paths.get(0), options);
-        }
-        output.json(report);
-        if (!json) {
-          print(output, report);
-        }
-        return report.status().code();
-      }
       List<Object> outcomes = new ArrayList<>();
       long appended = 0;
       long duplicates = 0;
@@ -124,12 +111,19 @@ final class ImportCommand implements Runnable {
               print(output, report);
             }
           } catch (ExportRefusedException e) {
+            if (paths.size() == 1) {
+              throw e; // one export: its refusal is the command's outcome (message and exit status)
+            }
             outcomes.add(new Refused(path.getFileName().toString(), e.status(), e.status().code(), e.getMessage()));
             refused++;
             status = Math.max(status, e.status().code());
             output.warn("Refused " + path.getFileName() + ": " + e.getMessage() + " (nothing of it was written)");
           }
         }
+      }
+      if (paths.size() == 1) {
+        output.json(outcomes.get(0)); // the single report, as before several exports were taken
+        return status;
       }
       output.json(new Batch(outcomes, paths.size() - refused, refused, appended, duplicates, status));
       output.line("Imported " + (paths.size() - refused) + " of " + paths.size() + " exports: " + appended

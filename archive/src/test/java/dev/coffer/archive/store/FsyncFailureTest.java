@@ -47,18 +47,9 @@ class FsyncFailureTest {
       FailingFsync fsync = new FailingFsync(failAt);
       FileObjectStore store = new FileObjectStore(root, fsync);
       String key = "segments/000000000000/0000/00000000000000000001.seg";
-      boolean failed;
-      try {
-        if (failAt % 2 == 0) {
-          store.put(key, new byte[] {1, 2, 3});
-        } else {
-          store.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3}));
-        }
-        failed = false;
-      } catch (IOException e) {
-        failed = true;
-        assertThat(e).hasMessageContaining("Input/output error");
-      }
+      boolean failed = failsWithIoError(failAt % 2 == 0
+          ? () -> store.put(key, new byte[] {1, 2, 3})
+          : () -> store.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3})));
       if (failAt > fsync.calls.get()) {
         assertThat(failed).isFalse();
         continue;
@@ -88,14 +79,7 @@ class FsyncFailureTest {
       for (int i = 0; i < keys.length; i++) {
         objects.put(keys[i], new byte[] {(byte) i, 1, 2});
       }
-      boolean failed;
-      try {
-        store.putInOrder(objects);
-        failed = false;
-      } catch (IOException e) {
-        failed = true;
-        assertThat(e).hasMessageContaining("Input/output error");
-      }
+      boolean failed = failsWithIoError(() -> store.putInOrder(objects));
       if (failAt > fsync.calls.get()) {
         assertThat(failed).isFalse();
         for (String k : keys) {
@@ -176,6 +160,22 @@ class FsyncFailureTest {
         assertThat(tmp).isEmpty();
       }
       assertThat(calls.get()).as("the three data syncs were attempted before anything was published").isEqualTo(3);
+    }
+  }
+
+  /** A store call under test. */
+  private interface StoreCall {
+    void run() throws IOException;
+  }
+
+  /** True if {@code call} failed with the injected fsync error; false if it succeeded. */
+  private static boolean failsWithIoError(StoreCall call) {
+    try {
+      call.run();
+      return false;
+    } catch (IOException e) {
+      assertThat(e).hasMessageContaining("Input/output error");
+      return true;
     }
   }
 }
