@@ -24,10 +24,12 @@ import java.util.regex.Pattern;
  * The benchmark suite's driver (run by {@code scripts/bench}): generates the data, runs every
  * figure and every peer in the same run, prints the table and writes the JSON.
  *
- * <p>Usage: {@code Bench --root DIR [--scale small|full] [--entries N] [--baseline M] [--runs R] [--json FILE]
- * [--work DIR] [--node-peer DIR] [--cli DIR]}: {@code --entries} sets the main dataset's size (the
+ * <p>Usage: {@code Bench --root DIR [--scale small|full] [--entries N] [--baseline M] [--runs R] [--skip PARTS]
+ * [--json FILE] [--work DIR] [--node-peer DIR] [--cli DIR]}: {@code --entries} sets the main dataset's size (the
  * issue's 10,000,000 is the long run, by hand), {@code --baseline} the growth baseline's (default a
- * quarter of {@code --entries}), {@code --runs} the runs of every whole-process measurement.
+ * quarter of {@code --entries}), {@code --runs} the runs of every whole-process measurement, {@code --skip}
+ * a comma-separated list of {@link #SKIPPABLE} parts left out of a long run (their figures are then
+ * absent from the table and the JSON, and {@code settings.skipped} names them).
  */
 public final class Bench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,8 +40,16 @@ public final class Bench {
   private final Path nodePeer;
   private final Cli cli;
   private final Report report;
+  private final java.util.Set<String> skip;
 
-  private Bench(Path root, Scale scale, Path work, Path nodePeer, Path cliDir) {
+  /**
+   * Parts a long run may leave out: each has figures of its own and feeds no other figure. The
+   * data, ingest, peers' records, bare Lucene, zstd, SQLite FTS5, search, verify and bytes always run.
+   */
+  static final List<String> SKIPPABLE = List.of("parse", "page", "profile", "webhook", "jmh");
+
+  private Bench(Path root, Scale scale, Path work, Path nodePeer, Path cliDir, java.util.Set<String> skip) {
+    this.skip = skip;
     this.root = root;
     this.scale = scale;
     this.work = work;
@@ -55,7 +65,7 @@ public final class Bench {
     }
     if (!a.containsKey("--root") || args.length % 2 != 0) {
       System.err.println("usage: Bench --root DIR [--scale small|full] [--entries N] [--baseline M] [--runs R]"
-          + " [--json FILE] [--work DIR] [--node-peer DIR] [--cli DIR]");
+          + " [--skip " + String.join(",", SKIPPABLE) + "] [--json FILE] [--work DIR] [--node-peer DIR] [--cli DIR]");
       System.exit(2);
     }
     Path root = Path.of(a.get("--root")).toAbsolutePath();
@@ -70,8 +80,19 @@ public final class Bench {
     Path json = Path.of(a.getOrDefault("--json", root.resolve("bench/target/bench-" + scale.name() + ".json").toString()));
     Path nodePeer = Path.of(a.getOrDefault("--node-peer", root.resolve("bench/target/peers/node").toString()));
     Path cliDir = Path.of(a.getOrDefault("--cli", root.resolve("cli/target").toString()));
+    java.util.Set<String> skip = new java.util.TreeSet<>();
+    for (String part : a.getOrDefault("--skip", "").split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      if (!SKIPPABLE.contains(part.strip())) {
+        System.err.println("--skip: unknown part '" + part.strip() + "' (parts: " + String.join(",", SKIPPABLE) + ")");
+        System.exit(2);
+      }
+      skip.add(part.strip());
+    }
     Files.createDirectories(work);
-    Bench b = new Bench(root, scale, work, nodePeer, cliDir);
+    Bench b = new Bench(root, scale, work, nodePeer, cliDir, skip);
     long start = System.nanoTime();
     b.runAll();
     b.report.extra.put("suite_seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
@@ -94,6 +115,7 @@ public final class Bench {
     report.settings.put("scale", scale);
     report.settings.put("seed", 7);
     report.settings.put("import_jvm", "-Xmx512m, zone UTC, fresh data directory per run");
+    report.settings.put("skipped", List.copyOf(skip));
     String aot = System.getenv("COFFER_BENCH_AOT");
     boolean aotUsed = aot != null && !"off".equals(System.getenv("COFFER_AOT")) && Files.isRegularFile(Path.of(aot));
     report.settings.put("cli_launcher", "./coffer (COFFER_CLI_DIR = the jar snapshot), JVM AOT cache "
@@ -109,7 +131,9 @@ public final class Bench {
     report.settings.put("exports_small", smallSet);
     report.settings.put("exports_large", largeSet);
 
-    parse(smallSet.get(0));
+    if (!skip.contains("parse")) {
+      parse(smallSet.get(0));
+    }
 
     log("durable ingest, " + scale.smallSize() + " entries x " + scale.runs());
     Ingest small = ingest(smallSet, "small");
@@ -172,27 +196,33 @@ public final class Bench {
     Ceilings.deleteTree(small.dataDir);
     report.extra.put("coffer_hits_per_query_round", searchLarge.hitsPerRound);
 
-    log("web app: conversation page of a 10,000-message conversation over HTTP");
-    Path webDir = work.resolve("data-web");
-    Ceilings.deleteTree(webDir);
-    ConversationPageBench.Result page = ConversationPageBench.run(webDir, 10_000, 30);
-    Ceilings.deleteTree(webDir);
+    ConversationPageBench.Result page = null;
+    if (!skip.contains("page")) {
+      log("web app: conversation page of a 10,000-message conversation over HTTP");
+      Path webDir = work.resolve("data-web");
+      Ceilings.deleteTree(webDir);
+      page = ConversationPageBench.run(webDir, 10_000, 30);
+      Ceilings.deleteTree(webDir);
+    }
 
     log("verify: 'coffer verify' vs sha256sum over the same bytes x " + scale.runs());
     Verify verify = verify(large.dataDir);
     Ceilings.deleteTree(large.dataDir);
 
-    log("profile: one more import of " + scale.largeSize() + " entries with JFR (settings=profile)");
-    Path jfr = work.resolve("ingest.jfr");
-    Files.deleteIfExists(jfr);
-    importOnce(largeSet, work.resolve("data-profile"),
-        List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile"));
-    Ceilings.deleteTree(work.resolve("data-profile"));
-    report.extra.put("ingest_profile", Profile.summarize(jfr, 15));
-    report.extra.put("ingest_profile_jfr", jfr.toString());
+    if (!skip.contains("profile")) {
+      log("profile: one more import of " + scale.largeSize() + " entries with JFR (settings=profile)");
+      Path jfr = work.resolve("ingest.jfr");
+      Files.deleteIfExists(jfr);
+      importOnce(largeSet, work.resolve("data-profile"),
+          List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile"));
+      Ceilings.deleteTree(work.resolve("data-profile"));
+      report.extra.put("ingest_profile", Profile.summarize(jfr, 15));
+      report.extra.put("ingest_profile_jfr", jfr.toString());
+    }
 
+    int webhookRuns = skip.contains("webhook") ? 0 : scale.runs();
     log("webhook capture: signed posts to /capture/whatsapp on loopback, " + scale.webhookRequests() + " x "
-        + scale.runs());
+        + webhookRuns);
     List<Double> webhookRate = new ArrayList<>();
     List<Double> webhookP99 = new ArrayList<>();
     List<Double> webhookP50 = new ArrayList<>();
@@ -204,12 +234,14 @@ public final class Bench {
     // then compiled before any measured run, whichever of the three comes first in a round.
     int warmRound = Math.max(200, scale.webhookRequests() / 10);
     Path warmDir = work.resolve("webhook-warm");
-    Ceilings.deleteTree(warmDir);
-    WebhookCeiling.run("http", warmDir.resolve("http"), warmRound, warmRound, WEBHOOK_SENDERS);
-    WebhookCeiling.run("commit6", warmDir.resolve("commit6"), warmRound, warmRound, WEBHOOK_SENDERS);
-    WebhookLoad.run(warmDir.resolve("coffer"), warmRound, warmRound, WEBHOOK_SENDERS);
-    Ceilings.deleteTree(warmDir);
-    for (int i = 0; i < scale.runs(); i++) {
+    if (webhookRuns > 0) {
+      Ceilings.deleteTree(warmDir);
+      WebhookCeiling.run("http", warmDir.resolve("http"), warmRound, warmRound, WEBHOOK_SENDERS);
+      WebhookCeiling.run("commit6", warmDir.resolve("commit6"), warmRound, warmRound, WEBHOOK_SENDERS);
+      WebhookLoad.run(warmDir.resolve("coffer"), warmRound, warmRound, WEBHOOK_SENDERS);
+      Ceilings.deleteTree(warmDir);
+    }
+    for (int i = 0; i < webhookRuns; i++) {
       // The ceilings, alternated with ours in each round: the same senders and client against Javalin
       // alone, and against Javalin plus the archive's six syncs per group commit (no other work).
       Path ceilingDir = work.resolve("webhook-ceiling-" + i);
@@ -233,8 +265,11 @@ public final class Bench {
       Ceilings.deleteTree(dir);
     }
 
-    log("JMH micro-benchmarks");
-    List<Micro.Result> micro = Micro.run(scale);
+    List<Micro.Result> micro = List.of();
+    if (!skip.contains("jmh")) {
+      log("JMH micro-benchmarks");
+      micro = Micro.run(scale);
+    }
 
     // ---- figures
     long largeEntries = largeSet.stream().mapToLong(Workload.Export::messages).sum();
@@ -299,6 +334,27 @@ public final class Bench {
     report.add(Figure.builder("growth_search_p99", "growth: search p99 " + scale.largeSize() + " vs " + scale.smallSize(),
         "ratio").ours(Stats.single(growthP99))
         .target("sublinear (< " + sizeRatio + ")", growthP99 < sizeRatio).build());
+    if (webhookRuns > 0) {
+      addWebhookFigures(webhookRate, webhookP50, webhookP99, webhookCpu, bareHttpRate, bareHttpCpu, syncsOnlyRate);
+    }
+    if (page != null) {
+      addPageFigure(page);
+    }
+    for (Micro.Result m : micro) {
+      report.add(Figure.builder("jmh " + m.name(), "JMH " + m.name(), m.unit()).ours(m.stats()).build());
+    }
+    report.extra.put("fsync_ms_p50", Stats.quantile(fsync, 0.5));
+    report.extra.put("fsync_ms_p99", Stats.quantile(fsync, 0.99));
+    report.extra.put("dd_write_MBps", dd);
+    report.extra.put("bytes_large", large.bytes);
+    report.extra.put("bytes_peers", Map.of("bare_lucene_index", luceneBytes, "zstd_3_raw_exports", zstd3,
+        "zstd_12_raw_exports", zstd12));
+    report.extra.put("search_small", Map.of("p50", searchSmall.p50, "p99", searchSmall.p99));
+    report.extra.put("ingest_small", Map.of("rate", small.rate, "heap_peak_mb", small.heapPeak));
+  }
+
+  private void addWebhookFigures(List<Double> webhookRate, List<Double> webhookP50, List<Double> webhookP99,
+      List<Double> webhookCpu, List<Double> bareHttpRate, List<Double> bareHttpCpu, List<Double> syncsOnlyRate) {
     Stats whRate = Stats.of(webhookRate);
     Stats whP99 = Stats.of(webhookP99);
     report.add(Figure.builder("webhook_rate", "webhook capture, signed posts acknowledged after durable", "req/s")
@@ -314,6 +370,9 @@ public final class Bench {
             + " six syncs per group commit with no other work").build());
     report.add(Figure.builder("webhook_p99", "webhook capture latency p99", "ms").ours(whP99)
         .target("<= 50 ms", whP99.median() <= 50).note("p50 " + Stats.of(webhookP50)).build());
+  }
+
+  private void addPageFigure(ConversationPageBench.Result page) {
     List<Double> pageAll = page.all().runs();
     report.add(Figure.builder("conversation_page", "web: conversation page, 10,000-message conversation", "ms")
         .ours(page.all())
@@ -323,17 +382,6 @@ public final class Bench {
             + " the middle message (%.1f ms); p95 of all %.1f ms; 150 records and a %d-byte page; includes the fsynced"
             + " audit record of the view", page.latest().runs().size(), page.latest().median(), page.first().median(),
             page.around().median(), Stats.quantile(pageAll, 0.95), page.pageBytes())).build());
-    for (Micro.Result m : micro) {
-      report.add(Figure.builder("jmh " + m.name(), "JMH " + m.name(), m.unit()).ours(m.stats()).build());
-    }
-    report.extra.put("fsync_ms_p50", Stats.quantile(fsync, 0.5));
-    report.extra.put("fsync_ms_p99", Stats.quantile(fsync, 0.99));
-    report.extra.put("dd_write_MBps", dd);
-    report.extra.put("bytes_large", large.bytes);
-    report.extra.put("bytes_peers", Map.of("bare_lucene_index", luceneBytes, "zstd_3_raw_exports", zstd3,
-        "zstd_12_raw_exports", zstd12));
-    report.extra.put("search_small", Map.of("p50", searchSmall.p50, "p99", searchSmall.p99));
-    report.extra.put("ingest_small", Map.of("rate", small.rate, "heap_peak_mb", small.heapPeak));
   }
 
   // ---- parse
