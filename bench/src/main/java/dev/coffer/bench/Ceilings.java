@@ -1,5 +1,13 @@
 package dev.coffer.bench;
 
+import dev.coffer.archive.Archive;
+import dev.coffer.archive.ArchiveOptions;
+import dev.coffer.archive.Archives;
+import dev.coffer.archive.StoredRecord;
+import dev.coffer.model.Audit;
+import dev.coffer.model.Record;
+import dev.coffer.search.SearchIndex;
+import dev.coffer.search.SearchOptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,7 +27,7 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.store.FSDirectory;
 
-/** The hardware and library ceilings: bare Lucene indexing, disk write speed, fsync latency, sha256sum. */
+/** The hardware and library ceilings: bare Lucene indexing, Coffer's search index alone, disk write speed, fsync latency, sha256sum. */
 final class Ceilings {
   private Ceilings() {}
 
@@ -59,6 +67,70 @@ final class Ceilings {
     }
     deleteTree(dir);
     return new Lucene(texts.size() / seconds, bytes);
+  }
+
+  /** Records per {@link SearchIndex#committed} call in {@link #cofferIndex}: the importer's commit batch. */
+  static final int COFFER_BATCH = 5_000;
+
+  /**
+   * The records of the archive in {@code dataDir} that the bare-Lucene ceiling's texts come from
+   * (every record but audit records), each carrying its {@code Record} object as an import's
+   * commit listener receives it, so that {@link #cofferIndex} does not parse JSON: they are
+   * appended to an in-memory archive (outside any timing) and collected from its commit listener.
+   */
+  static List<StoredRecord> cofferRecords(Path dataDir) throws IOException {
+    List<StoredRecord> out = new ArrayList<>();
+    try (Archive source = Archives.open(dataDir, ArchiveOptions.defaults());
+         Archive memory = Archives.inMemory(ArchiveOptions.defaults())) {
+      memory.addCommitListener(out::addAll);
+      List<Record> batch = new ArrayList<>(COFFER_BATCH);
+      source.scan(1, sr -> {
+        Record r = sr.record();
+        if (!(r instanceof Audit)) {
+          batch.add(r);
+          if (batch.size() == COFFER_BATCH) {
+            memory.append(batch);
+            batch.clear();
+          }
+        }
+        return true;
+      });
+      if (!batch.isEmpty()) {
+        memory.append(batch);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One run of the second indexing ceiling: the same records indexed by Coffer's own search index
+   * ({@link SearchIndex}: its documents and analysis, i.e. ICU tokenizer and folding, CJK bigrams,
+   * emoji variants, phone numbers, the sender, time, conversation and filter fields, doc values for
+   * sorting and conversation views), fed as an import feeds it ({@link SearchIndex#bulkLoad}, batches
+   * of {@value #COFFER_BATCH}, its default options), one commit at the end, <em>without</em> the
+   * archive and <em>without</em> encryption at rest. Set beside {@link #lucene} (StandardAnalyzer, id
+   * + text) it is the price of the index Coffer needs; the import's rate beside it is what the
+   * archive (and encryption) adds. Records per second including the commit; the directory is
+   * deleted afterwards.
+   */
+  static Lucene cofferIndex(List<StoredRecord> records, Path dir) throws IOException {
+    deleteTree(dir);
+    long start = System.nanoTime();
+    try (SearchIndex index = SearchIndex.open(dir, SearchOptions.defaults())) {
+      try (java.io.Closeable bulk = index.bulkLoad()) {
+        for (int i = 0; i < records.size(); i += COFFER_BATCH) {
+          index.committed(records.subList(i, Math.min(records.size(), i + COFFER_BATCH)));
+        }
+      }
+      index.commit();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long bytes;
+    try (var s = Files.walk(dir)) {
+      bytes = s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+    deleteTree(dir);
+    return new Lucene(records.size() / seconds, bytes);
   }
 
   /**
