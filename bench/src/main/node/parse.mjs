@@ -6,7 +6,12 @@
 // median time no more than 5 % below the best block before them, or MAX_SECONDS; then RUNS
 // measured runs. Without the
 // warm-up arguments: one unmeasured run.
+// Run with --expose-gc (Bench.parse does): before each measured run, outside its time, a full
+// collection drops the previous runs' garbage, as our side does (ParseRun); collections inside a
+// run still count in its time and are reported per run (gc_counts, gc_ms: V8's scavenges and
+// mark-compacts whose start falls inside the run, from PerformanceObserver 'gc' entries).
 import { readFileSync } from 'node:fs';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -43,12 +48,31 @@ while (true) {
     break;
   }
 }
+const gcEntries = [];
+const observer = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcEntries.push({ start: e.startTime, duration: e.duration });
+});
+observer.observe({ entryTypes: ['gc'] });
 const seconds = [];
+const spans = [];
 let messages = 0;
 for (let i = 0; i < Number(runsArg); i++) {
+  if (typeof globalThis.gc === 'function') globalThis.gc(); // outside the time, as on our side
+  const from = performance.now();
   const t = process.hrtime.bigint();
   const parsed = parseString(text);
   seconds.push(Number(process.hrtime.bigint() - t) / 1e9);
+  spans.push([from, performance.now()]);
   messages = parsed.length;
 }
-console.log(JSON.stringify({ messages, seconds, warmup_runs: warmupRuns, node: process.version }));
+// The observer's entries arrive asynchronously: let them in before counting.
+await new Promise((resolve) => setTimeout(resolve, 100));
+observer.disconnect();
+const gcCounts = spans.map(([a, b]) => gcEntries.filter((e) => e.start >= a && e.start < b).length);
+const gcMs = spans.map(([a, b]) => gcEntries.filter((e) => e.start >= a && e.start < b)
+  .reduce((sum, e) => sum + e.duration, 0));
+console.log(JSON.stringify({
+  messages, seconds, gc_counts: gcCounts, gc_ms: gcMs, warmup_runs: warmupRuns,
+  node: process.version, node_options: process.execArgv,
+  explicit_gc: typeof globalThis.gc === 'function',
+}));

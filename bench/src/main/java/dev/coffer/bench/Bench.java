@@ -431,66 +431,76 @@ public final class Bench {
   /** Measured parse runs per side (each milliseconds to a second; the median is reported). */
   static final int PARSE_RUNS = 15;
 
+  /**
+   * The heap both parse processes get for a file of {@code bytes}, in MB: {young, total}. The young
+   * generation holds what one parse allocates (about 20 bytes per byte of the file when this was
+   * set; measured per run in {@code gc_counts}) twice over, so a run that starts from an emptied
+   * heap finishes without a collection; the rest holds the text, the result of a run and the
+   * warm-up's promoted leftovers.
+   */
+  static long[] parseHeapMb(long bytes) {
+    long mb = 1L << 20;
+    long young = Math.max(512, (bytes * 40 + mb - 1) / mb);
+    long old = Math.max(512, (bytes * 16 + mb - 1) / mb);
+    return new long[] {young, young + old};
+  }
+
   private void parse(Workload.Export export) throws Exception {
-    log("parse: " + export.file().getFileName() + " in-process (WhatsAppExportParser, parse only; and the"
-        + " importer into an in-memory archive) vs whatsapp-chat-parser, x " + scale.runs());
-    byte[] text = Files.readAllBytes(export.file()); // like the peer: read first, only the parse is timed
-    // Both sides warm up by the same rule (parse.mjs has the same code): parse again and again,
-    // unmeasured, in blocks of PARSE_WARMUP_BLOCK runs, for at least PARSE_WARMUP_SECONDS and
-    // parseWarmupRuns runs, until two blocks in a row have a median time no more than 5 % below
-    // the best block before them (the JIT has finished; one block alone can look settled by
-    // chance on a busy machine), or PARSE_WARMUP_MAX_SECONDS; then PARSE_RUNS measured runs.
-    // Three warm-up runs left the JVM's JIT half done on a file this size (the figure varied 2x
-    // between runs of the same build), while node's first run was already compiled.
+    log("parse: " + export.file().getFileName() + " in a child JVM (WhatsAppExportParser, parse only)"
+        + " vs whatsapp-chat-parser in node; and the importer into an in-memory archive, x "
+        + scale.runs());
+    // Both sides run in a process of their own with a fixed heap sized for the file, warm up by the
+    // same rule (ParseRun and parse.mjs have the same code: blocks of PARSE_WARMUP_BLOCK runs, at
+    // least PARSE_WARMUP_SECONDS and parseWarmupRuns runs, until two blocks in a row have a median
+    // time no more than 5 % below the best block before them, or PARSE_WARMUP_MAX_SECONDS), then
+    // do a full collection before each of PARSE_RUNS measured runs, outside its time, and report
+    // the collections inside each run. In the driver's own heap the figure measured the heap's
+    // state as much as the parser (young collections copying the live part of the result).
     int minWarmRuns = parseWarmupRuns(export.messages());
-    long warmStart = System.nanoTime();
-    int warmRuns = 0;
-    double previousBlock = Double.MAX_VALUE;
-    int settledBlocks = 0;
-    while (true) {
-      double[] block = new double[PARSE_WARMUP_BLOCK];
-      for (int i = 0; i < block.length; i++) {
-        long t = System.nanoTime();
-        WhatsAppExportParser.parse(text); // warm-up, not measured
-        block[i] = System.nanoTime() - t;
-        warmRuns++;
-      }
-      java.util.Arrays.sort(block);
-      double median = block[block.length / 2];
-      double elapsed = (System.nanoTime() - warmStart) / 1e9;
-      settledBlocks = median > 0.95 * previousBlock ? settledBlocks + 1 : 0;
-      previousBlock = Math.min(previousBlock, median);
-      if (elapsed >= PARSE_WARMUP_MAX_SECONDS || (elapsed >= PARSE_WARMUP_SECONDS
-          && warmRuns >= minWarmRuns && settledBlocks >= 2)) {
-        break;
-      }
-    }
+    long[] heap = parseHeapMb(export.bytes());
+    List<String> warm = List.of(Integer.toString(PARSE_RUNS), Double.toString(PARSE_WARMUP_SECONDS),
+        Integer.toString(minWarmRuns), Integer.toString(PARSE_WARMUP_BLOCK),
+        Double.toString(PARSE_WARMUP_MAX_SECONDS));
+    List<String> jvm = List.of("-Xms" + heap[1] + "m", "-Xmx" + heap[1] + "m", "-Xmn" + heap[0] + "m",
+        "-XX:+AlwaysPreTouch");
+    List<String> ourCmd = new ArrayList<>();
+    ourCmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ourCmd.addAll(jvm);
+    ourCmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ParseRun.class.getName(),
+        export.file().toString()));
+    ourCmd.addAll(warm);
+    JsonNode us = JSON.readTree(Proc.run(ourCmd).ok().out());
+    // node: the same old-generation limit, and semi-spaces of half our young generation (V8's
+    // young generation is two semi-spaces; at its default of 16 MB it collected 20 times per run
+    // of the 175,000-entry file and parsed 1.6x slower than with 256 MB).
+    List<String> nodeOpts = List.of("--expose-gc", "--max-old-space-size=" + heap[1],
+        "--min-semi-space-size=" + heap[0] / 2, "--max-semi-space-size=" + heap[0] / 2);
+    List<String> nodeCmd = new ArrayList<>();
+    nodeCmd.add("node");
+    nodeCmd.addAll(nodeOpts);
+    nodeCmd.addAll(List.of(root.resolve("bench/src/main/node/parse.mjs").toString(), nodePeer.toString(),
+        export.file().toString()));
+    nodeCmd.addAll(warm);
+    JsonNode o = JSON.readTree(Proc.run(nodeCmd).ok().out());
     List<Double> ours = new ArrayList<>();
-    long entries = 0;
-    for (int i = 0; i < PARSE_RUNS; i++) {
-      long t = System.nanoTime();
-      entries = WhatsAppExportParser.parse(text).entries().size();
-      ours.add(export.messages() / ((System.nanoTime() - t) / 1e9));
+    JsonNode ourSecs = us.get("seconds");
+    for (int i = 0; i < ourSecs.size(); i++) {
+      ours.add(export.messages() / ourSecs.get(i).asDouble());
     }
-    Fixtures.importInMemory(export.file()); // warm-up, not measured
-    List<Double> imported = new ArrayList<>();
-    for (int i = 0; i < scale.runs(); i++) {
-      long t = System.nanoTime();
-      Fixtures.importInMemory(export.file());
-      imported.add(export.messages() / ((System.nanoTime() - t) / 1e9));
-    }
-    Proc.Result r = Proc.run(List.of("node", root.resolve("bench/src/main/node/parse.mjs").toString(),
-        nodePeer.toString(), export.file().toString(), Integer.toString(PARSE_RUNS),
-        Double.toString(PARSE_WARMUP_SECONDS), Integer.toString(minWarmRuns),
-        Integer.toString(PARSE_WARMUP_BLOCK), Double.toString(PARSE_WARMUP_MAX_SECONDS))).ok();
-    JsonNode o = JSON.readTree(r.out());
     List<Double> peer = new ArrayList<>();
     JsonNode secs = o.get("seconds"); // measured runs only: node warmed up as we did
     for (int i = 0; i < secs.size(); i++) {
       peer.add(export.messages() / secs.get(i).asDouble());
     }
-    report.extra.put("parse_warmup_runs", Map.of("coffer", warmRuns, "whatsapp_chat_parser",
-        o.get("warmup_runs").asLong()));
+    long entries = us.get("entries").asLong();
+    Map<String, Object> gc = new LinkedHashMap<>();
+    gc.put("coffer", Map.of("jvm", String.join(" ", jvm), "gc_counts", us.get("gc_counts"),
+        "gc_ms", us.get("gc_ms")));
+    gc.put("whatsapp_chat_parser", Map.of("node", String.join(" ", nodeOpts),
+        "gc_counts", o.get("gc_counts"), "gc_ms", o.get("gc_ms")));
+    report.extra.put("parse_gc", gc);
+    report.extra.put("parse_warmup_runs", Map.of("coffer", us.get("warmup_runs").asLong(),
+        "whatsapp_chat_parser", o.get("warmup_runs").asLong()));
     report.extra.put("whatsapp_chat_parser_messages", o.get("messages").asLong());
     report.extra.put("coffer_parser_entries", entries);
     report.extra.put("node", o.get("node").asText());
@@ -501,10 +511,19 @@ public final class Bench {
         .target(">= 3x whatsapp-chat-parser", oursStats.median() >= 3 * peerStats.median())
         .note("ours: WhatsAppExportParser.parse(byte[]) (both passes: format and date-order decision, then"
             + " entries with author, time, full text, attachments, system events; UTF-8 decoding included),"
-            + " in-process; peer: parseString of the already-decoded string, in node; each side warmed up by"
+            + " in a child JVM (" + String.join(" ", jvm) + "); peer: parseString of the already-decoded"
+            + " string, in node (" + String.join(" ", nodeOpts) + "); each side warmed up by"
             + " parsing unmeasured (at least " + PARSE_WARMUP_SECONDS + " s and " + minWarmRuns + " runs, until"
             + " the median of " + PARSE_WARMUP_BLOCK + " runs stops improving by 5 % twice in a row, at most "
-            + PARSE_WARMUP_MAX_SECONDS + " s), then " + PARSE_RUNS + " measured runs").build());
+            + PARSE_WARMUP_MAX_SECONDS + " s), then " + PARSE_RUNS + " measured runs, each after a full"
+            + " collection outside its time; collections inside the runs: extra.parse_gc").build());
+    Fixtures.importInMemory(export.file()); // warm-up, not measured
+    List<Double> imported = new ArrayList<>();
+    for (int i = 0; i < scale.runs(); i++) {
+      long t = System.nanoTime();
+      Fixtures.importInMemory(export.file());
+      imported.add(export.messages() / ((System.nanoTime() - t) / 1e9));
+    }
     Stats importedStats = Stats.of(imported);
     report.add(Figure.builder("import_in_memory", "WhatsApp export import into an in-memory archive ("
         + export.messages() + " entries)", "entries/s")
