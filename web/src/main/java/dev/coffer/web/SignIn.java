@@ -22,8 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SignIn {
   private static final String GENERIC = "The user name or password is not right, or the account is locked or disabled.";
   private final WebApp app;
-  /** The last TOTP step each user signed in with: a code works once. */
-  private final Map<String, Long> lastStep = new ConcurrentHashMap<>();
   /** Secrets offered during enrollment, until confirmed with a code. */
   private final Map<String, String> offered = new ConcurrentHashMap<>();
 
@@ -121,11 +119,13 @@ final class SignIn {
     Instant now = app.web.clock().instant();
     OptionalLong step = u == null || u.totpSecret() == null ? OptionalLong.empty()
         : Totp.matchingStep(u.totpSecret(), ctx.formParam("code"), now);
-    Long used = lastStep.get(name);
-    if (step.isEmpty() || (used != null && step.getAsLong() <= used) || u.disabled()) {
+    // the step is kept (durably, in the sign-in state) before the sign-in is answered: a code works
+    // once, also after a restart
+    boolean accepted = step.isPresent() && !u.disabled() && app.throttle.acceptTotpStep(name, step.getAsLong());
+    if (!accepted) {
       boolean locked = app.throttle.failed(name);
       app.audit.record(name, null, address, locked ? "lockout" : "sign-in-failed", List.of(),
-          Map.of("reason", step.isEmpty() ? "wrong code" : "code already used"), false);
+          Map.of("reason", step.isEmpty() ? "wrong code" : u.disabled() ? "disabled" : "code already used"), false);
       ctx.status(401);
       if (locked) {
         s.pendingUser = null;
@@ -135,7 +135,6 @@ final class SignIn {
       }
       return;
     }
-    lastStep.put(name, step.getAsLong());
     s.pendingUser = null;
     finish(ctx, s, u, "password+totp");
   }
@@ -231,7 +230,9 @@ final class SignIn {
       return;
     }
     offered.remove(u.name());
-    lastStep.put(u.name(), step.getAsLong());
+    // the enrolling code is used up too; false only means a later step was already used (an earlier
+    // secret), which stays the mark
+    app.throttle.acceptTotpStep(u.name(), step.getAsLong());
     User changed = app.web.users().update(u.name(), x -> x.withTotp(secret, x.totpRequired()));
     ctx.attribute("user", changed);
     app.audit(ctx, "totp-enrolled", List.of(), Map.of("user", u.name()));

@@ -24,11 +24,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * restarting the server does not reset an attacker's count or lift a lock. The per-address window is
  * only a brake on speed and starts again after a restart. The command line's {@code --as USER} counts
  * in the same file ({@link SignInLocks}); a running server re-reads it when it changed.
+ *
+ * <p>The same file keeps, per user, the last TOTP step a web sign-in accepted ({@link #acceptTotpStep}),
+ * written before the sign-in is answered: a code works once, also after a restart (RFC 6238, 5.2).
+ * Format {@code coffer-sign-in/2} adds that map ({@code totpSteps}) to {@code /1}, which is still read.
  */
 final class SignInThrottle {
   static final String FILE = "sign-in.sealed";
   static final String PLAIN_FILE = "sign-in.json";
-  private static final String FORMAT = "coffer-sign-in/1";
+  private static final String FORMAT = "coffer-sign-in/2";
+  /** The format before the TOTP steps were kept: read, never written. */
+  private static final String FORMAT_1 = "coffer-sign-in/1";
   /** Names remembered at most (guessed names included); beyond, the oldest unlocked are forgotten. */
   private static final int MAX_NAMES = 10_000;
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -39,12 +45,14 @@ final class SignInThrottle {
   private final SealedFile file;
   private final Map<String, Deque<Instant>> byAddress = new ConcurrentHashMap<>();
   private final Map<String, Failures> byUser = new ConcurrentHashMap<>();
+  /** The last TOTP step accepted per user; only users who passed their password get one, so it is not capped. */
+  private final Map<String, Long> totpSteps = new ConcurrentHashMap<>();
 
   /** Consecutive failures of one name, the last one's time, and the end of its lock (or null). */
   record Failures(int count, Instant last, Instant lockedUntil) {}
 
-  /** The file's shape. */
-  record Stored(String format, Map<String, Failures> names) {}
+  /** The file's shape ({@code totpSteps} is absent in format {@code /1}). */
+  record Stored(String format, Map<String, Failures> names, Map<String, Long> totpSteps) {}
 
   /** A throttle kept in memory only (a restart forgets it). */
   SignInThrottle(Clock clock, WebSettings settings) {
@@ -69,6 +77,7 @@ final class SignInThrottle {
     seen = modified();
     byte[] bytes = file.read();
     byUser.clear();
+    totpSteps.clear();
     if (bytes != null) {
       Stored s;
       try {
@@ -76,11 +85,14 @@ final class SignInThrottle {
       } catch (IOException e) {
         throw new IOException(file.path() + " is not readable sign-in state: " + e.getClass().getSimpleName(), e);
       }
-      if (!FORMAT.equals(s.format())) {
-        throw new IOException(file.path() + ": format '" + s.format() + "' is not " + FORMAT);
+      if (!FORMAT.equals(s.format()) && !FORMAT_1.equals(s.format())) {
+        throw new IOException(file.path() + ": format '" + s.format() + "' is not " + FORMAT + " (or " + FORMAT_1 + ")");
       }
       if (s.names() != null) {
         byUser.putAll(s.names());
+      }
+      if (s.totpSteps() != null) {
+        totpSteps.putAll(s.totpSteps());
       }
     }
   }
@@ -157,6 +169,24 @@ final class SignInThrottle {
     }
   }
 
+  /**
+   * Accepts TOTP {@code step} for {@code user} when it is later than the last step accepted for them,
+   * and keeps it durably before returning (a server answering after a crash must not accept the
+   * same code again).
+   *
+   * @return false when {@code step} (or a later one) was already accepted: the code is being replayed
+   */
+  synchronized boolean acceptTotpStep(String user, long step) {
+    refresh();
+    Long used = totpSteps.get(user);
+    if (used != null && step <= used) {
+      return false;
+    }
+    totpSteps.put(user, step);
+    save();
+    return true;
+  }
+
   /** An admin lifts a lock (with a password reset). */
   synchronized void unlock(String user) {
     succeeded(user);
@@ -175,7 +205,7 @@ final class SignInThrottle {
           .limit(byUser.size() - MAX_NAMES).map(Map.Entry::getKey).toList().forEach(byUser::remove);
     }
     try {
-      file.write(JSON.writeValueAsBytes(new Stored(FORMAT, new TreeMap<>(byUser))));
+      file.write(JSON.writeValueAsBytes(new Stored(FORMAT, new TreeMap<>(byUser), new TreeMap<>(totpSteps))));
       seen = modified();
     } catch (IOException e) {
       // Refuse the sign-in rather than answer with a count that a restart would forget.

@@ -193,6 +193,31 @@ class SignInTest {
   }
 
   @Test
+  void aTotpCodeUsedOnceIsRefusedAfterARestartAndTheNextCodeWorks() throws Exception {
+    String secret = Totp.newSecret();
+    app.users.update("sol", u -> u.withTotp(secret, false));
+    String code = Totp.code(secret, app.clock.instant());
+    Client c = new Client(app.base);
+    assertThat(c.signIn("sol", WebFixture.PASSWORD).headers().firstValue("Location")).hasValue("/login/totp");
+    assertThat(c.post("/login/totp", "code", code).headers().firstValue("Location")).hasValue("/search");
+
+    app.restart(); // a new web app over the same data directory: nothing kept in memory survives
+    Client d = new Client(app.base);
+    assertThat(d.signIn("sol", WebFixture.PASSWORD).headers().firstValue("Location")).hasValue("/login/totp");
+    HttpResponse<String> replay = d.post("/login/totp", "code", code);
+    assertThat(replay.statusCode()).as("the same code after a restart").isEqualTo(401);
+    assertThat(d.get("/search").statusCode()).isEqualTo(303);
+    assertThat(ArchivedAudits.actions(app)).contains("sign-in-failed");
+
+    app.clock.advance(Duration.ofSeconds(Totp.STEP_SECONDS));
+    String next = Totp.code(secret, app.clock.instant());
+    HttpResponse<String> ok = d.post("/login/totp", "code", next);
+    assertThat(ok.statusCode()).isEqualTo(303);
+    assertThat(ok.headers().firstValue("Location")).hasValue("/search");
+    assertThat(d.get("/search").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void anAdminCanRequireASecondFactorAndTheUserMustEnrollFirst() throws Exception {
     app.users.update("sol", u -> u.withTotp(null, true));
     Client c = new Client(app.base);
