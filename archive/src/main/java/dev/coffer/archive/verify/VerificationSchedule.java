@@ -49,8 +49,13 @@ import org.slf4j.LoggerFactory;
  * <p>A damaged or missing object raises an <b>alert</b> within one cycle: an ERROR log line with the
  * object key and what is wrong (never content), the {@link #alerts()} counter, and an {@code audit}
  * record (action {@value #ACTION}, sender {@code coffer:verifier}, the key in {@code targets}) appended
- * to the archive. An object alerts once while it stays damaged ({@link #damagedObjects()} counts those
- * now known); if it is repaired and damaged again, it alerts again.
+ * to the archive. The audit record is appended (durable) <em>before</em> the counter and the log
+ * line publish the alert, so whoever sees an alert can find its record in the archive. If the record
+ * cannot be appended, the alert is raised anyway (damage must not stay hidden because the archive
+ * refuses writes; the ERROR line says the record is missing) and the append is retried in each later
+ * cycle that still finds the damage, without counting the alert again. An object alerts once while it
+ * stays damaged ({@link #damagedObjects()} counts those now known); if it is repaired and damaged
+ * again, it alerts again.
  *
  * <p>The getters are cheap and thread-safe, for a metrics exporter (Prometheus counters and gauges).
  */
@@ -94,6 +99,8 @@ public final class VerificationSchedule implements AutoCloseable {
   private final Settings settings;
   private final Clock clock;
   private final Set<String> damaged = ConcurrentHashMap.newKeySet();
+  /** Damaged keys whose alert's audit record is durable in the archive (a subset of {@link #damaged}). */
+  private final Set<String> recorded = ConcurrentHashMap.newKeySet();
   private final AtomicLong cycles = new AtomicLong();
   private final AtomicLong objects = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
@@ -199,6 +206,7 @@ public final class VerificationSchedule implements AutoCloseable {
     }
     // Keys damaged before but not found damaged in this cycle were repaired.
     damaged.retainAll(c.found);
+    recorded.retainAll(c.found);
     cycles.incrementAndGet();
     lastCycleEnd = clock.millis();
     Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -399,11 +407,9 @@ public final class VerificationSchedule implements AutoCloseable {
       Problem p = new Problem(ArchiveLayout.OBJECTS + "/" + key, what, expected, actual);
       problems.add(p);
       found.add(key);
-      if (!damaged.add(key)) {
-        return; // already alerted while it stays damaged
+      if (recorded.contains(key)) {
+        return; // already alerted, with its audit record, while it stays damaged
       }
-      alerts.incrementAndGet();
-      LOG.error("scheduled verification: object {} is damaged or missing: {}", key, p);
       Map<String, String> detail = new LinkedHashMap<>();
       detail.put("what", what);
       if (expected != null) {
@@ -415,11 +421,23 @@ public final class VerificationSchedule implements AutoCloseable {
       detail.put("cycle", Long.toString(cycles.get() + 1));
       java.time.Instant now = clock.instant();
       String id = Ids.derive("coffer/verify-alert", archive.archiveId(), key, what, now.toString());
+      // the audit record first: append returns once it is durable; only then is the alert published
+      boolean archived;
       try {
         archive.append(List.of(new Audit(id, "coffer", null, new Party("coffer:verifier", null), now, null, ACTION,
             List.of(key), detail, null, new Source("coffer-archive", null, null, null, null))));
+        recorded.add(key);
+        archived = true;
       } catch (IOException | RuntimeException e) {
-        LOG.error("scheduled verification: could not archive the alert for {}: {}", key, e.toString());
+        LOG.error("scheduled verification: could not archive the alert for {} (retried next cycle): {}", key,
+            e.toString());
+        archived = false;
+      }
+      if (damaged.add(key)) {
+        alerts.incrementAndGet();
+        LOG.error("scheduled verification: object {} is damaged or missing: {}", key, p);
+      } else if (archived) {
+        LOG.info("scheduled verification: the alert for {} is archived now", key);
       }
     }
   }

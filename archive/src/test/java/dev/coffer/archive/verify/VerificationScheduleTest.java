@@ -94,6 +94,57 @@ class VerificationScheduleTest {
   }
 
   @Test
+  void anAlertsAuditRecordIsDurableBeforeTheAlertIsCounted() throws Exception {
+    Path data = dir.resolve("order");
+    try (Archive a = Archives.create(data, ArchiveOptions.defaults().withMaxCommitRecords(10))) {
+      a.append(RecordFixtures.messages(0, 30));
+      VerificationSchedule schedule = new VerificationSchedule(a, new VerificationSchedule.Settings(64L << 20,
+          Duration.ofHours(1)), Clock.systemUTC());
+      // called after each durable commit, before append returns: what the metric showed at that moment
+      List<Long> countedWhenDurable = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Long> damagedWhenDurable = new java.util.concurrent.CopyOnWriteArrayList<>();
+      a.addCommitListener(records -> {
+        for (dev.coffer.archive.StoredRecord r : records) {
+          if (r.record() instanceof Audit au && au.action().equals(VerificationSchedule.ACTION)) {
+            countedWhenDurable.add(schedule.alerts());
+            damagedWhenDurable.add(schedule.damagedObjects());
+          }
+        }
+      });
+      Path objects = data.resolve(ArchiveLayout.OBJECTS);
+      Files.delete(objects.resolve(ArchiveLayout.segmentKey(1)));
+      Files.delete(objects.resolve(ArchiveLayout.segmentKey(21)));
+
+      VerificationSchedule.CycleReport r = quietly(schedule::runCycle);
+      assertThat(r.problems()).isNotEmpty();
+      // each record was durable while the counter still showed only the alerts before it
+      assertThat(countedWhenDurable).containsExactly(0L, 1L);
+      assertThat(damagedWhenDurable).containsExactly(0L, 1L);
+      assertThat(schedule.alerts()).isEqualTo(2);
+      assertThat(schedule.damagedObjects()).isEqualTo(2);
+      // the same damage in the next cycle: no new record, no new alert
+      quietly(schedule::runCycle);
+      assertThat(countedWhenDurable).hasSize(2);
+      assertThat(schedule.alerts()).isEqualTo(2);
+    }
+  }
+
+  /** Runs a cycle with the ERROR lines it logs kept off the test output. */
+  private static VerificationSchedule.CycleReport quietly(Cycle cycle) throws java.io.IOException {
+    PrintStream err = System.err;
+    System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      return cycle.run();
+    } finally {
+      System.setErr(err);
+    }
+  }
+
+  private interface Cycle {
+    VerificationSchedule.CycleReport run() throws java.io.IOException;
+  }
+
+  @Test
   void readsArePacedAndTheBackgroundThreadRunsCycles() throws Exception {
     try (Archive a = Archives.create(dir.resolve("paced"), ArchiveOptions.defaults())) {
       byte[] noise = new byte[150_000];
