@@ -71,29 +71,35 @@ final class Ceilings {
 
   /** Records per {@link SearchIndex#committed} call in {@link #cofferIndex}: the importer's commit batch. */
   static final int COFFER_BATCH = 5_000;
+  /** The most records {@link #cofferRecords} holds in the bench driver's heap (-Xmx3g). */
+  static final int COFFER_MAX_RECORDS = 1_000_000;
 
   /**
    * The records of the archive in {@code dataDir} that the bare-Lucene ceiling's texts come from
    * (every record but audit records), each carrying its {@code Record} object as an import's
    * commit listener receives it, so that {@link #cofferIndex} does not parse JSON: they are
    * appended to an in-memory archive (outside any timing) and collected from its commit listener.
+   * At most the first {@code max} of them (in serial order): they are all held in memory, about a
+   * kilobyte each, so a 10-million-entry run indexes its first {@value #COFFER_MAX_RECORDS}.
    */
-  static List<StoredRecord> cofferRecords(Path dataDir) throws IOException {
+  static List<StoredRecord> cofferRecords(Path dataDir, int max) throws IOException {
     List<StoredRecord> out = new ArrayList<>();
     try (Archive source = Archives.open(dataDir, ArchiveOptions.defaults());
          Archive memory = Archives.inMemory(ArchiveOptions.defaults())) {
       memory.addCommitListener(out::addAll);
       List<Record> batch = new ArrayList<>(COFFER_BATCH);
+      int[] taken = {0};
       source.scan(1, sr -> {
         Record r = sr.record();
         if (!(r instanceof Audit)) {
           batch.add(r);
+          taken[0]++;
           if (batch.size() == COFFER_BATCH) {
             memory.append(batch);
             batch.clear();
           }
         }
-        return true;
+        return taken[0] < max;
       });
       if (!batch.isEmpty()) {
         memory.append(batch);
