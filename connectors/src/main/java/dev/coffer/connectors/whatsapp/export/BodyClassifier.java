@@ -181,16 +181,16 @@ final class BodyClassifier {
       if (colon < 0) {
         return system(first, last, time, sourceTime, null, body, Text.clean(body).strip());
       }
-      String author = rest.substring(0, colon);
       String msg = join(rest.substring(colon + 2), continuation);
       if (Text.startsWithMark(msg) && continuation.isEmpty()) {
         String cleaned = Text.clean(msg).strip();
-        SystemEntry s = matchSystem(first, last, time, sourceTime, author, body, cleaned);
+        SystemEntry s = matchSystem(first, last, time, sourceTime, rest.substring(0, colon), body,
+            cleaned);
         if (s != null) {
           return s;
         }
       }
-      return message(first, last, time, sourceTime, cleanAuthor(author), body, msg, continuation,
+      return message(first, last, time, sourceTime, author(rest, colon), body, msg, continuation,
           true);
     }
     if (colon < 0) {
@@ -205,10 +205,67 @@ final class BodyClassifier {
         return s;
       }
     }
-    String author = rest.substring(0, colon);
     String msg = join(rest.substring(colon + 2), continuation);
-    return message(first, last, time, sourceTime, cleanAuthor(author), body, msg, continuation,
+    return message(first, last, time, sourceTime, author(rest, colon), body, msg, continuation,
         false);
+  }
+
+  /** Most distinct authors {@link #author} keeps per classifier (a group has at most 1,024 members). */
+  static final int REMEMBERED_AUTHORS = 4096;
+
+  /**
+   * Authors read by this classifier: as written ({@code authorRaw}) and cleaned
+   * ({@code authorClean}), in an open-addressed table by the hash of the text as written. A chat
+   * has a few hundred authors and every message keeps one: an author read before is found without
+   * cutting it out of the line, and every entry of that author holds the same string.
+   */
+  private String[] authorRaw = new String[256];
+  private String[] authorClean = new String[256];
+  private int authorCount;
+
+  /** {@code cleanAuthor(rest.substring(0, colon))}, the same string for the same author. */
+  private String author(String rest, int colon) {
+    int h = 0;
+    for (int i = 0; i < colon; i++) {
+      h = 31 * h + rest.charAt(i);
+    }
+    int mask = authorRaw.length - 1;
+    int slot = (h ^ (h >>> 16)) & mask;
+    for (String raw = authorRaw[slot]; raw != null; raw = authorRaw[slot]) {
+      if (raw.length() == colon && rest.startsWith(raw)) {
+        return authorClean[slot];
+      }
+      slot = (slot + 1) & mask;
+    }
+    String raw = rest.substring(0, colon);
+    String clean = cleanAuthor(raw);
+    if (authorCount < REMEMBERED_AUTHORS) {
+      authorRaw[slot] = raw;
+      authorClean[slot] = clean;
+      if (++authorCount * 2 > authorRaw.length) {
+        growAuthors();
+      }
+    }
+    return clean;
+  }
+
+  private void growAuthors() {
+    String[] oldRaw = authorRaw;
+    String[] oldClean = authorClean;
+    authorRaw = new String[oldRaw.length * 2];
+    authorClean = new String[oldRaw.length * 2];
+    int mask = authorRaw.length - 1;
+    for (int i = 0; i < oldRaw.length; i++) {
+      if (oldRaw[i] != null) {
+        int h = oldRaw[i].hashCode();
+        int slot = (h ^ (h >>> 16)) & mask;
+        while (authorRaw[slot] != null) {
+          slot = (slot + 1) & mask;
+        }
+        authorRaw[slot] = oldRaw[i];
+        authorClean[slot] = oldClean[i];
+      }
+    }
   }
 
   private static String join(String first, List<String> more) {
@@ -339,7 +396,9 @@ final class BodyClassifier {
     String cleanAll = Text.clean(msg).stripTrailing();
     boolean mayBeEdited = !cleanAll.isEmpty()
         && EDITED_LAST_CHARS.indexOf(cleanAll.charAt(cleanAll.length() - 1)) >= 0;
-    for (String marker : mayBeEdited ? EDITED : List.<String>of()) {
+    // Guarded loops: iterating an empty list would still allocate an iterator per message.
+    for (int mi = 0; mayBeEdited && mi < EDITED.size(); mi++) {
+      String marker = EDITED.get(mi);
       if (cleanAll.endsWith(marker)) {
         int cut = msg.lastIndexOf('<');
         if (cut >= 0) {
@@ -416,8 +475,8 @@ final class BodyClassifier {
     if (kind == null && marked && continuation.isEmpty()) {
       boolean mayBeAdminDeleted = !clean0.isEmpty()
           && ADMIN_DELETED_FIRST_CHARS.indexOf(clean0.charAt(0)) >= 0;
-      for (String prefix : mayBeAdminDeleted ? ADMIN_DELETED : List.<String>of()) {
-        if (clean0.startsWith(prefix)) {
+      for (int pi = 0; mayBeAdminDeleted && pi < ADMIN_DELETED.size(); pi++) {
+        if (clean0.startsWith(ADMIN_DELETED.get(pi))) {
           return msg(first, last, time, sourceTime, author, body, Text.stripLeadingMarks(msg),
               List.of(), false, true, null, false, null, null, false, false);
         }

@@ -56,6 +56,7 @@ final class ChatBytes {
     int n = bytes.length;
     int pos = 0;
     String[] prefix = new String[1];
+    Header.Scratch scratch = new Header.Scratch();
     while (pos < n) {
       int nl = pos;
       while (nl < n && bytes[nl] != '\n') {
@@ -74,7 +75,7 @@ final class ChatBytes {
         s += 3;
       }
       prefix[0] = null;
-      Header h = Header.parseAscii(bytes, s, e, prefix);
+      Header h = Header.parseAscii(bytes, s, e, prefix, scratch);
       String head = prefix[0];
       int rest = h == null ? 0 : s + h.restStart();
       if (h == Header.UNDECIDED) {

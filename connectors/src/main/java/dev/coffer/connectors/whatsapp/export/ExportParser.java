@@ -35,6 +35,11 @@ final class ExportParser {
   private final java.util.Map<String, long[]> readAsHeaders = new java.util.HashMap<>();
   private LocalDateTime lastTime;
   private int lastTimeLine;
+  /** The last header template pass 2 looked up, and what it found for it. */
+  private String lastTemplate;
+  private DateOrder lastOrder;
+  private boolean lastPrimary;
+  private long[] lastCount;
 
   ExportParser(FormatDecision decision, Limits limits) {
     this(decision, limits, new BodyClassifier());
@@ -477,8 +482,27 @@ final class ExportParser {
       Header h = line.header();
       count++;
       int number = line.number();
-      DateOrder order = h == null ? null : orders.get(h.template());
-      boolean primary = order != null && h.template().equals(decision.template());
+      DateOrder order;
+      boolean primary;
+      long[] headerCount;
+      if (h == null) {
+        order = null;
+        primary = false;
+        headerCount = null;
+      } else if (h.template() == lastTemplate) { // templates are shared strings: most lines hit
+        order = lastOrder;
+        primary = lastPrimary;
+        headerCount = lastCount;
+      } else {
+        order = orders.get(h.template());
+        primary = order != null && h.template().equals(decision.template());
+        headerCount = order == null ? null
+            : readAsHeaders.computeIfAbsent(h.template(), k -> new long[1]);
+        lastTemplate = h.template();
+        lastOrder = order;
+        lastPrimary = primary;
+        lastCount = headerCount;
+      }
       LocalDateTime time = order == null ? null : resolve(h, order, lastDate);
       String refusal = null;
       if (order != null && !primary) {
@@ -488,7 +512,7 @@ final class ExportParser {
         flush(current, sink, overflow);
         current = new Builder(number, h, time, order, line.head(), line.rest(), line.length(),
             null);
-        readAsHeaders.computeIfAbsent(h.template(), k -> new long[1])[0]++;
+        headerCount[0]++;
         if (time != null) {
           lastTime = time;
           lastTimeLine = number;
@@ -619,12 +643,20 @@ final class ExportParser {
     return resolve(h, order, null);
   }
 
-  /** The last date {@link #resolve} built: consecutive messages mostly share their date. */
+  /**
+   * The last date {@link #resolve} built (consecutive messages mostly share their date), and the
+   * times of day it built, by minute: every entry keeps its time, and a chat's entries share a few
+   * thousand times of day at most (the same objects, equal values).
+   */
   private static final class LastDate {
     int year = -1;
     int month;
     int day;
     LocalDate date;
+    /** Times of day with no seconds (or zero seconds), by minute of the day; built when first used. */
+    final java.time.LocalTime[] minutes = new java.time.LocalTime[24 * 60];
+    /** The last date-time built, returned again for an equal one. */
+    LocalDateTime dateTime;
   }
 
   private final LastDate lastDate = new LastDate();
@@ -671,7 +703,28 @@ final class ExportParser {
           last.date = date;
         }
       }
-      return date.atTime(hour, h.minute(), Math.max(0, h.second()));
+      int second = Math.max(0, h.second());
+      if (last == null) {
+        return date.atTime(hour, h.minute(), second);
+      }
+      java.time.LocalTime timeOfDay;
+      if (second == 0 && hour >= 0 && hour < 24 && h.minute() >= 0 && h.minute() < 60) {
+        int m = hour * 60 + h.minute();
+        timeOfDay = last.minutes[m];
+        if (timeOfDay == null) {
+          timeOfDay = java.time.LocalTime.of(hour, h.minute());
+          last.minutes[m] = timeOfDay;
+        }
+      } else {
+        timeOfDay = java.time.LocalTime.of(hour, h.minute(), second);
+      }
+      LocalDateTime previous = last.dateTime;
+      if (previous != null && previous.toLocalDate() == date && previous.toLocalTime().equals(timeOfDay)) {
+        return previous;
+      }
+      LocalDateTime t = LocalDateTime.of(date, timeOfDay);
+      last.dateTime = t;
+      return t;
     } catch (DateTimeException e) {
       return null;
     }

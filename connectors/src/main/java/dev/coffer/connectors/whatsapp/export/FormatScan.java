@@ -36,6 +36,8 @@ final class FormatScan {
   static final int MIN_SUPPORT = 2;
 
   private final Map<String, Stats> shapes = new LinkedHashMap<>();
+  /** The shape {@link #add} counted last. */
+  private Stats lastShape;
   private long ignoredShapeLines;
   private Header lastFull;
   private int lastFullLine;
@@ -71,14 +73,19 @@ final class FormatScan {
 
   /** Counts a header line; {@code fullShape} if an author or a known system phrase follows it. */
   void add(Header h, int lineNumber, boolean fullShape) {
-    Stats s = shapes.get(h.template());
-    if (s == null) {
+    // Templates are shared strings and a file mostly has one: the last shape is found by identity.
+    Stats s = lastShape != null && lastShape.template == h.template() ? lastShape
+        : shapes.get(h.template());
+    if (s != null) {
+      lastShape = s;
+    } else {
       if (shapes.size() >= MAX_SHAPES) {
         ignoredShapeLines++;
         return;
       }
       s = new Stats(h.template(), h.yearIndex());
       shapes.put(h.template(), s);
+      lastShape = s;
     }
     if (fullShape) {
       if (s.fullShape++ == 0) {

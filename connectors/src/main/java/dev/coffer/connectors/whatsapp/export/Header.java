@@ -148,6 +148,21 @@ record Header(
    *     before {@link #restStart})
    */
   static Header parseAscii(byte[] b, int from, int to, String[] prefixOut) {
+    return parseAscii(b, from, to, prefixOut, new Scratch());
+  }
+
+  /**
+   * What {@link #parseAscii} works in, reused line after line by one reader ({@link ChatBytes}):
+   * a header is read for every line of a file, and its matches are dropped once it is built.
+   */
+  static final class Scratch {
+    private final Match date = new Match();
+    private final Match time = new Match();
+    private final int[] reach = {-1};
+  }
+
+  /** {@link #parseAscii(byte[], int, int, String[])} in {@code scratch}, not thread-safe. */
+  static Header parseAscii(byte[] b, int from, int to, String[] prefixOut, Scratch scratch) {
     int limit = Math.min(to, from + ASCII_PREFIX);
     int p = from;
     while (p < limit && b[p] >= 0) {
@@ -171,8 +186,9 @@ record Header(
         return null;
       }
     }
-    int[] reach = {-1};
-    Match m = Match.of(prefix, reach);
+    int[] reach = scratch.reach;
+    reach[0] = -1;
+    Match m = Match.of(prefix, reach, scratch.date, scratch.time);
     if (!whole && reach[0] >= prefix.length()) {
       return UNDECIDED;
     }
@@ -370,14 +386,19 @@ record Header(
      * {@code reach} is not null, {@code reach[0]} gets the furthest index either attempt read.
      */
     static Match of(String s, int[] reach) {
-      Match m = new Match();
+      return of(s, reach, new Match(), new Match());
+    }
+
+    /** {@link #of(String, int[])} in two matches given (their fields are reset first). */
+    static Match of(String s, int[] reach, Match m, Match t) {
+      m.reset();
       if (m.dateFirst(s)) {
         if (reach != null) {
           reach[0] = m.reach;
         }
         return m;
       }
-      Match t = new Match();
+      t.reset();
       t.timeFirst = true;
       boolean found = t.timeFirst(s);
       if (reach != null) {
@@ -388,6 +409,33 @@ record Header(
 
     /** The furthest index of the line this match looked at (past the end counts too). */
     int reach = -1;
+
+    /** Back to the state of a new match. */
+    void reset() {
+      timeFirst = false;
+      open = false;
+      aS = 0;
+      aE = 0;
+      bS = 0;
+      bE = 0;
+      cS = 0;
+      cE = 0;
+      sep = 0;
+      dot = false;
+      klo = false;
+      hS = 0;
+      hE = 0;
+      ts = 0;
+      miS = 0;
+      miE = 0;
+      sS = -1;
+      sE = -1;
+      ampmS = -1;
+      closeKind = 0;
+      closeS = 0;
+      end = 0;
+      reach = -1;
+    }
 
     /** The same positions from a regular-expression match (the reference path). */
     static Match of(Matcher r, Groups g, boolean timeFirst) {
