@@ -70,33 +70,74 @@ class CaptureLimitsTest {
 
   @Test
   void overloadAnswers503WithRetryAfterInsteadOfQueueing() throws Exception {
-    try (ServerFixture f = ServerFixture.start(dir, settings("1", "20s"))) {
+    // The request time limit is far above the probing's liveness bound: the holder must keep the slot
+    // however slowly a loaded machine runs the probes (a 20 s limit cut it off and let the second in).
+    try (ServerFixture f = ServerFixture.start(dir, settings("1", "300s"))) {
       byte[] body = WeChatEndpointTest.text("oUser1", 3, "held").getBytes(StandardCharsets.UTF_8);
-      try (Socket holder = f.rawPost(signedQuery(), body.length, "")) {
-        holder.getOutputStream().write(body, 0, 5); // holds the only in-flight slot while its body trickles
-        holder.getOutputStream().flush();
-        // The holder's request reaches the handler asynchronously (slowly on a loaded machine). Probe
-        // with unsigned requests, which are refused (401) when admitted and so can never be archived,
-        // until the slot is seen taken; a generous liveness bound, not a timing assertion.
-        byte[] probe = WeChatEndpointTest.text("oUser1", 5, "probe").getBytes(StandardCharsets.UTF_8);
-        long deadline = System.nanoTime() + 60_000_000_000L;
+      byte[] probe = WeChatEndpointTest.text("oUser1", 5, "probe").getBytes(StandardCharsets.UTF_8);
+      long deadline = System.nanoTime() + 60_000_000_000L; // liveness bounds, not timing assertions
+      Socket holder = null;
+      try {
         int probeStatus = 0;
         while (probeStatus != 503 && System.nanoTime() < deadline) {
-          probeStatus = f.post(WeChatEndpoint.PATH + "?signature=0&timestamp=1&nonce=2", probe, Map.of()).statusCode();
-          if (probeStatus != 503) {
-            Thread.sleep(50);
+          if (holder != null) {
+            holder.close(); // refused while a probe had the slot: take it again
+          }
+          long before = requests(f);
+          holder = f.rawPost(signedQuery(), body.length, "");
+          holder.getOutputStream().write(body, 0, 5); // holds the only in-flight slot while its body trickles
+          holder.getOutputStream().flush();
+          // The holder reaches the handler asynchronously (slowly on a loaded machine). Nothing else is
+          // sent until it has (the server counts a request just before it admits it), so no probe can
+          // take the slot first.
+          while (requests(f) == before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+          }
+          // Then probe with unsigned requests, which are refused (401) when admitted and so can never be
+          // archived, until the slot is seen taken; if the holder was answered (refused in the instant
+          // between being counted and admitted), start again with a new one.
+          while (probeStatus != 503 && holder.getInputStream().available() == 0 && System.nanoTime() < deadline) {
+            probeStatus = answered(f, WeChatEndpoint.PATH + "?signature=0&timestamp=1&nonce=2", probe).statusCode();
+            if (probeStatus != 503) {
+              Thread.sleep(50);
+            }
           }
         }
         assertThat(probeStatus).as("the held request never took the in-flight slot").isEqualTo(503);
-        HttpResponse<String> r = f.post(signedQuery(),
-            WeChatEndpointTest.text("oUser1", 4, "second").getBytes(StandardCharsets.UTF_8), Map.of());
+        HttpResponse<String> r = answered(f, signedQuery(),
+            WeChatEndpointTest.text("oUser1", 4, "second").getBytes(StandardCharsets.UTF_8));
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).contains("1");
         holder.getOutputStream().write(body, 5, body.length - 5);
         holder.getOutputStream().flush();
         assertThat(ServerFixture.status(holder)).isEqualTo(200);
+      } finally {
+        if (holder != null) {
+          holder.close();
+        }
       }
       assertThat(f.records()).extracting(r -> r.source().nativeId()).doesNotContain("4");
     }
+  }
+
+  /**
+   * Posts and waits for the answer at most 60 s (a liveness bound: admitted or refused, the answer
+   * comes at once): a server that queued the request behind the held one fails here rather than
+   * after the holder's 300 s limit.
+   */
+  private static HttpResponse<String> answered(ServerFixture f, String pathAndQuery, byte[] body) throws Exception {
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(f.uri(pathAndQuery))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).timeout(java.time.Duration.ofSeconds(60)).build();
+    try {
+      return f.http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new AssertionError("no answer within 60 s: the request was queued instead of refused with 503", e);
+    }
+  }
+
+  /** Capture requests the WeChat endpoint has received (counted before admission). */
+  private static long requests(ServerFixture f) {
+    CaptureHealth.ConnectorStatus s = f.server.context().health().snapshot().get(WeChatEndpoint.CONNECTOR);
+    return s == null ? 0 : s.requests();
   }
 }
