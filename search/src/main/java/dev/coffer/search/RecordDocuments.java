@@ -39,7 +39,6 @@ import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DocValuesType;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexableField;
-import org.apache.lucene.util.AttributeSource;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -106,18 +105,11 @@ final class RecordDocuments {
 
   private final PhoneNumbers phones;
   private final Analyzer textAnalyzer;
-  private final Analyzer nameAnalyzer;
   private final ConcurrentHashMap<String, BytesRef> terms = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, AnalyzedName> names = new ConcurrentHashMap<>();
 
-  /**
-   * @param textAnalyzer analyses the {@link #TEXT} field
-   * @param nameAnalyzer analyses {@link #SENDER_NAME} (the index writer's analyzer for that field)
-   */
-  RecordDocuments(PhoneNumbers phones, Analyzer textAnalyzer, Analyzer nameAnalyzer) {
+  RecordDocuments(PhoneNumbers phones, Analyzer textAnalyzer) {
     this.phones = phones;
     this.textAnalyzer = textAnalyzer;
-    this.nameAnalyzer = nameAnalyzer;
   }
 
   /**
@@ -155,7 +147,7 @@ final class RecordDocuments {
     Party sender = record.sender();
     if (sender != null) {
       if (sender.name() != null) {
-        doc.add(new NameField(sender.name(), analyzedName(sender.name())));
+        doc.add(new TextField(SENDER_NAME, sender.name(), Field.Store.YES));
       }
       if (sender.handle() != null) {
         doc.add(keyword(SENDER_HANDLE, sender.handle(), true));
@@ -245,88 +237,6 @@ final class RecordDocuments {
     }
     terms.put(value, b);
     return b;
-  }
-
-  /**
-   * The tokens of a sender name, analysed once: a group's few hundred names repeat on every record,
-   * and analysing a two-word name again (ICU tokenizer set-up, folding, bigrams) for each document
-   * cost about as much CPU as analysing the message text. Forgotten all at once past
-   * {@value #REMEMBERED_TERMS} names, like {@link #term}.
-   */
-  private AnalyzedName analyzedName(String name) {
-    AnalyzedName known = names.get(name);
-    if (known != null) {
-      return known;
-    }
-    AnalyzedName analyzed = AnalyzedName.of(nameAnalyzer, name);
-    if (names.size() >= REMEMBERED_TERMS) {
-      names.clear();
-    }
-    names.put(name, analyzed);
-    return analyzed;
-  }
-
-  /**
-   * A name's token stream as the analyzer produced it: every token's attribute state and the state
-   * after {@code end()} (final offset), replayed into a copy of the analyzer's attributes, so the
-   * index receives the same terms, positions, offsets and types as from the analyzer itself.
-   */
-  record AnalyzedName(AttributeSource attributes, List<AttributeSource.State> tokens, AttributeSource.State end) {
-    static AnalyzedName of(Analyzer analyzer, String name) {
-      try (TokenStream ts = analyzer.tokenStream(SENDER_NAME, name)) {
-        ts.reset();
-        List<AttributeSource.State> tokens = new java.util.ArrayList<>();
-        while (ts.incrementToken()) {
-          tokens.add(ts.captureState());
-        }
-        ts.end();
-        AttributeSource.State end = ts.captureState();
-        return new AnalyzedName(ts.cloneAttributes(), List.copyOf(tokens), end);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e); // a StringReader over the name: cannot happen
-      }
-    }
-
-    /** A new stream replaying the tokens (one per document: attribute values are per stream). */
-    TokenStream stream() {
-      return new TokenStream(attributes.cloneAttributes()) {
-        private int next;
-
-        @Override
-        public boolean incrementToken() {
-          if (next == tokens.size()) {
-            return false;
-          }
-          restoreState(tokens.get(next++));
-          return true;
-        }
-
-        @Override
-        public void end() {
-          restoreState(end);
-        }
-
-        @Override
-        public void reset() {
-          next = 0;
-        }
-      };
-    }
-  }
-
-  /** {@link #SENDER_NAME}: stored, and indexed as a {@link TextField} with its tokens analysed once. */
-  private static final class NameField extends Field {
-    private final AnalyzedName analyzed;
-
-    NameField(String name, AnalyzedName analyzed) {
-      super(SENDER_NAME, name, TextField.TYPE_STORED);
-      this.analyzed = analyzed;
-    }
-
-    @Override
-    public TokenStream tokenStream(Analyzer ignored, TokenStream reuse) {
-      return analyzed.stream();
-    }
   }
 
   /**

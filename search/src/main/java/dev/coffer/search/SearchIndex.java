@@ -231,7 +231,7 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
     this.directory = directory;
     this.options = options;
     this.phones = new PhoneNumbers(options.phoneRegion());
-    this.documents = new RecordDocuments(phones, indexAnalyzer, queryAnalyzer);
+    this.documents = new RecordDocuments(phones, indexAnalyzer);
     this.queries = new RequestQueries(queryAnalyzer, phones);
     this.snippets = new Snippets(phones);
     IndexWriterConfig config =
