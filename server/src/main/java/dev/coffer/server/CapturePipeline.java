@@ -4,7 +4,6 @@ import dev.coffer.archive.AppendResult;
 import dev.coffer.model.Digests;
 import dev.coffer.model.Record;
 import dev.coffer.model.Unparsed;
-import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -39,16 +38,38 @@ final class CapturePipeline {
     this.inFlight = inFlight;
   }
 
+  /** One POST as the pipeline needs it: its headers, query, peer and body, and where the answer goes. */
+  interface Exchange {
+    /** The first value of a request header, or null. */
+    String header(String name);
+
+    /** The query's parameters, first value of each. */
+    java.util.Map<String, String> query();
+
+    /** The peer's address, for the log. */
+    String ip();
+
+    /** The declared body length, or -1 when none was declared (chunked). */
+    long declaredLength();
+
+    /** The body, read as it arrives (blocking). */
+    InputStream body() throws IOException;
+
+    /** The answer: a status, a short text body, and a {@code Retry-After} value or null. Called once. */
+    void answer(int status, String text, String retryAfter);
+  }
+
   /** Turns an authenticated body into what to archive; refuses an unauthenticated one. */
   @FunctionalInterface
   interface Interpreter {
     /**
+     * @param request the request (headers, query) the body came with
      * @param body the raw body as received
      * @param digest its SHA-256 (hex), which the raw blob will have
      * @param receivedAt when the request arrived
      * @throws Refused if the request is not authenticated (nothing is kept)
      */
-    Capture interpret(byte[] body, String digest, Instant receivedAt) throws Refused;
+    Capture interpret(Exchange request, byte[] body, String digest, Instant receivedAt) throws Refused;
   }
 
   /**
@@ -82,12 +103,11 @@ final class CapturePipeline {
     }
   }
 
-  void handle(Context ctx, Interpreter interpreter) {
+  void handle(Exchange ctx, Interpreter interpreter) {
     context.health().received(connector);
     if (!inFlight.tryAcquire()) {
       context.health().refused(connector);
-      ctx.header("Retry-After", "1");
-      ctx.status(503).result("overloaded; retry later");
+      ctx.answer(503, "overloaded; retry later", "1");
       return;
     }
     try {
@@ -98,13 +118,13 @@ final class CapturePipeline {
       } catch (Refused r) {
         context.health().refused(connector);
         LOG.warn("{}: refused a request from {}: {}", connector, ctx.ip(), r.getMessage());
-        ctx.status(r.status).result(r.getMessage());
+        ctx.answer(r.status, r.getMessage(), null);
         return;
       }
       String digest = Digests.sha256Hex(body);
       Capture capture;
       try {
-        capture = interpreter.interpret(body, digest, receivedAt);
+        capture = interpreter.interpret(ctx, body, digest, receivedAt);
       } catch (Refused r) {
         if (r.signature) {
           context.health().signatureFailure(connector);
@@ -113,7 +133,7 @@ final class CapturePipeline {
         }
         LOG.warn("{}: refused a request from {} ({} bytes, body {}): {}", connector, ctx.ip(), body.length,
             digest, r.getMessage());
-        ctx.status(r.status).result(r.status == 401 ? "unauthorized" : "refused");
+        ctx.answer(r.status, r.status == 401 ? "unauthorized" : "refused", null);
         return;
       }
       AppendResult result;
@@ -128,7 +148,7 @@ final class CapturePipeline {
         context.health().failed(connector);
         LOG.error("{}: could not archive body {} ({} records); answered 500 so the sender retries: {}", connector,
             digest, capture.records().size(), e.toString());
-        ctx.status(500).result("not archived; retry");
+        ctx.answer(500, "not archived; retry", null);
         return;
       }
       capture.afterDurable().run();
@@ -153,7 +173,7 @@ final class CapturePipeline {
       } else if (LOG.isDebugEnabled()) { // per request: no argument array when debug is off
         LOG.debug("{}: body {}: {} record(s), {} new", connector, digest, capture.records().size(), result.appended());
       }
-      ctx.status(200).contentType("text/plain; charset=utf-8").result(capture.reply());
+      ctx.answer(200, capture.reply(), null);
     } finally {
       inFlight.release();
     }
@@ -165,16 +185,16 @@ final class CapturePipeline {
    * Together with the connector's idle timeout (a client sending nothing is cut off after the same
    * limit) a slow client holds a request for at most about twice the limit.
    */
-  private byte[] readBody(Context ctx) throws Refused {
+  private byte[] readBody(Exchange ctx) throws Refused {
     long max = context.config().limits().maxBodyBytes();
-    long declared = ctx.req().getContentLengthLong();
+    long declared = ctx.declaredLength();
     if (declared > max) {
       throw new Refused(413, false, "body of " + declared + " bytes is over the limit of " + max);
     }
     long deadline = System.nanoTime() + context.config().limits().requestTimeout().toNanos();
     byte[] buf = new byte[(int) Math.min(max + 1, declared >= 0 ? declared + 1 : 16384)];
     int n = 0;
-    try (InputStream in = ctx.req().getInputStream()) {
+    try (InputStream in = ctx.body()) {
       while (true) {
         if (n == buf.length) {
           if (n > max) {

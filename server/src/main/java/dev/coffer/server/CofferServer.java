@@ -28,6 +28,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -191,6 +192,10 @@ public final class CofferServer implements AutoCloseable {
 
   /** The capture endpoints that are configured, sharing one in-flight bound. */
   private static void installCapture(JavalinConfig jc, ServerContext context, List<AutoCloseable> parts) {
+    // The capture POSTs are answered by a Jetty handler ahead of Javalin's servlet (CapturePosts);
+    // Javalin attaches its servlet after it in the sequence, so every other request reaches Javalin.
+    CapturePosts posts = new CapturePosts();
+    jc.jetty.modifyServer(server -> server.setHandler(new Handler.Sequence(posts)));
     ServerConfig config = context.config();
     CaptureHealth health = context.health();
     Semaphore inFlight = new Semaphore(config.limits().maxInFlight());
@@ -198,7 +203,7 @@ public final class CofferServer implements AutoCloseable {
       health.register(WhatsAppEndpoint.CONNECTOR, config.silenceOf(WhatsAppEndpoint.CONNECTOR));
       new WhatsAppEndpoint(config.whatsApp(), context,
           new CapturePipeline(context, WhatsAppEndpoint.CONNECTOR, inFlight),
-          mediaQueue(context, parts)).install(jc);
+          mediaQueue(context, parts)).install(jc, posts);
     }
     if (config.weChat() != null) {
       if (config.limits().requestTimeout().compareTo(Duration.ofMillis(4500)) > 0) {
@@ -208,7 +213,7 @@ public final class CofferServer implements AutoCloseable {
       }
       health.register(WeChatEndpoint.CONNECTOR, config.silenceOf(WeChatEndpoint.CONNECTOR));
       new WeChatEndpoint(config.weChat(), context,
-          new CapturePipeline(context, WeChatEndpoint.CONNECTOR, inFlight), weChatMediaQueue(context, parts)).install(jc);
+          new CapturePipeline(context, WeChatEndpoint.CONNECTOR, inFlight), weChatMediaQueue(context, parts)).install(jc, posts);
     }
   }
 
@@ -324,6 +329,9 @@ public final class CofferServer implements AutoCloseable {
     jc.jetty.modifyHttpConfiguration(h -> {
       h.setSendServerVersion(false);
       h.setSendXPoweredBy(false);
+      // A capture POST is admitted (in-flight bound) when its headers arrive, not once its body has:
+      // a slow body holds its slot and is cut off by the request time limit (CaptureLimitsTest).
+      h.setDelayDispatchUntilContent(false);
     });
     jc.jetty.addConnector((server, httpConfig) -> {
       ServerConnector c = connector(server, httpConfig, ssl);

@@ -46,25 +46,28 @@ final class WeChatEndpoint {
     this.pipeline = pipeline;
   }
 
-  void install(JavalinConfig jc) {
+  void install(JavalinConfig jc, CapturePosts posts) {
     jc.routes.get(PATH, this::verify);
-    jc.routes.post(PATH, ctx -> pipeline.handle(ctx, (body, digest, receivedAt) -> {
-      CallbackResult r;
-      try {
-        r = callback.handle(query(ctx), body, digest, receivedAt);
-      } catch (WeChatSignatureException e) {
-        int status = switch (e.reason()) {
-          case MISSING_PARAMETER, BAD_SIGNATURE -> 401;
-          case APPID_MISMATCH, UNDECRYPTABLE -> 403;
-        };
-        throw new CapturePipeline.Refused(status, true, "wechat " + e.reason());
-      }
-      List<byte[]> extra = r.plaintextSha256().equals(digest) ? List.of() : List.of(r.plaintext());
-      List<OaMediaRef> refs = OfficialAccountMedia.refsOf(r.records());
-      // Media are asked for only once the message is durable, so fetching never holds up the answer.
-      return new CapturePipeline.Capture(r.records(), extra, refs.isEmpty() ? () -> {} : () -> media.accept(refs),
-          r.reply(), r.diagnostics());
-    }));
+    posts.route(PATH, pipeline, this::interpret);
+  }
+
+  private CapturePipeline.Capture interpret(CapturePipeline.Exchange request, byte[] body, String digest,
+      java.time.Instant receivedAt) throws CapturePipeline.Refused {
+    CallbackResult r;
+    try {
+      r = callback.handle(request.query(), body, digest, receivedAt);
+    } catch (WeChatSignatureException e) {
+      int status = switch (e.reason()) {
+        case MISSING_PARAMETER, BAD_SIGNATURE -> 401;
+        case APPID_MISMATCH, UNDECRYPTABLE -> 403;
+      };
+      throw new CapturePipeline.Refused(status, true, "wechat " + e.reason());
+    }
+    List<byte[]> extra = r.plaintextSha256().equals(digest) ? List.of() : List.of(r.plaintext());
+    List<OaMediaRef> refs = OfficialAccountMedia.refsOf(r.records());
+    // Media are asked for only once the message is durable, so fetching never holds up the answer.
+    return new CapturePipeline.Capture(r.records(), extra, refs.isEmpty() ? () -> {} : () -> media.accept(refs),
+        r.reply(), r.diagnostics());
   }
 
   private void verify(Context ctx) {

@@ -48,20 +48,23 @@ final class WhatsAppEndpoint {
     this.media = media;
   }
 
-  void install(JavalinConfig jc) {
+  void install(JavalinConfig jc, CapturePosts posts) {
     jc.routes.get(PATH, this::verify);
-    jc.routes.post(PATH, ctx -> pipeline.handle(ctx, (body, digest, receivedAt) -> {
-      String signature = ctx.header("X-Hub-Signature-256");
-      if (signature == null) {
-        throw new CapturePipeline.Refused(401, true, "no X-Hub-Signature-256 header");
-      }
-      if (!CloudApiSignature.verify(body, signature, appSecret)) {
-        throw new CapturePipeline.Refused(401, true, "X-Hub-Signature-256 does not match the body");
-      }
-      WebhookParse parse = CloudApiWebhook.parse(body, digest, receivedAt);
-      return new CapturePipeline.Capture(parse.records(), List.of(), () -> afterDurable(parse), "EVENT_RECEIVED",
-          parse.diagnostics());
-    }));
+    posts.route(PATH, pipeline, this::interpret);
+  }
+
+  private CapturePipeline.Capture interpret(CapturePipeline.Exchange request, byte[] body, String digest,
+      java.time.Instant receivedAt) throws CapturePipeline.Refused {
+    String signature = request.header("X-Hub-Signature-256");
+    if (signature == null) {
+      throw new CapturePipeline.Refused(401, true, "no X-Hub-Signature-256 header");
+    }
+    if (!CloudApiSignature.verify(body, signature, appSecret)) {
+      throw new CapturePipeline.Refused(401, true, "X-Hub-Signature-256 does not match the body");
+    }
+    WebhookParse parse = CloudApiWebhook.parse(body, digest, receivedAt);
+    return new CapturePipeline.Capture(parse.records(), List.of(), () -> afterDurable(parse), "EVENT_RECEIVED",
+        parse.diagnostics());
   }
 
   private void afterDurable(WebhookParse parse) {
