@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The suite's search figure alone, per query: {@code SearchLatency DATA [ROUNDS] [REPETITIONS]} opens
+ * The suite's search figure alone, per query: {@code SearchLatency DATA [ROUNDS] [REPETITIONS] [BLOCK_CACHE_MB,...]} opens
  * {@code DATA/index} as the suite does, runs {@link Queries#mixed} (built from the archive in
  * {@code DATA}, as the suite builds them) and prints each query's p50 / p99 / max wall time and its
  * median thread CPU time, then the overall p50 and p99 of every repetition (the suite's figures).
@@ -32,8 +32,19 @@ final class SearchLatency {
     Workload.Records records = Workload.exportRecords(data, side.resolve("records.jsonl"));
     List<Queries> queries = Queries.mixed(records);
     Queries.writeJson(queries, side.resolve("queries.json"));
+    // The block cache sizes to compare, one after the other in this JVM (default: the default's).
+    String caches = args.length > 3 ? args[3] : Integer.toString(SearchOptions.defaultBlockCacheMb());
+    for (String mb : caches.split(",")) {
+      measure(data, SearchOptions.defaults().withBlockCacheMb(Integer.parseInt(mb.strip())), queries, rounds,
+          repetitions);
+    }
+  }
+
+  private static void measure(Path data, SearchOptions options, List<Queries> queries, int rounds, int repetitions)
+      throws Exception {
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-    try (SearchIndex index = SearchIndex.open(data.resolve("index"), SearchOptions.defaults(),
+    System.out.println("block cache " + options.blockCacheMb() + " MB");
+    try (SearchIndex index = SearchIndex.open(data.resolve("index"), options,
         Archives.encryption(data, MasterKeySource.standard(data)))) {
       for (int w = 0; w < 10; w++) {
         for (Queries q : queries) {

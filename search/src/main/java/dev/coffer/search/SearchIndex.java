@@ -116,13 +116,6 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
   private static final int CATCH_UP_BATCH = 4096;
   private static final int PARALLEL_MIN = 512;
   private static final int TIME_CACHE = 10_000;
-  /**
-   * Decrypted index blocks kept in memory (encrypted archives): every query reads the same
-   * term-dictionary, postings and doc-values blocks again, and decrypting them each time was a third
-   * of a search's CPU. 32 MB holds a 100,000-message index whole and the hot blocks of larger ones,
-   * well inside the 512 MB heap an import runs in.
-   */
-  private static final long BLOCK_CACHE_BYTES = 32L << 20;
   private static final Set<String> HIT_AND_TEXT = Set.of(ID, KIND, CHANNEL, CONVERSATION,
       CONVERSATION_TITLE, SENDER_NAME, SENDER_HANDLE, UNTIMED, TEXT);
 
@@ -192,7 +185,8 @@ public final class SearchIndex implements Closeable, Archive.CommitListener, Arc
    */
   public static SearchIndex open(Path indexDir, SearchOptions options, Encryption encryption) throws IOException {
     Files.createDirectories(indexDir);
-    Directory dir = encryption.wrap(FSDirectory.open(indexDir), Encryption.SEARCH_INDEX, BLOCK_CACHE_BYTES);
+    Directory dir = encryption.wrap(FSDirectory.open(indexDir), Encryption.SEARCH_INDEX,
+        (long) options.blockCacheMb() << 20);
     try {
       Map<String, String> data = Map.of();
       if (DirectoryReader.indexExists(dir)) {

@@ -17,10 +17,15 @@ import java.util.Objects;
  * @param commitInterval how often the index is made durable (Lucene commit) while records arrive;
  *     after a crash at most this much is re-indexed from the archive by {@link SearchIndex#catchUp}
  * @param indexThreads threads that analyze a large batch in parallel (1 = the caller's thread only)
+ * @param blockCacheMb decrypted index blocks kept in memory for searches of an encrypted index (0 = none):
+ *     every query reads the same term-dictionary, postings and doc-values blocks again, and a block not
+ *     in the cache is read and decrypted again; at 10,000,000 messages the blocks twelve mixed queries
+ *     read no longer fit in 32 MB and every query decrypts most of what it reads (BENCHMARKS.md,
+ *     "Search at 10 million (session 6)")
  */
 public record SearchOptions(
     String phoneRegion, int ramBufferMb, Duration refreshInterval, Duration commitInterval,
-    int indexThreads) {
+    int indexThreads, int blockCacheMb) {
 
   public SearchOptions {
     phoneRegion = PhoneNumbers.validRegion(phoneRegion);
@@ -40,31 +45,51 @@ public record SearchOptions(
     if (indexThreads < 1 || indexThreads > 64) {
       throw new IllegalArgumentException("indexThreads: " + indexThreads + " is outside 1..64");
     }
+    if (blockCacheMb < 0 || blockCacheMb > 65_536) {
+      throw new IllegalArgumentException("blockCacheMb: " + blockCacheMb + " is outside 0..65536");
+    }
   }
 
-  /** Region US, 64 MB buffer, refresh every 200 ms, commit every 30 s, up to 2 indexing threads. */
+  /**
+   * Region US, 64 MB buffer, refresh every 200 ms, commit every 30 s, up to 2 indexing threads, and a
+   * block cache of {@link #defaultBlockCacheMb()}.
+   */
   public static SearchOptions defaults() {
     return new SearchOptions("US", 64, Duration.ofMillis(200), Duration.ofSeconds(30),
-        Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
+        Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), defaultBlockCacheMb());
+  }
+
+  /**
+   * A sixteenth of the JVM's maximum heap, between 32 MB and 512 MB: 32 MB in an import's 512 MB heap
+   * (as before; the import must stay within it), 384 MB in a server on the JVM's default heap of a
+   * 24 GB machine, 512 MB from an 8 GB heap up.
+   */
+  public static int defaultBlockCacheMb() {
+    long sixteenth = Runtime.getRuntime().maxMemory() / 16 >> 20;
+    return (int) Math.max(32, Math.min(512, sixteenth));
   }
 
   public SearchOptions withPhoneRegion(String region) {
-    return new SearchOptions(region, ramBufferMb, refreshInterval, commitInterval, indexThreads);
+    return new SearchOptions(region, ramBufferMb, refreshInterval, commitInterval, indexThreads, blockCacheMb);
   }
 
   public SearchOptions withRamBufferMb(int mb) {
-    return new SearchOptions(phoneRegion, mb, refreshInterval, commitInterval, indexThreads);
+    return new SearchOptions(phoneRegion, mb, refreshInterval, commitInterval, indexThreads, blockCacheMb);
   }
 
   public SearchOptions withRefreshInterval(Duration interval) {
-    return new SearchOptions(phoneRegion, ramBufferMb, interval, commitInterval, indexThreads);
+    return new SearchOptions(phoneRegion, ramBufferMb, interval, commitInterval, indexThreads, blockCacheMb);
   }
 
   public SearchOptions withCommitInterval(Duration interval) {
-    return new SearchOptions(phoneRegion, ramBufferMb, refreshInterval, interval, indexThreads);
+    return new SearchOptions(phoneRegion, ramBufferMb, refreshInterval, interval, indexThreads, blockCacheMb);
   }
 
   public SearchOptions withIndexThreads(int threads) {
-    return new SearchOptions(phoneRegion, ramBufferMb, refreshInterval, commitInterval, threads);
+    return new SearchOptions(phoneRegion, ramBufferMb, refreshInterval, commitInterval, threads, blockCacheMb);
+  }
+
+  public SearchOptions withBlockCacheMb(int mb) {
+    return new SearchOptions(phoneRegion, ramBufferMb, refreshInterval, commitInterval, indexThreads, mb);
   }
 }
