@@ -345,7 +345,8 @@ public final class Bench {
     report.add(Figure.builder("heap_peak", "peak heap during import" + at, "MB").ours(large.heapPeak)
         .target("<= 512 MB (-Xmx512m)", large.heapPeak.max() <= 512)
         .note("largest heap occupancy before a GC in the import's -Xlog:gc log (with -Xmx512m this shows that the"
-            + " import ran within the bound); largest after a GC, what the import kept: "
+            + " import ran within the bound); largest after a GC (old-generation garbage not yet reclaimed included;"
+            + " only a full collection shows the live set alone): "
             + String.format(java.util.Locale.ROOT, "%.0f MB (%.0f-%.0f)", large.heapLive.median(), large.heapLive.min(),
                 large.heapLive.max())
             + "; full collections per run: " + large.fullGcs).build());
@@ -579,7 +580,8 @@ public final class Bench {
   /**
    * @param heapPeakMb largest occupancy before a collection (with -Xmx512m it can only show that the
    *     import ran within the bound; the live set is {@code heapLiveMb})
-   * @param heapLiveMb largest occupancy after a collection: what the import kept
+   * @param heapLiveMb largest occupancy after a collection: what the import kept, with any old-generation
+   *     garbage G1 had not reclaimed yet (only a full collection shows the live set alone)
    * @param fullGcs full collections (a heap too small for the import shows here first)
    */
   private record ImportRun(long records, double seconds, double heapPeakMb, double heapLiveMb, int fullGcs) {}
