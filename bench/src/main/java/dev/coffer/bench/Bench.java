@@ -160,8 +160,8 @@ public final class Bench {
     Stats lucene = Stats.of(luceneRates);
     records = records.withoutTexts(); // the texts of every record: the largest thing the driver holds
 
-    log("Coffer's search index alone (no archive, no encryption) over the same " + records.count()
-        + " records x " + scale.runs());
+    log("Coffer's search index alone (no archive, no encryption) over the first "
+        + Math.min(records.count(), Ceilings.COFFER_MAX_RECORDS) + " of the same records x " + scale.runs());
     List<Double> cofferIndexRates = new ArrayList<>();
     long cofferIndexBytes = 0;
     long cofferIndexRecords;
