@@ -625,25 +625,17 @@ public final class Bench {
 
   private static Map<String, Long> sizes(Path dir) throws IOException {
     Map<String, Long> out = new LinkedHashMap<>();
-    out.put("segments", tree(dir.resolve("objects/segments")));
-    out.put("checkpoints", tree(dir.resolve("objects/checkpoints")));
-    out.put("blobs_chat_text", tree(dir.resolve("objects/blobs")));
-    out.put("id_index", tree(dir.resolve("idindex")));
-    out.put("search_index", tree(dir.resolve("index")));
-    long total = tree(dir);
+    out.put("segments", Ceilings.treeBytes(dir.resolve("objects/segments")));
+    out.put("checkpoints", Ceilings.treeBytes(dir.resolve("objects/checkpoints")));
+    out.put("blobs_chat_text", Ceilings.treeBytes(dir.resolve("objects/blobs")));
+    out.put("id_index", Ceilings.treeBytes(dir.resolve("idindex")));
+    out.put("search_index", Ceilings.treeBytes(dir.resolve("index")));
+    long total = Ceilings.treeBytes(dir);
     out.put("other", total - out.values().stream().mapToLong(Long::longValue).sum());
     out.put("total", total);
     return out;
   }
 
-  private static long tree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return 0;
-    }
-    try (var s = Files.walk(p)) {
-      return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-    }
-  }
 
   // ---- search
 

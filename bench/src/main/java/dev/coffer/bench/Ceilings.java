@@ -61,10 +61,7 @@ final class Ceilings {
       w.commit();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    long bytes;
-    try (var s = Files.walk(dir)) {
-      bytes = s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-    }
+    long bytes = treeBytes(dir);
     deleteTree(dir);
     return new Lucene(texts.size() / seconds, bytes);
   }
@@ -136,10 +133,7 @@ final class Ceilings {
       index.commit();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    long bytes;
-    try (var s = Files.walk(dir)) {
-      bytes = s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-    }
+    long bytes = treeBytes(dir);
     deleteTree(dir);
     return new Lucene(records.size() / seconds, bytes);
   }
@@ -224,6 +218,16 @@ final class Ceilings {
       cmd.add(p.toString());
     }
     return Proc.run(cmd).ok().seconds();
+  }
+
+  /** Apparent size of the regular files under {@code p} (0 if it does not exist). */
+  static long treeBytes(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return 0;
+    }
+    try (var s = Files.walk(p)) {
+      return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
   }
 
   static void deleteTree(Path dir) throws IOException {
